@@ -1,0 +1,171 @@
+"""Find rule files, parse them and build compiled rules; every mistake becomes a RuleError."""
+
+from __future__ import annotations
+
+import inspect
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from cleaner.kinds import KINDS, Step
+
+RULE_KEYS = {"id", "kind", "category", "description", "example", "lang"}
+EXAMPLE_KEYS = {"input", "output"}
+_KEBAB = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class RuleError(Exception):
+    """A rule file that cannot be used: names the file, the rule and the problem."""
+
+    def __init__(self, source: Path | str, message: str, rule_id: str | None = None) -> None:
+        self.source, self.rule_id, self.message = str(source), rule_id, message
+        where = f"{source}: rule '{rule_id}'" if rule_id else str(source)
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Example:
+    input: str
+    output: str | None  # None: the input must come out unchanged
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    category: str
+    description: str
+    options: dict[str, object]
+    step: Step = field(repr=False, compare=False)
+    examples: tuple[Example, ...] = ()
+    lang: tuple[str, ...] = ()  # empty: applies to every language
+    source: str = ""
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped rule packs: inside the installed package, or the checkout's rules/."""
+    packaged = Path(__file__).parent / "rules"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
+
+
+def rule_files(path: Path) -> list[Path]:
+    """A file as given, or every *.toml under a folder in path order."""
+    if path.is_dir():
+        return sorted(path.rglob("*.toml"), key=lambda p: p.relative_to(path).as_posix())
+    if path.is_file():
+        return [path]
+    raise RuleError(path, "no such rule file or folder")
+
+
+def load_paths(paths: list[Path]) -> list[Rule]:
+    """Load rules from files and folders in order, rejecting duplicate ids."""
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        for file in rule_files(path):
+            for rule in load_file(file):
+                if rule.id in seen:
+                    raise RuleError(file, f"duplicate id, first defined in {seen[rule.id]}", rule.id)
+                seen[rule.id] = str(file)
+                rules.append(rule)
+    return rules
+
+
+def load_file(path: Path) -> list[Rule]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise RuleError(path, f"invalid TOML: {err}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise RuleError(path, f"cannot read: {err}") from None
+    extra = set(data) - {"rule"}
+    if extra:
+        raise RuleError(path, f"unknown top-level key(s) {sorted(extra)}; rules go in [[rule]] tables")
+    tables = data.get("rule", [])
+    if not isinstance(tables, list):
+        raise RuleError(path, "'rule' must be an array of tables: write [[rule]]")
+    return [build_rule(path, table, index) for index, table in enumerate(tables, 1)]
+
+
+def build_rule(path: Path | str, table: object, index: int = 1) -> Rule:
+    """Validate one [[rule]] table and compile its kind's step."""
+    if not isinstance(table, dict):
+        raise RuleError(path, f"rule #{index} is not a table")
+    rule_id = table.get("id")
+    if not isinstance(rule_id, str) or not _KEBAB.match(rule_id):
+        raise RuleError(path, f"rule #{index}: 'id' must be a kebab-case string, got {rule_id!r}")
+    fail = lambda message: RuleError(path, message, rule_id)  # noqa: E731
+    for key in ("kind", "category", "description"):
+        if not isinstance(table.get(key), str) or not table[key].strip():
+            raise fail(f"missing or empty '{key}'")
+    kind = table["kind"]
+    if kind not in KINDS:
+        raise fail(f"unknown kind '{kind}'; known kinds: {', '.join(KINDS)}")
+    if not _KEBAB.match(table["category"]):
+        raise fail(f"'category' must be kebab-case, got {table['category']!r}")
+    options = {k: v for k, v in table.items() if k not in RULE_KEYS}
+    try:
+        step = make_step(kind, options)
+    except ValueError as err:
+        raise fail(str(err)) from None
+    return Rule(
+        id=rule_id, kind=kind, category=table["category"], description=table["description"].strip(),
+        options=options, step=step, examples=_examples(table.get("example", []), fail),
+        lang=_langs(table.get("lang"), fail), source=str(path),
+    )
+
+
+def make_step(kind: str, options: dict[str, object]) -> Step:
+    """Call the kind's factory after checking option names and types against its signature."""
+    factory = KINDS[kind]
+    params = inspect.signature(factory).parameters
+    hints = typing.get_type_hints(factory)
+    unknown = sorted(set(options) - set(params))
+    if unknown:
+        raise ValueError(f"unknown option(s) {unknown} for kind '{kind}'; it takes {sorted(params)}")
+    missing = [name for name, p in params.items() if p.default is p.empty and name not in options]
+    if missing:
+        raise ValueError(f"missing option(s) {missing} for kind '{kind}'")
+    for name, value in options.items():
+        _check_type(name, value, hints[name])
+    return factory(**options)
+
+
+def _check_type(name: str, value: object, hint: object) -> None:
+    allowed = tuple(t for t in typing.get_args(hint) or (hint,) if t is not type(None))
+    ok = isinstance(value, allowed) and not (isinstance(value, bool) and bool not in allowed)
+    if float in allowed and isinstance(value, int) and not isinstance(value, bool):
+        ok = True
+    if not ok:
+        wanted = " or ".join(t.__name__ for t in allowed)
+        raise ValueError(f"option '{name}' must be {wanted}, got {type(value).__name__} {value!r}")
+
+
+def _examples(raw: object, fail: typing.Callable[[str], RuleError]) -> tuple[Example, ...]:
+    if not isinstance(raw, list):
+        raise fail("'example' must be an array of tables: write [[rule.example]]")
+    examples = []
+    for number, item in enumerate(raw, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("input"), str):
+            raise fail(f"example #{number} needs a string 'input'")
+        extra = set(item) - EXAMPLE_KEYS
+        if extra:
+            raise fail(f"example #{number} has unknown key(s) {sorted(extra)}")
+        output = item.get("output")
+        if output is not None and not isinstance(output, str):
+            raise fail(f"example #{number}: 'output' must be a string")
+        examples.append(Example(item["input"], output))
+    return tuple(examples)
+
+
+def _langs(raw: object, fail: typing.Callable[[str], RuleError]) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(x, str) and regex.match(r"^[a-z]{2}$", x) for x in raw):
+        raise fail(f"'lang' must be a two-letter language code or a list of them, got {raw!r}")
+    return tuple(raw)

@@ -1,0 +1,28 @@
+"""A plain (non-editable) install from a wheel carries the rules and cleans a seed."""
+
+import subprocess
+import sys
+import venv
+
+from conftest import GOLDEN, ROOT
+
+
+def test_wheel_install_cleans_from_another_directory(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", dist, ROOT],
+                   check=True, capture_output=True)
+    wheel = next(dist.glob("cleaner-*.whl"))
+    env_dir = tmp_path / "env"
+    venv.create(env_dir, with_pip=True, system_site_packages=True)
+    pip = env_dir / "bin" / "pip"
+    subprocess.run([pip, "install", "--quiet", "--no-deps", wheel], check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    case = "thehindu-kyiv-more-like-this"
+    proc = subprocess.run([env_dir / "bin" / "cleaner"], input=(GOLDEN / f"{case}.input.txt").read_bytes(),
+                          capture_output=True, cwd=elsewhere, check=True)
+    assert proc.stdout.decode() == (GOLDEN / f"{case}.expected.txt").read_text(encoding="utf-8")
+    where = subprocess.run([env_dir / "bin" / "python", "-c",
+                            "import cleaner.loader as l; print(l.builtin_rules_dir())"],
+                           capture_output=True, text=True, cwd=elsewhere, check=True).stdout
+    assert str(env_dir) in where
