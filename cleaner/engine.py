@@ -44,10 +44,13 @@ class Cleaner:
         cleaner.rules = list(rules)
         return cleaner
 
-    def clean(self, text: str) -> Result:
+    def clean(self, text: str, lang: str | None = None) -> Result:
+        """Clean one document; rules declaring languages run only when `lang` is one of them."""
         lines = split_lines(text)
         removals: list[Removal] = []
         for rule in self.rules:
+            if rule.lang and lang not in rule.lang:
+                continue
             lines, cuts = rule.step(lines)
             removals.extend(Removal(rule.id, rule.category, c.line, c.text, c.whole_line) for c in cuts)
         return Result(join_lines(lines), removals)
