@@ -1,29 +1,13 @@
-"""The document model: numbered lines with blank lines marking paragraph breaks."""
+"""The document model: the input's lines, which of them are still kept, and the rendered output."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
-_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
-
-
-@dataclass(slots=True)
-class Line:
-    """One line of the input; `number` is its 1-based line number in the original."""
-
-    number: int
-    text: str
-
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
-
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    """What a rule took out: a whole line, or a span inside a line."""
+    """What a rule took out: a whole line, or a span inside a line (line numbers are 1-based)."""
 
     rule_id: str
     category: str
@@ -32,31 +16,50 @@ class Removal:
     whole_line: bool = True
 
 
-def split_lines(text: str) -> list[Line]:
-    """Split on CRLF, CR or LF only (not on form feeds or Unicode separators)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return [Line(number, part) for number, part in enumerate(_LINE_BREAK.split(text), 1)]
+class Doc:
+    """Lines of one document (trailing whitespace already stripped) and which are still kept."""
 
+    __slots__ = ("lines", "original", "dropped", "_kept")
 
-def join_lines(lines: list[Line]) -> str:
-    """Render lines with trailing whitespace stripped and one blank line between paragraphs."""
-    out: list[str] = []
-    pending_break = False
-    for line in lines:
-        if line.blank:
-            pending_break = bool(out)
-            continue
-        if pending_break:
-            out.append("")
-            pending_break = False
-        out.append(line.text.rstrip())
-    return "\n".join(out) + "\n" if out else ""
+    def __init__(self, text: str) -> None:
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.lines: list[str] = [line.rstrip() for line in raw]
+        self.original = tuple(self.lines)  # lines as read, before any span was cut from them
+        self.dropped: set[int] = set()
+        self._kept: list[int] | None = list(range(len(self.lines)))
+
+    @property
+    def kept(self) -> list[int]:
+        """Indices of the lines still in the document, in order (rebuilt only after drops)."""
+        if self._kept is None:
+            self._kept = [i for i in range(len(self.lines)) if i not in self.dropped]
+        return self._kept
+
+    def drop(self, indices: set[int]) -> None:
+        self.dropped |= indices
+        self._kept = None
+
+    def render(self) -> str:
+        """Kept lines with exactly one blank line between paragraphs and a final newline."""
+        out: list[str] = []
+        gap = False
+        for index in self.kept:
+            line = self.lines[index]
+            if not line:
+                gap = bool(out)
+            elif gap:
+                out.extend(("", line))
+                gap = False
+            else:
+                out.append(line)
+        return "\n".join(out) + "\n" if out else ""
 
 
 def normalize(text: str) -> str:
     """The output convention applied to text without removing anything."""
-    return join_lines(split_lines(text))
+    return Doc(text).render()
 
 
 def word_count(text: str) -> int:

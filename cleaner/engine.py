@@ -6,9 +6,23 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-from cleaner.document import Removal, join_lines, split_lines
+from cleaner.document import Doc, Removal
+from cleaner.kinds import Budget, Cut
+from cleaner.language import detect
+from cleaner.prefilter import LiteralIndex
 from cleaner.loader import Rule, RuleError, builtin_rules_dir, load_paths
+
+Policy = Literal["keep", "clean", "fail"]
+
+
+class ExcessiveRemovalError(Exception):
+    """Cleaning would remove more of a document than `max_removed` allows (policy 'fail')."""
+
+    def __init__(self, share: float, limit: float) -> None:
+        self.share, self.limit = share, limit
+        super().__init__(f"cleaning would remove {share:.0%} of the document (limit {limit:.0%})")
 
 
 @dataclass
@@ -17,6 +31,9 @@ class Result:
 
     text: str
     removals: list[Removal] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    removed_share: float = 0.0  # share of the input's characters that the rules removed
+    guard: str | None = None  # "kept-original" or "cleaned-anyway" when max_removed was exceeded
 
     @property
     def counts(self) -> dict[str, int]:
@@ -34,26 +51,92 @@ class Cleaner:
         select: Sequence[str] = (),
         ignore: Sequence[str] = (),
         builtin: bool = True,
+        timeout: float | None = 1.0,
+        max_removed: float | None = 0.8,
+        on_excess: Policy = "keep",
     ) -> None:
         paths = ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in rules]
-        self.rules: list[Rule] = select_rules(load_paths(paths), select, ignore)
+        self._setup(select_rules(load_paths(paths), select, ignore), timeout, max_removed, on_excess)
 
     @classmethod
-    def from_rules(cls, rules: list[Rule]) -> Cleaner:
+    def from_rules(cls, rules: list[Rule], **options: object) -> Cleaner:
         cleaner = cls.__new__(cls)
-        cleaner.rules = list(rules)
+        cleaner._setup(list(rules), **options)  # type: ignore[arg-type]
         return cleaner
 
+    def _setup(self, rules: list[Rule], timeout: float | None = 1.0, max_removed: float | None = 0.8,
+               on_excess: Policy = "keep") -> None:
+        if on_excess not in ("keep", "clean", "fail"):
+            raise ValueError(f"on_excess must be 'keep', 'clean' or 'fail', got {on_excess!r}")
+        if max_removed is not None and not 0 < max_removed <= 1:
+            raise ValueError(f"max_removed must be in (0, 1], got {max_removed}")
+        self.rules = rules
+        self.timeout, self.max_removed, self.on_excess = timeout, max_removed, on_excess
+        self._plans: dict[str | None, tuple[list[Rule], LiteralIndex]] = {}
+        self._multilingual = any(r.lang for r in rules)  # else detection would change nothing
+
     def clean(self, text: str, lang: str | None = None) -> Result:
-        """Clean one document; rules declaring languages run only when `lang` is one of them."""
-        lines = split_lines(text)
+        """Clean one document; rules declaring languages run only for `lang` (detected when None)."""
+        rules, index = self._plan(detect(text) if lang is None and self._multilingual else lang)
+        doc = Doc(text)
+        candidates = index.candidates(doc.lines, doc.kept)
+        seconds = None if self.timeout is None else self.timeout * max(1.0, len(text) / 1_000_000)
         removals: list[Removal] = []
-        for rule in self.rules:
-            if rule.lang and lang not in rule.lang:
+        warnings: list[str] = []
+        edited: set[int] = set()
+        for rule, hits in zip(rules, candidates):
+            if hits is not None:
+                if not hits and not edited:
+                    continue
+                hits = (hits | edited) - doc.dropped
+                if not hits:
+                    continue
+            try:
+                cuts = rule.step.apply(doc, doc.kept if hits is None else sorted(hits), Budget(seconds))
+            except TimeoutError:
+                warnings.append(f"rule '{rule.id}' exceeded the regex time limit ({seconds:.1f} s); skipped")
                 continue
-            lines, cuts = rule.step(lines)
-            removals.extend(Removal(rule.id, rule.category, c.line, c.text, c.whole_line) for c in cuts)
-        return Result(join_lines(lines), removals)
+            edited |= apply_cuts(doc, cuts)
+            removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
+        return self._guard(Result(doc.render(), removals, warnings, removed_share(doc, removals)), text)
+
+    def _plan(self, lang: str | None) -> tuple[list[Rule], LiteralIndex]:
+        """The rules that run for a language and their literal prefilter, built once per language."""
+        if lang not in self._plans:
+            rules = [r for r in self.rules if not r.lang or lang in r.lang]
+            self._plans[lang] = (rules, LiteralIndex([r.step for r in rules]))
+        return self._plans[lang]
+
+    def _guard(self, result: Result, original: str) -> Result:
+        if self.max_removed is None or result.removed_share <= self.max_removed:
+            return result
+        if self.on_excess == "fail":
+            raise ExcessiveRemovalError(result.removed_share, self.max_removed)
+        share = f"{result.removed_share:.0%}"
+        if self.on_excess == "clean":
+            result.guard = "cleaned-anyway"
+            result.warnings.append(f"rules removed {share} of the document (over max_removed); cleaned anyway")
+            return result
+        result.warnings.append(f"rules would remove {share} of the document (over max_removed); kept the original")
+        return Result(Doc(original).render(), [], result.warnings, result.removed_share, "kept-original")
+
+
+def removed_share(doc: Doc, removals: list[Removal]) -> float:
+    """Characters removed over characters in the input, ignoring whitespace at line ends."""
+    total = sum(map(len, doc.original))
+    return sum(len(r.text.strip()) for r in removals) / total if total else 0.0
+
+
+def apply_cuts(doc: Doc, cuts: list[Cut]) -> set[int]:
+    """Drop or rewrite the cut lines; returns the indices of lines rewritten in place."""
+    dropped = {c.index for c in cuts if c.rest is None}
+    edited = {c.index for c in cuts if c.rest is not None} - dropped
+    for cut in cuts:
+        if cut.rest is not None and cut.index in edited:
+            doc.lines[cut.index] = cut.rest
+    if dropped:
+        doc.drop(dropped)
+    return edited
 
 
 def select_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:

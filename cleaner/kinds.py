@@ -1,25 +1,52 @@
-"""The closed set of rule kinds. Each kind is a factory whose keyword-only
-parameters are its schema; it returns a step that filters a list of lines."""
+"""The closed set of rule kinds. Each kind is a factory whose keyword-only parameters
+are its schema; it returns a step that says which lines or spans of a document go.
+
+A step has `prefilter`: the regex whose literals (see prefilter.py) tell which lines the
+step might touch (None: the step looks at every line), and `apply`, which returns the
+cuts for the given candidate lines. Steps never change the document
+themselves; the engine applies their cuts, so a step that times out changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
+import time
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+from typing import NamedTuple, Protocol
 
 import regex
 
-from cleaner.document import Line, word_count
+from cleaner.document import Doc
 
-# A removal before the engine stamps it with the rule's id: (line number, text, whole line?).
+_SENTENCE_END = regex.compile(r"(?<!\.\.)[.!?。！？][\"'”’»)\]]*$")
+
+
 class Cut(NamedTuple):
-    line: int
+    """A removal: line `index` (0-based) loses `text`; `rest` is what is left of it, None if nothing."""
+
+    index: int
     text: str
-    whole_line: bool = True
+    rest: str | None = None
 
 
-Step = Callable[[list[Line]], tuple[list[Line], list[Cut]]]
+class Budget:
+    """Wall-clock time left for one rule on one document; feeds the regex `timeout`."""
 
-_SENTENCE_END = regex.compile(r"(?<!\.\.)[.!?][\"'”’)\]]*$")
+    def __init__(self, seconds: float | None) -> None:
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+
+    def left(self) -> float | None:
+        if self.deadline is None:
+            return None
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("regex timed out")
+        return remaining
+
+
+class Step(Protocol):
+    prefilter: str | None
+
+    def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]: ...
 
 
 def compile_pattern(option: str, pattern: str) -> regex.Pattern[str]:
@@ -31,135 +58,214 @@ def compile_pattern(option: str, pattern: str) -> regex.Pattern[str]:
         raise ValueError(f"bad regex in '{option}'{where}: {err.msg}") from None
 
 
+def is_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text))
+
+
 def _positive(option: str, value: int | float | None) -> None:
     if value is not None and value <= 0:
         raise ValueError(f"'{option}' must be greater than 0, got {value}")
 
 
-def drop_line(*, pattern: str, max_words: int | None = None, next_line: str | None = None) -> Step:
-    """Drops each line the pattern matches (searched in the stripped line), optionally
-    only lines of at most `max_words` words, and the line right after when it matches `next_line`."""
-    _positive("max_words", max_words)
-    compiled = compile_pattern("pattern", pattern)
-    follower = compile_pattern("next_line", next_line) if next_line else None
+class DropLine:
+    """Drops each line the pattern matches (searched in the stripped line), optionally only
+    lines of at most `max_words` words or `max_chars` characters, and the line right after
+    when it matches `next_line`."""
 
-    def step(lines: list[Line]) -> tuple[list[Line], list[Cut]]:
-        kept: list[Line] = []
+    def __init__(self, pattern: str, max_words: int | None, max_chars: int | None, next_line: str | None) -> None:
+        self.pattern = compile_pattern("pattern", pattern)
+        self.max_chars = max_chars
+        self.follower = compile_pattern("next_line", next_line) if next_line else None
+        self.max_words = max_words
+        self.prefilter = pattern
+
+    def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
-        drop_next = False
-        for line in lines:
-            text = line.text.strip()
-            if drop_next and text and follower is not None and follower.search(text):
-                cuts.append(Cut(line.number, line.text))
-                drop_next = False
+        for index in candidates:
+            text = doc.lines[index].strip()
+            if not text or (self.max_chars is not None and len(text) > self.max_chars):
                 continue
-            drop_next = False
-            if text and compiled.search(text) and (max_words is None or word_count(text) <= max_words):
-                cuts.append(Cut(line.number, line.text))
-                drop_next = True
+            if self.max_words is not None and len(text.split()) > self.max_words:
                 continue
-            kept.append(line)
-        return kept, cuts
+            if not self.pattern.search(text, timeout=budget.left()):
+                continue
+            cuts.append(Cut(index, doc.lines[index]))
+            if self.follower is not None:
+                cuts.extend(self._follower_cut(doc, index, budget))
+        return cuts
 
-    return step
+    def _follower_cut(self, doc: Doc, index: int, budget: Budget) -> list[Cut]:
+        position = bisect_left(doc.kept, index) + 1
+        if position >= len(doc.kept):
+            return []
+        after = doc.kept[position]
+        text = doc.lines[after].strip()
+        if text and self.follower.search(text, timeout=budget.left()):
+            return [Cut(after, doc.lines[after])]
+        return []
+
+
+def drop_line(*, pattern: str, max_words: int | None = None, max_chars: int | None = None,
+              next_line: str | None = None) -> Step:
+    """Drops lines matching `pattern` (and the next line when it matches `next_line`)."""
+    _positive("max_words", max_words)
+    _positive("max_chars", max_chars)
+    return DropLine(pattern, max_words, max_chars, next_line)
+
+
+class StripSpan:
+    """Removes matching spans from a line and keeps the rest; drops the line if nothing
+    with a letter or digit is left."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = compile_pattern("pattern", pattern)
+        self.prefilter = pattern
+
+    def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
+        cuts: list[Cut] = []
+        for index in candidates:
+            line = doc.lines[index]
+            content = line.lstrip()
+            spans = [m.group() for m in self.pattern.finditer(content, timeout=budget.left()) if m.group()]
+            if not spans:
+                continue
+            rest = (line[: len(line) - len(content)] + self.pattern.sub("", content, timeout=budget.left())).rstrip()
+            if not any(ch.isalnum() for ch in rest):
+                cuts.append(Cut(index, line))
+            else:
+                cuts.extend(Cut(index, span, rest) for span in spans)
+        return cuts
 
 
 def strip_span(*, pattern: str) -> Step:
-    """Removes matching spans from a line and keeps the rest; drops the line if nothing
-    with a letter or digit is left."""
-    compiled = compile_pattern("pattern", pattern)
+    """Removes spans matching `pattern` from lines, keeping the rest of each line."""
+    return StripSpan(pattern)
 
-    def step(lines: list[Line]) -> tuple[list[Line], list[Cut]]:
-        kept: list[Line] = []
-        cuts: list[Cut] = []
-        for line in lines:
-            spans = [m.group() for m in compiled.finditer(line.text) if m.group()]
-            if not spans:
-                kept.append(line)
+
+class CutTail:
+    """Cuts a trailing section from a marker line to the end, only when that section is
+    short (`max_words`, `max_share` of the document) and holds few prose sentences."""
+
+    def __init__(self, marker: str, max_words: int, max_share: float, max_sentences: int) -> None:
+        self.pattern = compile_pattern("marker", marker)
+        self.prefilter = marker
+        self.max_words, self.max_share, self.max_sentences = max_words, max_share, max_sentences
+
+    def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
+        total = None
+        for index in candidates:
+            text = doc.lines[index].strip()
+            if not text or not self.pattern.search(text, timeout=budget.left()):
                 continue
-            rest = compiled.sub("", line.text).rstrip()
-            if not any(ch.isalnum() for ch in rest):
-                cuts.append(Cut(line.number, line.text))
+            tail = doc.kept[bisect_left(doc.kept, index):]
+            words = self._tail_words(doc, tail)
+            if words is None:
                 continue
-            cuts.extend(Cut(line.number, span, whole_line=False) for span in spans)
-            kept.append(Line(line.number, rest))
-        return kept, cuts
+            total = sum(len(doc.lines[i].split()) for i in doc.kept) if total is None else total
+            if words <= self.max_share * total:
+                return [Cut(i, doc.lines[i]) for i in tail if doc.lines[i]]
+        return []
 
-    return step
+    def _tail_words(self, doc: Doc, tail: list[int]) -> int | None:
+        """Words in the tail, or None when it is too long or holds too many prose sentences."""
+        words = sentences = 0
+        for index in tail:
+            count = len(doc.lines[index].split())
+            words += count
+            sentences += count >= 8 and is_sentence(doc.lines[index])
+            if words > self.max_words or sentences > self.max_sentences:
+                return None
+        return words
 
 
-def cut_tail(*, marker: str, max_words: int = 300, max_share: float = 0.35) -> Step:
-    """Cuts a trailing section from the first line matching `marker` to the end, but only
-    when that section is at most `max_words` words and `max_share` of the document's words."""
+def cut_tail(*, marker: str, max_words: int = 300, max_share: float = 0.35, max_sentences: int = 2) -> Step:
+    """Cuts a short trailing block (related links, teasers) that starts at a `marker` line."""
     _positive("max_words", max_words)
     if not 0 < max_share <= 1:
         raise ValueError(f"'max_share' must be in (0, 1], got {max_share}")
-    compiled = compile_pattern("marker", marker)
-
-    def step(lines: list[Line]) -> tuple[list[Line], list[Cut]]:
-        total = sum(word_count(line.text) for line in lines)
-        tail_words = total
-        for index, line in enumerate(lines):
-            text = line.text.strip()
-            if text and compiled.search(text) and tail_words <= max_words and tail_words <= max_share * total:
-                tail = lines[index:]
-                return lines[:index], [Cut(t.number, t.text) for t in tail if not t.blank]
-            tail_words -= word_count(line.text)
-        return lines, []
-
-    return step
+    if max_sentences < 0:
+        raise ValueError(f"'max_sentences' must be 0 or more, got {max_sentences}")
+    return CutTail(marker, max_words, max_share, max_sentences)
 
 
-def drop_repeated(*, min_words: int = 6) -> Step:
-    """Drops a line that repeats an earlier line of at least `min_words` words
-    (ignoring case and spacing); the first copy stays."""
-    _positive("min_words", min_words)
+class DropRepeated:
+    """Drops a line that repeats, word for word, one of the `within` kept lines just before it."""
 
-    def step(lines: list[Line]) -> tuple[list[Line], list[Cut]]:
-        seen: set[str] = set()
-        kept: list[Line] = []
+    prefilter = None
+
+    def __init__(self, min_words: int, within: int) -> None:
+        self.min_words, self.within = min_words, within
+
+    def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
+        texts = [(index, doc.lines[index].strip()) for index in candidates if doc.lines[index]]
+        if len({text for _, text in texts}) == len(texts):
+            return []  # no line occurs twice: the common case, settled in one set
         cuts: list[Cut] = []
-        for line in lines:
-            key = " ".join(line.text.split()).casefold()
-            if len(key.split()) >= min_words:
-                if key in seen:
-                    cuts.append(Cut(line.number, line.text))
-                    continue
-                seen.add(key)
-            kept.append(line)
-        return kept, cuts
-
-    return step
-
-
-def drop_short_run(*, min_run: int = 4, max_words: int = 3) -> Step:
-    """Drops runs of at least `min_run` adjacent short lines (at most `max_words` words,
-    not ending like a sentence) inside one paragraph: leftover menus and widget labels."""
-    _positive("min_run", min_run)
-    _positive("max_words", max_words)
-
-    def is_short(line: Line) -> bool:
-        text = line.text.strip()
-        return bool(text) and word_count(text) <= max_words and not _SENTENCE_END.search(text)
-
-    def step(lines: list[Line]) -> tuple[list[Line], list[Cut]]:
-        kept: list[Line] = []
-        cuts: list[Cut] = []
-        run: list[Line] = []
-        for line in [*lines, Line(0, "")]:
-            if is_short(line):
-                run.append(line)
+        recent: list[str] = []
+        for index, text in texts:
+            if text in recent and len(text.split()) >= self.min_words:
+                cuts.append(Cut(index, doc.lines[index]))
                 continue
-            if len(run) >= min_run:
-                cuts.extend(Cut(r.number, r.text) for r in run)
-            else:
-                kept.extend(run)
-            run = []
-            if line.number:
-                kept.append(line)
-        return kept, cuts
+            recent.append(text)
+            if len(recent) > self.within:
+                del recent[0]
+        return cuts
 
-    return step
+
+def drop_repeated(*, min_words: int = 6, within: int = 2) -> Step:
+    """Drops a line of at least `min_words` words repeating one of the `within` lines before it."""
+    _positive("min_words", min_words)
+    _positive("within", within)
+    return DropRepeated(min_words, within)
+
+
+class DropShortRun:
+    """Drops a run of adjacent short lines that do not read as sentences, at the very start
+    or end of the document (or anywhere, with `edges_only = false`)."""
+
+    prefilter = None
+
+    def __init__(self, min_run: int, max_words: int, max_chars: int, edges_only: bool) -> None:
+        self.min_run, self.max_words, self.max_chars, self.edges_only = min_run, max_words, max_chars, edges_only
+
+    def _short(self, line: str) -> bool:
+        if len(line) > self.max_chars * 2:
+            return False
+        text = line.strip()
+        return 0 < len(text) <= self.max_chars and len(text.split()) <= self.max_words and not is_sentence(text)
+
+    def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
+        doomed = {i for run in self._runs(doc, list(candidates)) if len(run) >= self.min_run for i in run}
+        return [Cut(i, doc.lines[i]) for i in sorted(doomed)]
+
+    def _runs(self, doc: Doc, order: list[int]) -> list[list[int]]:
+        """Maximal runs of adjacent short lines (a blank line ends a run); with `edges_only`,
+        only the runs that could touch the first or last line are looked for."""
+        spans = [order, order[::-1]] if self.edges_only else [order]
+        runs: list[list[int]] = []
+        for span in spans:
+            run: list[int] = []
+            for index in span:
+                if not doc.lines[index] and not run:
+                    continue
+                if doc.lines[index] and self._short(doc.lines[index]):
+                    run.append(index)
+                    continue
+                if run:
+                    runs.append(run)
+                    run = []
+                if self.edges_only:
+                    break
+            if run:
+                runs.append(run)
+        return runs
+
+
+def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40, edges_only: bool = True) -> Step:
+    """Drops runs of `min_run`+ adjacent short non-sentence lines: leftover menus and widget labels."""
+    for option, value in (("min_run", min_run), ("max_words", max_words), ("max_chars", max_chars)):
+        _positive(option, value)
+    return DropShortRun(min_run, max_words, max_chars, edges_only)
 
 
 KINDS: dict[str, Callable[..., Step]] = {

@@ -19,7 +19,8 @@ class ExampleFailure:
 def check_example(rule: Rule, number: int, example: Example) -> ExampleFailure | None:
     """None when the rule alone turns the input into the expected output."""
     expected = normalize(example.input if example.output is None else example.output)
-    got = Cleaner.from_rules([rule]).clean(example.input).text
+    lang = rule.lang[0] if rule.lang else None  # a language rule's examples are in its language
+    got = Cleaner.from_rules([rule], max_removed=None).clean(example.input, lang).text
     if got == expected:
         return None
     return ExampleFailure(rule.id, number, f"expected {expected!r}, got {got!r}")

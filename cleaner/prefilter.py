@@ -1,0 +1,359 @@
+"""Literal prefilter: from each rule's regex, find literal strings ("atoms") that every match
+must contain; one Aho-Corasick pass over the document then tells which lines each rule
+can possibly touch, so a rule's regex runs only on those lines.
+
+The atoms are a promise about the pattern, so extraction is conservative: any construct
+it does not understand yields no atoms, and the rule simply runs on every line."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+MIN_SCORE = 3  # see Req.score: shorter literals would flag most lines anyway
+MAX_ATOMS = 128  # per requirement, from expanding alternatives
+# Non-ASCII characters that a case-insensitive regex matches to ASCII letters: a document
+# containing one is scanned without the prefilter.
+TRIGGERS = "ſKİﬀﬁﬂﬃﬄﬅﬆ"
+# Sharp s is common (German), so atoms get spelled-out variants instead.
+SHARP_S = ("ß", "ẞ")
+
+
+_WEIGHT = {c: 0 for c in " .,;:'\"-"} | {c: 1 for c in "()\n/"}
+
+
+class Unsupported(Exception):
+    """A construct the extractor does not model; the rule runs without a prefilter."""
+
+
+@dataclass(frozen=True)
+class Req:
+    """Every match contains one of `atoms`; `prefix`: they start where the sequence starts."""
+
+    atoms: frozenset[str]
+    prefix: bool
+
+    @property
+    def score(self) -> int:
+        """Selectivity of the weakest atom: letters, digits, brackets, '/' and a line start count 1,
+        spaces and common punctuation 0, rarer symbols ('*', '|', '»') 3."""
+        return min(sum(_WEIGHT.get(c, 1 if c.isalnum() else 3) for c in a) for a in self.atoms)
+
+
+@dataclass
+class Item:
+    kind: str  # "lit", "group", "anchor" (a leading ^) or "other"
+    char: str = ""
+    branches: list[list[Item]] | None = None
+    min: int = 1
+    exact: bool = True  # exactly once (no quantifier)
+
+
+class Parser:
+    """A small reader of the regex syntax, just enough to see literals, groups and quantifiers."""
+
+    def __init__(self, pattern: str) -> None:
+        self.s, self.i = pattern, 0
+
+    def parse(self) -> list[list[Item]]:
+        branches = self.alternation()
+        if self.i < len(self.s):
+            raise Unsupported("unbalanced ')'")
+        return branches
+
+    def alternation(self) -> list[list[Item]]:
+        branches: list[list[Item]] = [[]]
+        while self.i < len(self.s) and self.s[self.i] != ")":
+            if self.s[self.i] == "|":
+                self.i += 1
+                branches.append([])
+                continue
+            item = self.atom()
+            if item is not None:
+                self.quantifier(item)
+                branches[-1].append(item)
+        return branches
+
+    def atom(self) -> Item | None:
+        c = self.s[self.i]
+        self.i += 1
+        if c == "\\":
+            return self.escape()
+        if c == "[":
+            self.skip_class()
+            return Item("other")
+        if c == "(":
+            return self.group()
+        if c == "^":
+            return Item("anchor")
+        if c in ".$":
+            return Item("other")
+        if c in "*+?{":
+            raise Unsupported("quantifier without target")
+        return Item("lit", c)
+
+    def escape(self) -> Item:
+        if self.i >= len(self.s):
+            raise Unsupported("trailing backslash")
+        c = self.s[self.i]
+        self.i += 1
+        if c.isdigit():
+            raise Unsupported("backreference or octal escape")
+        if c in "xuU" and not self.s.startswith("{", self.i):
+            self.i += {"x": 2, "u": 4, "U": 8}[c]
+            return Item("other")
+        if c in "pPxuUNLgk":
+            self.skip_braces()
+            return Item("other")
+        if c == "Q" or c == "E":
+            raise Unsupported("\\Q...\\E")
+        if c.isalnum():
+            return Item("other")  # a class (\\d, \\w...), an anchor (\\b, \\A...) or a control character
+
+        return Item("lit", c)
+
+    def skip_braces(self) -> None:
+        if self.i < len(self.s) and self.s[self.i] in "{<":
+            close = "}" if self.s[self.i] == "{" else ">"
+            end = self.s.find(close, self.i)
+            if end < 0:
+                raise Unsupported("unclosed escape")
+            self.i = end + 1
+        elif self.i < len(self.s):
+            self.i += 1
+
+    def skip_class(self) -> None:
+        depth, first = 1, True
+        while self.i < len(self.s):
+            c = self.s[self.i]
+            self.i += 1
+            if c == "\\":
+                self.i += 1
+            elif c == "]" and not first:
+                depth -= 1
+                if depth == 0:
+                    return
+            elif c == "[":
+                depth += 1
+            first = c == "^" and first
+        raise Unsupported("unclosed character class")
+
+    def group(self) -> Item | None:
+        s = self.s
+        lookaround = False
+        if s.startswith("?", self.i):
+            rest = s[self.i + 1:]
+            if rest.startswith("#"):
+                self.i = s.index(")", self.i) + 1
+                return None
+            if rest[:1] in ("(", "R", "&", "P>") or rest[:1].isdigit() or rest.startswith(("P>", "P=")):
+                raise Unsupported("conditional or recursion")
+            flags = self.inline_flags(rest)
+            if flags is not None:
+                return None
+            if rest.startswith(("=", "!", "<=", "<!")):
+                lookaround = True
+            self.skip_group_prefix(rest)
+        elif s.startswith("*", self.i):
+            raise Unsupported("backtracking verb")
+        branches = self.alternation()
+        if self.i >= len(s):
+            raise Unsupported("unclosed group")
+        self.i += 1
+        return Item("other") if lookaround else Item("group", branches=branches)
+
+    def inline_flags(self, rest: str) -> str | None:
+        """Consume a bare '(?flags)' and return the flags; scoped '(?i:' is left to the caller."""
+        n = 0
+        while n < len(rest) and (rest[n].isalpha() or rest[n] in "-^"):
+            n += 1
+        if "x" in rest[:n]:
+            raise Unsupported("verbose mode")
+        if n < len(rest) and rest[n] == ")" and n > 0:
+            self.i += n + 2
+            return rest[:n]
+        return None
+
+    def skip_group_prefix(self, rest: str) -> None:
+        for prefix in ("<=", "<!", "=", "!", ":", "|", ">"):
+            if rest.startswith(prefix):
+                self.i += 1 + len(prefix)
+                return
+        if rest.startswith(("P<", "<", "'")):
+            close = ">" if rest[0] != "'" else "'"
+            self.i = self.s.index(close, self.i + 2) + 1
+            return
+        n = 0
+        while n < len(rest) and (rest[n].isalpha() or rest[n] == "-"):
+            n += 1
+        if n < len(rest) and rest[n] == ":":
+            if "x" in rest[:n]:
+                raise Unsupported("verbose mode")
+            self.i += n + 2
+            return
+        raise Unsupported(f"group syntax (?{rest[:3]}")
+
+    def quantifier(self, item: Item) -> None:
+        s = self.s
+        if self.i >= len(s):
+            return
+        c = s[self.i]
+        if c in "?*+":
+            self.i += 1
+            item.min, item.exact = (1 if c == "+" else 0), False
+        elif c == "{":
+            end = s.find("}", self.i)
+            body = s[self.i + 1:end] if end > 0 else ""
+            if not body or not all(ch.isdigit() or ch == "," for ch in body):
+                if any(ch.isalpha() for ch in body):
+                    raise Unsupported("fuzzy matching")
+                return
+            low = body.split(",")[0]
+            self.i = end + 1
+            item.min, item.exact = (int(low) if low else 0), body == "1"
+        else:
+            return
+        if self.i < len(s) and s[self.i] in "?+":
+            self.i += 1
+
+
+def _literal_strings(item: Item) -> list[str] | None:
+    """The strings a group of plain literal branches can match ('(?:ap|afp)'), else None."""
+    if item.kind != "group" or not item.exact or not item.branches or len(item.branches) > MAX_ATOMS:
+        return None
+    words = []
+    for branch in item.branches:
+        if not all(i.kind == "lit" and i.exact for i in branch):
+            return None
+        words.append("".join(i.char for i in branch))
+    return words if all(words) else None
+
+
+def _folds(c: str) -> bool:
+    """A non-ASCII character with case variants, which byte-level lowercasing cannot fold."""
+    return not c.isascii() and (c.lower() != c or c.upper() != c or c.casefold() != c)
+
+
+def _run_reqs(run: list[str], prefix: bool) -> list[Req]:
+    """Requirements from a set of literal strings one of which the text holds at this point;
+    strings are cut at non-ASCII letters, since the document is lower-cased byte by byte."""
+    if not run or run == [""]:
+        return []
+    if any(_folds(c) for word in run for c in word):
+        if len(run) > 1:
+            return []
+        pieces = [p for p in "".join("\0" if _folds(c) else c for c in run[0]).split("\0") if p]
+        return [Req(frozenset([p.lower()]), prefix and run[0].startswith(p)) for p in pieces]
+    return [Req(frozenset(w.lower() for w in run), prefix)]
+
+
+def sequence_req(seq: list[Item], anchored: bool = False, want_prefix: bool = False) -> Req | None:
+    """The most selective requirement of a sequence; under a leading ^, atoms that start the
+    sequence become line-start atoms ('\\n' + atom)."""
+    options: list[Req] = []
+    run, run_start = [""], 0
+    for index, item in enumerate(seq + [Item("other")]):
+        words = [item.char] if item.kind == "lit" and item.min >= 1 else _literal_strings(item)
+        if words is not None and len(run) * len(words) <= MAX_ATOMS:
+            run_start = index if run == [""] else run_start
+            run = [r + w for r in run for w in words]
+            if item.exact:
+                continue
+        options += _run_reqs(run, run_start == 0)
+        run = [""]
+        if item.kind == "group" and item.min >= 1 and item.branches:
+            req = branches_req(item.branches, at_start=index == 0)
+            if req is not None:
+                options.append(req)
+    if anchored:
+        options = [Req(frozenset(a if a.startswith("\n") else "\n" + a for a in o.atoms), True) if o.prefix else o
+                   for o in options]
+    prefixed = [o for o in options if o.prefix] if want_prefix else []
+    return max(prefixed or options, key=lambda o: (o.score, o.prefix), default=None)
+
+
+def branches_req(branches: list[list[Item]], at_start: bool = False) -> Req | None:
+    """One requirement per branch, or None if any branch has none."""
+    reqs = [branch_req(b, want_prefix=at_start) for b in branches]
+    if at_start and not all(r is not None and r.prefix for r in reqs):
+        reqs = [branch_req(b) for b in branches]
+    if any(r is None for r in reqs):
+        return None
+    atoms = frozenset().union(*(r.atoms for r in reqs))  # type: ignore[union-attr]
+    return Req(atoms, at_start and all(r.prefix for r in reqs))  # type: ignore[union-attr]
+
+
+def branch_req(branch: list[Item], want_prefix: bool = False) -> Req | None:
+    if branch and branch[0].kind == "anchor":
+        return sequence_req(branch[1:], anchored=True)
+    return sequence_req(branch, want_prefix=want_prefix)
+
+
+def atoms_for(pattern: str) -> frozenset[str] | None:
+    """Literals one of which every match of `pattern` contains (lower-cased), or None."""
+    try:
+        req = branches_req(Parser(pattern).parse())
+    except (Unsupported, ValueError, IndexError):
+        return None
+    if req is None or req.score < MIN_SCORE:
+        return None
+    return frozenset(v for atom in req.atoms for v in _sharp_s_variants(atom))
+
+
+def _sharp_s_variants(atom: str) -> list[str]:
+    variants = [atom]
+    for _ in range(atom.count("ss")):
+        variants += [v.replace("ss", s, 1) for v in variants for s in SHARP_S if "ss" in v]
+    return sorted(set(variants))[:64] if len(variants) <= 64 else [atom.replace("ss", "s")]
+
+
+class LiteralIndex:
+    """One automaton over the atoms of many steps; maps a document's lines to the steps that
+    may touch them. A step may also carry `max_chars`: longer lines cannot be its candidates."""
+
+    def __init__(self, steps: Sequence[object]) -> None:
+        self.atoms_of = [atoms_for(p) if (p := getattr(s, "prefilter", None)) else None for s in steps]
+        self.max_chars = [getattr(s, "max_chars", None) for s in steps]
+        self.scanned = [getattr(s, "prefilter", None) is not None for s in steps]
+        owners: dict[str, list[int]] = {}
+        for step, atoms in enumerate(self.atoms_of):
+            for atom in atoms or ():
+                owners.setdefault(atom, []).append(step)
+        owners.update({t: [-1] for t in TRIGGERS})
+        self.keys = list(owners)
+        self.owners = [owners[k] for k in self.keys]
+        self.automaton = ahocorasick_rs.BytesAhoCorasick(
+            [k.encode() for k in self.keys], implementation=ahocorasick_rs.Implementation.DFA)
+
+    def candidates(self, lines: Sequence[str], kept: Sequence[int]) -> list[set[int] | None]:
+        """Per step, the line indices it may touch (None: every line)."""
+        stripped = [lines[i].strip() for i in kept]
+        found = self._atom_hits(stripped, kept)
+        for step, limit in enumerate(self.max_chars):
+            if limit is None:
+                continue
+            hits = found[step]
+            if hits is None:
+                found[step] = {kept[k] for k, line in enumerate(stripped) if len(line) <= limit}
+            else:
+                found[step] = {i for i in hits if len(lines[i].strip()) <= limit}
+        return found
+
+    def _atom_hits(self, stripped: list[str], kept: Sequence[int]) -> list[set[int] | None]:
+        found: list[set[int] | None] = [set() if a is not None else None for a in self.atoms_of]
+        text = "\n" + "\n".join(stripped)
+        data = text.encode("utf-8", "surrogatepass").lower()
+        sizes = map(len, stripped) if len(data) == len(text) else (len(s.encode("utf-8", "surrogatepass")) for s in stripped)
+        starts = list(accumulate((n + 1 for n in sizes), initial=0))
+        for key, start, _ in self.automaton.find_matches_as_indexes(data, overlapping=True):
+            owners = self.owners[key]
+            if owners[0] == -1:  # a character that defeats byte-level folding: no prefilter
+                return [None] * len(self.atoms_of)
+            line = kept[bisect_right(starts, start) - 1]
+            for step in owners:
+                found[step].add(line)  # type: ignore[union-attr]
+        return found

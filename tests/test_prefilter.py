@@ -1,0 +1,78 @@
+"""The literal prefilter must never hide a line a rule would change."""
+
+import random
+
+import pytest
+import regex
+
+from cleaner import Cleaner
+from cleaner.document import Doc
+from cleaner.prefilter import LiteralIndex, atoms_for
+
+from conftest import GOLDEN
+
+RULES = [r for r in Cleaner().rules if r.step.prefilter]
+
+
+@pytest.mark.parametrize(("pattern", "atoms"), [
+    (r"(?i)^(?:leave|post)\s+a", {"\nleave", "\npost"}),
+    (r"\((?:AP|AFP)(?: Photo)?\)", {"(ap", "(afp"}),
+    (r"(?i)^foo|bar", {"\nfoo", "bar"}),
+    (r"abc\d+defg", {"defg"}),
+    (r"fo+bar", {"bar"}),
+    (r"(?:ab)?cdef", {"cdef"}),
+    (r"Straße", {"stra"}),
+    (r"(?i)glass", {"glass", "glaß", "glaẞ"}),
+    (r"^(?:Photo|Picture)s?: ", {"\nphoto", "\npicture"}),
+])
+def test_atoms_of_known_patterns(pattern, atoms):
+    assert atoms_for(pattern) == atoms
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?x) foo bar", r"\Qfoo\E", r"(a)\1foo", r"(?(1)a|b)foo", r"x*", r"[abc]+", r"(?i)^(?:a|b)$", r"\p{L}+",
+    r"foo|\d+", r"(?:foo){e<=1}",
+])
+def test_no_atoms_when_unsure_or_weak(pattern):
+    assert atoms_for(pattern) is None
+
+
+def _lines():
+    texts = [p.read_text(encoding="utf-8") for p in GOLDEN.glob("*.txt")]
+    texts += [ex.input for r in Cleaner().rules for ex in r.examples]
+    return sorted({line.strip() for t in texts for line in t.splitlines() if line.strip()})
+
+
+LINES = _lines()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_every_match_contains_an_atom(rule):
+    atoms = atoms_for(rule.step.prefilter)
+    if atoms is None:
+        pytest.skip("rule runs on every line")
+    pattern = regex.compile(rule.step.prefilter, regex.VERSION1)
+    variants = [s for line in LINES for s in (line, line.upper(), line.lower(), line.title())]
+    for line in variants:
+        if pattern.search(line):
+            folded = ("\n" + line).encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+            assert any(a in folded for a in atoms), (rule.id, line)
+
+
+def test_index_candidates_cover_all_matching_lines():
+    rng = random.Random(7)
+    lines = LINES[:]
+    rng.shuffle(lines)
+    doc = Doc("\n".join(lines))
+    steps = [r.step for r in RULES]
+    found = LiteralIndex(steps).candidates(doc.lines, doc.kept)
+    for step, rule, hits in zip(steps, RULES, found):
+        for index in doc.kept:
+            if step.pattern.search(doc.lines[index].strip()) and hits is not None:
+                assert index in hits, (rule.id, doc.lines[index])
+
+
+def test_exotic_case_folding_disables_the_prefilter():
+    doc = Doc("ſign up for our newsletter")  # long s: a case-insensitive 's'
+    steps = [r.step for r in RULES if getattr(r.step, "max_chars", None) is None]
+    assert all(hits is None for hits in LiteralIndex(steps).candidates(doc.lines, doc.kept))
