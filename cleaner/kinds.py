@@ -16,7 +16,9 @@ from typing import NamedTuple, Protocol
 import regex
 
 from cleaner.document import Doc
+from cleaner.elements import drop_element, drop_element_text
 
+_DATA = regex.compile(r"\d|/|@|www\.")
 _SENTENCE_END = regex.compile(r"(?<!\.\.)[.!?。！？][\"'”’»)\]]*$")
 
 
@@ -229,10 +231,13 @@ class DropShortRun:
         self.min_run, self.max_words, self.max_chars, self.edges_only = min_run, max_words, max_chars, edges_only
 
     def _short(self, line: str) -> bool:
+        """A label: few words, no sentence ending, and no digits or links (those are data)."""
         if len(line) > self.max_chars * 2:
             return False
         text = line.strip()
-        return 0 < len(text) <= self.max_chars and len(text.split()) <= self.max_words and not is_sentence(text)
+        if not 0 < len(text) <= self.max_chars or len(text.split()) > self.max_words or is_sentence(text):
+            return False
+        return not _DATA.search(text)
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         doomed = {i for run in self._runs(doc, list(candidates)) if len(run) >= self.min_run for i in run}
@@ -269,5 +274,6 @@ def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40,
 
 
 KINDS: dict[str, Callable[..., Step]] = {
-    kind.__name__: kind for kind in (drop_line, strip_span, cut_tail, drop_repeated, drop_short_run)
+    kind.__name__: kind
+    for kind in (drop_line, strip_span, cut_tail, drop_repeated, drop_short_run, drop_element, drop_element_text)
 }
