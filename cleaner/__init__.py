@@ -4,5 +4,14 @@ from cleaner.document import Removal
 from cleaner.engine import Cleaner, Result, clean
 from cleaner.loader import Rule, RuleError
 
-__all__ = ["Cleaner", "Removal", "Result", "Rule", "RuleError", "clean"]
+__all__ = ["Cleaner", "Removal", "Result", "Rule", "RuleError", "clean", "clean_html"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """`clean_html` on first use: it imports trafilatura, which plain-text cleaning never needs."""
+    if name == "clean_html":
+        from cleaner.html import clean_html
+
+        return clean_html
+    raise AttributeError(f"module 'cleaner' has no attribute {name!r}")

@@ -1,9 +1,21 @@
-"""The `cleaner` command. Exit status: 0 success, 1 golden mismatch, 2 usage, config or input error."""
+"""The `cleaner` command.
+
+Exit status: 0 success; 1 golden mismatch or failing rule examples; 2 usage, config or
+input error; 3 a document over --max-removed under `--on-excess fail` (not written).
+With several files, each failure is reported on stderr, the other files are still
+cleaned, a last line counts the failures, and the status is 2 if any input could not be
+read, else 3.
+
+Input is UTF-8. Bytes that are not are replaced (U+FFFD) with a warning naming the byte
+offset, or refused under --strict. Input that looks binary is refused: a NUL byte or more
+than 10% control bytes (other than tab, LF, CR, FF, VT) in the first 8 KB, or a UTF-16
+byte-order mark. Rule time-outs and the over-removal guard print warnings on stderr."""
 
 from __future__ import annotations
 
-import json
+import inspect
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,11 +23,29 @@ from typing import Any
 
 import click
 
-from cleaner.engine import Cleaner, Result
+from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
 from cleaner.loader import RuleError
 
 EXIT_MISMATCH = 1
 EXIT_ERROR = 2
+EXIT_EXCESS = 3
+BINARY_SNIFF = 8192  # judge binary input by its start, as git and grep do
+_CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f\v"))) + b"\x7f"
+
+
+class InputError(click.ClickException):
+    """A document that cannot be cleaned: unreadable, binary, or not UTF-8 under --strict."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"cleaner: error: {self.format_message()}", err=True)
+
+
+class ExcessError(InputError):
+    """Cleaning would remove more than --max-removed of a document, under --on-excess fail."""
+
+    exit_code = EXIT_EXCESS
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -39,11 +69,32 @@ def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The regex time limit and the over-removal guard; unset, the library's defaults apply."""
+    defaults = inspect.signature(Cleaner).parameters
+    options = [
+        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+                     help="Seconds each rule's regexes may take on a document, per MB of text (at least 1 MB); "
+                          f"a rule over it is skipped with a warning.  [default: {defaults['timeout'].default}]"),
+        click.option("--max-removed", type=click.FloatRange(0, 1, min_open=True), metavar="SHARE",
+                     help="Largest share of a document's characters the rules may remove (1: no guard).  "
+                          f"[default: {defaults['max_removed'].default}]"),
+        click.option("--on-excess", type=click.Choice(["keep", "clean", "fail"]),
+                     help="Over --max-removed: keep the original, clean anyway (both warn), or fail with "
+                          f"status 3.  [default: {defaults['on_excess'].default}]"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def build_cleaner(rule_paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-                  config_path: Path | None, isolated: bool, no_builtin: bool, **_: Any) -> Cleaner:
+                  config_path: Path | None, isolated: bool, no_builtin: bool, timeout: float | None = None,
+                  max_removed: float | None = None, on_excess: str | None = None, **_: Any) -> Cleaner:
     """Merge the settings file with the command line and load the rules once."""
     from cleaner.config import Settings, find_config, load_config
 
+    limits = {"timeout": timeout, "max_removed": max_removed, "on_excess": on_excess}
     settings = Settings()
     if not isolated:
         found = config_path or find_config(Path.cwd())
@@ -54,6 +105,7 @@ def build_cleaner(rule_paths: tuple[Path, ...], select: tuple[str, ...], ignore:
         select=_split(select) or settings.select,
         ignore=[*settings.ignore, *_split(ignore)],
         builtin=not no_builtin,
+        **{k: v for k, v in limits.items() if v is not None},
     )
 
 
@@ -62,21 +114,76 @@ def fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-def read_text(path: Path | None) -> str:
-    """Read a file (or stdin for None) as UTF-8, replacing undecodable bytes with a warning."""
+def read_bytes(path: Path | None) -> bytes:
+    """The bytes of a file, or of stdin for None; refused when unreadable or binary."""
     name = "<stdin>" if path is None else str(path)
     try:
         data = sys.stdin.buffer.read() if path is None else path.read_bytes()
     except OSError as err:
-        raise click.FileError(name, err.strerror) from None
+        raise InputError(f"{name}: cannot read: {err.strerror}") from None
+    reason = binary_reason(data)
+    if reason:
+        raise InputError(f"{name}: looks like binary data ({reason}); not cleaned")
+    return data
+
+
+def binary_reason(data: bytes) -> str | None:
+    """Why `data` looks binary rather than text (see the module docstring), or None."""
+    head = data[:BINARY_SNIFF]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 byte-order mark (convert it to UTF-8)"
+    nul = head.find(b"\0")
+    if nul >= 0:
+        return f"NUL byte at offset {nul}"
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    if controls * 10 > len(head):
+        return f"{controls} control bytes in the first {len(head)}"
+    return None
+
+
+def read_text(path: Path | None, data: bytes | None = None, strict: bool = False) -> str:
+    """Read a file (or stdin for None) as UTF-8, replacing undecodable bytes with a warning
+    (refused when `strict`)."""
+    name = "<stdin>" if path is None else str(path)
+    data = read_bytes(path) if data is None else data
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
+        if strict:
+            raise InputError(f"{name}: invalid UTF-8 at byte {err.start} (--strict)") from None
         click.echo(f"cleaner: warning: {name}: invalid UTF-8 at byte {err.start}; replaced", err=True)
         return data.decode("utf-8", errors="replace")
 
 
+_HTML_START = re.compile(
+    rb"<!doctype\s+html|<(?:html|head|body)[\s>]|^\s*<(?:div|p|article|section|main|meta|title|!--)[\s>/]", re.I)
+
+
+def looks_like_html(data: bytes) -> bool:
+    """A doctype or an html/head/body tag in the first KB, or a page fragment's opening tag."""
+    return bool(_HTML_START.search(data[:1024].removeprefix(b"\xef\xbb\xbf")))
+
+
+def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -> Result:
+    """Clean a file (or stdin for None) as HTML or as text: as --input says, else as its start suggests."""
+    kind = options.get("input_kind") or "auto"
+    name = "<stdin>" if path is None else str(path)
+    data = read_bytes(path)
+    try:
+        if kind == "html" or (kind == "auto" and looks_like_html(data)):
+            result = cleaner.clean_html(data, url=options.get("url"), lang=options.get("lang"))
+        else:
+            result = cleaner.clean(read_text(path, data, options.get("strict", False)), options.get("lang"))
+    except ExcessiveRemovalError as err:
+        raise ExcessError(f"{name}: {err} (--on-excess fail); not written") from None
+    for warning in result.warnings:
+        click.echo(f"cleaner: warning: {name}: {warning}", err=True)
+    return result
+
+
 def to_json(result: Result) -> str:
+    import json  # only when asked for: keeps text-mode start-up lean
+
     return json.dumps({
         "text": result.text,
         "removals": [
@@ -84,6 +191,9 @@ def to_json(result: Result) -> str:
             for r in result.removals
         ],
         "counts": result.counts,
+        "warnings": result.warnings,
+        "removed_share": round(result.removed_share, 4),
+        "guard": result.guard,
     }, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -95,8 +205,32 @@ format_option = click.option("--format", "fmt", type=click.Choice(["text", "json
                              show_default=True, help="Cleaned text, or JSON with the removals and per-rule counts.")
 
 
+def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None or value == "auto":
+        return None
+    if len(value) != 2 or not value.isalpha() or not value.islower():
+        raise click.BadParameter(f"expected a two-letter code such as de or fr, or 'auto'; got {value!r}")
+    return value
+
+
+lang_option = click.option("--lang", metavar="CODE", callback=_lang,
+                           help="Language of the text (de, fr, es, it, pt, nl, en...). Default: auto (detected).")
+
+
+def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--input (html, text or auto-detected), --url and --strict, for the commands that read a document."""
+    func = limit_options(func)
+    func = click.option("--strict", is_flag=True, help="Refuse input that is not valid UTF-8 (status 2) "
+                        "instead of replacing the bad bytes with a warning.")(func)
+    func = click.option("--url", help="The page's address, when the input is HTML (helps extraction).")(func)
+    return click.option("--input", "input_kind", type=click.Choice(["auto", "html", "text"]),
+                        help="Treat the input as HTML or as text. Default: auto (HTML if it starts like a page).")(func)
+
+
 class CleanerGroup(click.Group):
     """Turns rule and config errors raised anywhere into one line on stderr and exit status 2."""
+
+    lazy = {"serve": "cleaner.server_cli:serve_cmd", "batch": "cleaner.batch_cli:batch_cmd"}  # imported only when named
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -104,11 +238,24 @@ class CleanerGroup(click.Group):
         except RuleError as err:
             fail(str(err))
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            import importlib
+
+            module, attr = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
 
 @click.group(cls=CleanerGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @rule_options
 @format_option
+@lang_option
+@input_options
 @click.version_option(package_name="cleaner")
 @click.pass_context
 def main(ctx: click.Context, fmt: str, **options: Any) -> None:
@@ -120,7 +267,7 @@ def main(ctx: click.Context, fmt: str, **options: Any) -> None:
     """
     ctx.obj = options
     if ctx.invoked_subcommand is None:
-        result = build_cleaner(**options).clean(read_text(None))
+        result = clean_source(build_cleaner(**options), None, options)
         click.echo(render(result, fmt), nl=False)
 
 
@@ -141,19 +288,22 @@ def _options(ctx: click.Context, local: dict[str, Any]) -> dict[str, Any]:
               help="Write each cleaned file here under its own name (needed for several files).")
 @rule_options
 @format_option
+@lang_option
+@input_options
 @click.pass_context
 def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | None, fmt: str, **local: Any) -> None:
     """Clean FILES; print to stdout (one file) or write into -o DIR."""
     if output_dir is None and len(files) > 1:
         raise click.UsageError("several files need -o DIR")
-    cleaner = build_cleaner(**_options(ctx, local))
-    failed = 0
+    options = _options(ctx, local)
+    cleaner = build_cleaner(**options)
+    failures: list[InputError] = []
     for path in files:
         try:
-            result = cleaner.clean(read_text(path))
-        except click.FileError as err:
-            click.echo(f"cleaner: error: {err.format_message()}", err=True)
-            failed += 1
+            result = clean_source(cleaner, path, options)
+        except InputError as err:
+            err.show()
+            failures.append(err)
             continue
         if output_dir is None:
             click.echo(render(result, fmt), nl=False)
@@ -161,20 +311,23 @@ def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | No
         output_dir.mkdir(parents=True, exist_ok=True)
         suffix = ".json" if fmt == "json" else ""
         (output_dir / (path.name + suffix)).write_text(render(result, fmt), encoding="utf-8")
-    if failed:
-        fail(f"{failed} of {len(files)} file(s) could not be read")
+    if failures:
+        click.echo(f"cleaner: error: {len(failures)} of {len(files)} file(s) not cleaned", err=True)
+        sys.exit(min(err.exit_code for err in failures))  # 2 if any could not be read, else 3
 
 
 @main.command("explain")
 @click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
 @rule_options
+@lang_option
+@input_options
 @click.pass_context
 def explain_cmd(ctx: click.Context, file: Path, **local: Any) -> None:
     """Show every removed line or span of FILE ('-' for stdin) and the rule that removed it."""
-    cleaner = build_cleaner(**_options(ctx, local))
-    result = cleaner.clean(read_text(None if str(file) == "-" else file))
+    options = _options(ctx, local)
+    result = clean_source(build_cleaner(**options), None if str(file) == "-" else file, options)
     for r in result.removals:
-        where = click.style(f"{file}:{r.line}:", dim=True)
+        where = click.style(f"{file}:{r.line or 'html'}:", dim=True)
         rule = click.style(r.rule_id, fg="cyan", bold=True)
         what = "" if r.whole_line else click.style("(span) ", fg="yellow")
         click.echo(f"{where} {rule} [{r.category}] {what}{click.style(r.text.strip(), fg='red')}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +49,8 @@ def load_config(path: Path) -> Settings:
 
 
 def _read(path: Path) -> dict:
+    import tomllib  # only when a settings file is read
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as err:

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from cleaner import cache
 from cleaner.document import Doc, Removal
+from cleaner.elements import ElementStep
 from cleaner.kinds import Budget, Cut
 from cleaner.language import detect
 from cleaner.prefilter import LiteralIndex
@@ -57,6 +59,7 @@ class Cleaner:
     ) -> None:
         paths = ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in rules]
         self._setup(select_rules(load_paths(paths), select, ignore), timeout, max_removed, on_excess)
+        cache.get().save()
 
     @classmethod
     def from_rules(cls, rules: list[Rule], **options: object) -> Cleaner:
@@ -100,11 +103,18 @@ class Cleaner:
             removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
         return self._guard(Result(doc.render(), removals, warnings, removed_share(doc, removals)), text)
 
+    def clean_html(self, html: str | bytes, url: str | None = None, lang: str | None = None) -> Result:
+        """Clean one page: prune furniture with the HTML rules, extract the main text, run the text rules."""
+        from cleaner.html import clean_page  # imports trafilatura (slow): plain text never pays for it
+
+        return clean_page(self, html, url, lang)
+
     def _plan(self, lang: str | None) -> tuple[list[Rule], LiteralIndex]:
         """The rules that run for a language and their literal prefilter, built once per language."""
         if lang not in self._plans:
-            rules = [r for r in self.rules if not r.lang or lang in r.lang]
+            rules = [r for r in self.rules if (not r.lang or lang in r.lang) and not isinstance(r.step, ElementStep)]
             self._plans[lang] = (rules, LiteralIndex([r.step for r in rules]))
+            cache.get().save()
         return self._plans[lang]
 
     def _guard(self, result: Result, original: str) -> Result:

@@ -33,11 +33,17 @@ _WORDS = {
 }
 LANGUAGES = tuple(_WORDS)
 
-_LANGS_OF: dict[str, list[str]] = {}
-for _lang, _words in _WORDS.items():
-    for _word in _words.split():
-        _LANGS_OF.setdefault(_word, []).append(_lang)
 
+def _languages_of_words() -> dict[str, tuple[str, ...]]:
+    """Each listed word and the languages whose list holds it."""
+    index: dict[str, tuple[str, ...]] = {}
+    for lang, words in _WORDS.items():
+        for word in words.split():
+            index[word] = (*index.get(word, ()), lang)
+    return index
+
+
+_LANGS_OF = _languages_of_words()
 _WORD = regex.compile(r"\p{L}+")
 
 

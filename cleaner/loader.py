@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
-import tomllib
+import re
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import regex
 
+from cleaner import cache
 from cleaner.kinds import KINDS, Step
 
 RULE_KEYS = {"id", "kind", "category", "description", "example", "lang"}
 EXAMPLE_KEYS = {"input", "output"}
-_KEBAB = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class RuleError(Exception):
@@ -75,10 +77,26 @@ def load_paths(paths: list[Path]) -> list[Rule]:
 
 
 def load_file(path: Path) -> list[Rule]:
+    known = cache.get()
+    tables = known.tables(path)
+    if tables is not None:
+        return [build_rule(path, table, index) for index, table in enumerate(tables, 1)]
+    tables = read_tables(path)
+    rules = [build_rule(path, table, index) for index, table in enumerate(tables, 1)]
+    known.put_tables(path, tables)
+    return rules
+
+
+def read_tables(path: Path) -> list[dict]:
+    """The [[rule]] tables of a file, or a RuleError saying why there are none to read."""
+    import tomllib  # only on a cache miss
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise RuleError(path, f"invalid TOML: {err}") from None
+    except RecursionError:
+        raise RuleError(path, "invalid TOML: arrays or tables nested too deeply") from None
     except (OSError, UnicodeDecodeError) as err:
         raise RuleError(path, f"cannot read: {err}") from None
     extra = set(data) - {"rule"}
@@ -87,7 +105,7 @@ def load_file(path: Path) -> list[Rule]:
     tables = data.get("rule", [])
     if not isinstance(tables, list):
         raise RuleError(path, "'rule' must be an array of tables: write [[rule]]")
-    return [build_rule(path, table, index) for index, table in enumerate(tables, 1)]
+    return tables
 
 
 def build_rule(path: Path | str, table: object, index: int = 1) -> Rule:
@@ -111,6 +129,8 @@ def build_rule(path: Path | str, table: object, index: int = 1) -> Rule:
         step = make_step(kind, options)
     except ValueError as err:
         raise fail(str(err)) from None
+    except RecursionError:
+        raise fail("a pattern or selector is nested too deeply to compile") from None
     return Rule(
         id=rule_id, kind=kind, category=table["category"], description=table["description"].strip(),
         options=options, step=step, examples=_examples(table.get("example", []), fail),
@@ -121,8 +141,7 @@ def build_rule(path: Path | str, table: object, index: int = 1) -> Rule:
 def make_step(kind: str, options: dict[str, object]) -> Step:
     """Call the kind's factory after checking option names and types against its signature."""
     factory = KINDS[kind]
-    params = inspect.signature(factory).parameters
-    hints = typing.get_type_hints(factory)
+    params, hints = _schema(kind)
     unknown = sorted(set(options) - set(params))
     if unknown:
         raise ValueError(f"unknown option(s) {unknown} for kind '{kind}'; it takes {sorted(params)}")
@@ -134,8 +153,25 @@ def make_step(kind: str, options: dict[str, object]) -> Step:
     return factory(**options)
 
 
-def _check_type(name: str, value: object, hint: object) -> None:
-    allowed = tuple(t for t in typing.get_args(hint) or (hint,) if t is not type(None))
+@functools.cache
+def _schema(kind: str) -> tuple[Mapping[str, inspect.Parameter], dict[str, tuple[type, ...]]]:
+    """A kind's keyword parameters and their types: the schema of its options."""
+    params = inspect.signature(KINDS[kind]).parameters
+    return params, {name: _annotation_types(p.annotation) for name, p in params.items()}
+
+
+_TYPES = {"str": str, "int": int, "float": float, "bool": bool, "None": type(None)}
+
+
+def _annotation_types(annotation: object) -> tuple[type, ...]:
+    """'int | None' -> (int, NoneType); far cheaper than typing.get_type_hints at start-up."""
+    if isinstance(annotation, str):
+        return tuple(_TYPES[part.strip()] for part in annotation.split("|"))
+    return tuple(typing.get_args(annotation)) or (annotation,)  # type: ignore[return-value]
+
+
+def _check_type(name: str, value: object, hint: tuple[type, ...]) -> None:
+    allowed = tuple(t for t in hint if t is not type(None))
     ok = isinstance(value, allowed) and not (isinstance(value, bool) and bool not in allowed)
     if float in allowed and isinstance(value, int) and not isinstance(value, bool):
         ok = True
@@ -166,6 +202,6 @@ def _langs(raw: object, fail: typing.Callable[[str], RuleError]) -> tuple[str, .
         return ()
     if isinstance(raw, str):
         raw = [raw]
-    if not isinstance(raw, list) or not all(isinstance(x, str) and regex.match(r"^[a-z]{2}$", x) for x in raw):
+    if not isinstance(raw, list) or not all(isinstance(x, str) and re.match(r"^[a-z]{2}$", x) for x in raw):
         raise fail(f"'lang' must be a two-letter language code or a list of them, got {raw!r}")
     return tuple(raw)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
+from cleaner import cache
+
 MIN_SCORE = 3  # see Req.score: shorter literals would flag most lines anyway
 MAX_ATOMS = 128  # per requirement, from expanding alternatives
 # Non-ASCII characters that a case-insensitive regex matches to ASCII letters: a document
@@ -295,13 +297,21 @@ def branch_req(branch: list[Item], want_prefix: bool = False) -> Req | None:
 
 def atoms_for(pattern: str) -> frozenset[str] | None:
     """Literals one of which every match of `pattern` contains (lower-cased), or None."""
+    known, atoms = cache.get().atoms(pattern)
+    if not known:
+        atoms = _extract(pattern)
+        cache.get().put_atoms(pattern, atoms)
+    return None if atoms is None else frozenset(atoms)
+
+
+def _extract(pattern: str) -> list[str] | None:
     try:
         req = branches_req(Parser(pattern).parse())
     except (Unsupported, ValueError, IndexError):
         return None
     if req is None or req.score < MIN_SCORE:
         return None
-    return frozenset(v for atom in req.atoms for v in _sharp_s_variants(atom))
+    return sorted({v for atom in req.atoms for v in _sharp_s_variants(atom)})
 
 
 def _sharp_s_variants(atom: str) -> list[str]:

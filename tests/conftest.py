@@ -1,11 +1,14 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Keep the rule cache of test runs apart from the user's (subprocesses inherit this).
+os.environ.setdefault("CLEANER_CACHE_DIR", tempfile.mkdtemp(prefix="cleaner-test-cache-"))
 GOLDEN = ROOT / "tests" / "golden"
 SEEDS = ROOT.parent / "shared" / "seeds"
 

@@ -13,7 +13,11 @@ def test_wheel_install_cleans_from_another_directory(tmp_path):
                    check=True, capture_output=True)
     wheel = next(dist.glob("cleaner-*.whl"))
     env_dir = tmp_path / "env"
-    venv.create(env_dir, with_pip=True, system_site_packages=True)
+    venv.create(env_dir, with_pip=True)
+    # The dependencies come from the test environment (a path entry, not its .pth hooks, so the
+    # editable checkout stays invisible); the package itself only from the wheel.
+    site = next(env_dir.glob("lib/python*/site-packages"))
+    (site / "deps.pth").write_text("\n".join(p for p in sys.path if p.endswith("site-packages")) + "\n")
     pip = env_dir / "bin" / "pip"
     subprocess.run([pip, "install", "--quiet", "--no-deps", wheel], check=True, capture_output=True)
     elsewhere = tmp_path / "elsewhere"

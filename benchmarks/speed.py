@@ -1,0 +1,307 @@
+"""One run, one table: cleaner's speed, against datatrove's C4QualityFilter and jusText, and how it scales.
+
+    python benchmarks/speed.py            # everything but the 1 GB streaming check (a few minutes)
+    python benchmarks/speed.py --big      # also stream 1 GB of JSONL through `cleaner batch`
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import ROOT, corpus, generated_rules, long_text, one_line, pieces, size_mb, write_jsonl  # noqa: E402
+
+from cleaner import Cleaner  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SIZES = [1_000, 10_000, 100_000, 1_000_000, 10_000_000]
+ONE_LINE = b"Hello world, this is one line of scraped text.\n"
+
+
+@dataclass
+class Row:
+    what: str
+    result: str
+    target: str = ""
+    met: bool | None = None
+
+
+def note(message: str) -> None:
+    print(f"[speed] {message}", file=sys.stderr, flush=True)
+
+
+def best_time(work: Callable[[], object], budget: float = 3.0, most: int = 3, warm_up: bool = False) -> float:
+    """CPU seconds of this process for `work` (so other load on the machine does not skew ratios):
+    the best of up to `most` runs, repeating only while under `budget` in all."""
+    if warm_up:
+        work()
+    times: list[float] = []
+    while len(times) < most and sum(times) < budget:
+        start = time.process_time()
+        work()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def clean_time(cleaner: Cleaner, docs: Sequence[str]) -> float:
+    """Best time after one untimed pass (which pays for any rule compiled on first use)."""
+    return best_time(lambda: [cleaner.clean(doc) for doc in docs], warm_up=True)
+
+
+# --- throughput and the two other tools --------------------------------------------------
+
+
+def c4_time(texts: list[str]) -> float:
+    """datatrove's C4QualityFilter over every text as a Document (it edits or drops each)."""
+    from datatrove.data import Document
+    from datatrove.pipeline.filters.c4_filters import C4QualityFilter
+
+    step = C4QualityFilter()
+    step.filter(Document(text="Load the sentence splitter first. It is slow to load.", id="warm-up"))
+    return best_time(lambda: [step.filter(Document(text=t, id=str(i))) for i, t in enumerate(texts)], most=1)
+
+
+def justext_time(texts: list[str]) -> float:
+    """jusText (English stoplist) over each text, its non-blank lines given as <p> paragraphs."""
+    import justext
+
+    stoplist = justext.get_stoplist("English")
+    pages = ["<html><body>" + "".join(f"<p>{html.escape(line)}</p>" for line in t.splitlines() if line.strip())
+             + "</body></html>" for t in texts]
+    return best_time(lambda: [justext.justext(page, stoplist) for page in pages], most=1)
+
+
+def comparison_rows(texts: list[str], cleaner: Cleaner, ours: float) -> list[Row]:
+    mb = size_mb(texts)
+    note("datatrove C4QualityFilter")
+    c4 = c4_time(texts)
+    note("jusText")
+    jt = justext_time(texts)
+    return [
+        Row(f"text throughput, shipped rules ({len(cleaner.rules)}), 1 process", f"{mb / ours:.1f} MB/s",
+            ">= 30 MB/s", mb / ours >= 30),
+        Row("datatrove C4QualityFilter, same texts", f"{mb / c4:.2f} MB/s: cleaner is {c4 / ours:.1f}x faster",
+            ">= 50x", c4 / ours >= 50),
+        Row("jusText over the texts' lines, same texts", f"{mb / jt:.2f} MB/s: cleaner is {jt / ours:.1f}x faster",
+            ">= 20x", jt / ours >= 20),
+    ]
+
+
+# --- scaling -----------------------------------------------------------------------------
+
+
+def rule_count_rows(texts: list[str], ours: float) -> list[Row]:
+    """The shipped rules plus generated drop_line rules that never match the corpus."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for count in (100, 1000):
+            note(f"shipped + {count} generated rules")
+            path = Path(tmp) / f"generated-{count}.toml"
+            path.write_text(generated_rules(count, texts), encoding="utf-8")
+            ratio = clean_time(Cleaner([path]), texts) / ours
+            big = count == 1000
+            rows.append(Row(f"shipped + {count:,} generated drop_line rules", f"{ratio:.2f}x the time",
+                            "<= 2x" if big else "", ratio <= 2 if big else None))
+    return rows
+
+
+def size_rows(texts: list[str], cleaner: Cleaner) -> list[Row]:
+    """The same 10 MB of text cleaned as documents of each size, and as one 10 MB line."""
+    text = long_text(texts, SIZES[-1])
+    mb = len(text.encode("utf-8")) / 1e6
+    per_char: dict[str, float] = {}
+    for size in SIZES:
+        note(f"documents of {size:,} characters")
+        per_char[f"{size:,} B documents"] = clean_time(cleaner, pieces(text, size)) / len(text)
+    note("one 10 MB line")
+    line = one_line(texts, SIZES[-1])
+    per_char["one 10 MB line"] = clean_time(cleaner, [line]) / len(line)
+    base = per_char[f"{SIZES[0]:,} B documents"]
+    rows = []
+    for name, cost in per_char.items():
+        ratio = cost / base
+        rows.append(Row(f"document size: {name}", f"{ratio:.2f}x per byte ({mb / (cost * len(text)):.1f} MB/s)",
+                        "<= 1.5x" if name != f"{SIZES[0]:,} B documents" else "baseline", ratio <= 1.5))
+    return rows
+
+
+# --- start-up ----------------------------------------------------------------------------
+
+PROBE = ("import time; t0 = time.process_time(); import cleaner.cli; t1 = time.process_time(); "
+         "from cleaner import Cleaner; c = Cleaner(); t2 = time.process_time(); c.clean('Hello world.'); "
+         "t3 = time.process_time(); print(t1 - t0, t2 - t1, t3 - t2)")
+
+
+def run_ms(cmd: list[str], cwd: str, stdin: Path) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one run of `cmd` with `stdin` as its input."""
+    with open(stdin, "rb") as source:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=source, stdout=subprocess.DEVNULL, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} exited with status {proc.returncode}")
+    return wall * 1000, (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def startup_rows(runs: int = 20) -> list[Row]:
+    """`cleaner < one-line` against `python -c pass`, interleaved, median of `runs` each."""
+    note("CLI start-up")
+    cmds = {"cleaner": [str(BIN / "cleaner")], "python": [sys.executable, "-c", "pass"]}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in cmds}
+    with tempfile.TemporaryDirectory() as cwd:
+        stdin = Path(cwd) / "one-line.txt"
+        stdin.write_bytes(ONE_LINE)
+        for _ in range(runs):
+            for name, cmd in cmds.items():
+                times[name].append(run_ms(cmd, cwd, stdin))
+        probes = [subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=cwd,
+                                 check=True).stdout.split() for _ in range(5)]
+    (ours, ours_cpu), (python, python_cpu) = ([statistics.median(t[i] for t in times[name]) for i in (0, 1)]
+                                              for name in cmds)
+    imports, rules, first = (statistics.median(float(p[i]) * 1000 for p in probes) for i in (0, 1, 2))
+    return [
+        Row("CLI start-up: `cleaner < one-line` vs `python -c pass`, wall",
+            f"{ours:.0f} ms vs {python:.0f} ms: +{ours - python:.0f} ms", "<= +100 ms", ours - python <= 100),
+        Row("  the same in CPU time", f"{ours_cpu:.0f} ms vs {python_cpu:.0f} ms: +{ours_cpu - python_cpu:.0f} ms"),
+        Row("  of which: import cleaner.cli (CPU)", f"{imports:.0f} ms"),
+        Row("  of which: load the shipped rules, `Cleaner()` (CPU)", f"{rules:.0f} ms"),
+        Row("  of which: first `clean()` of one line (CPU)", f"{first:.0f} ms"),
+    ]
+
+
+# --- batch -------------------------------------------------------------------------------
+
+
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(largest peak RSS of one process, current RSS of all) over a process and its descendants, in kB."""
+    largest, total, stack = 0, 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+        except OSError:
+            continue
+        fields = dict(re.findall(r"^(VmHWM|VmRSS):\s+(\d+)", status, re.M))
+        largest = max(largest, int(fields.get("VmHWM", 0)))
+        total += int(fields.get("VmRSS", 0))
+        stack += [int(child) for child in children.split()]
+    return largest, total
+
+
+@dataclass
+class Measured:
+    seconds: float
+    cpu_seconds: float  # user + system, the process and its workers
+    largest_mb: float  # peak RSS of the largest single process (its VmHWM)
+    total_mb: float  # peak RSS of all processes together
+
+
+def measure(cmd: list[str]) -> Measured:
+    """Run `cmd` to completion, sampling its processes' memory every 20 ms."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    largest = total = 0
+    while not (waited := os.wait4(proc.pid, os.WNOHANG))[0]:
+        peak, now = tree_memory_kb(proc.pid)
+        largest, total = max(largest, peak), max(total, now)
+        time.sleep(0.02)
+    _, status, usage = waited
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} exited with status {proc.returncode}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(time.perf_counter() - start, cpu, largest / 1024, total / 1024)
+
+
+def batch_cmd(source: Path, target: str, jobs: int) -> list[str]:
+    return [str(BIN / "cleaner"), "batch", str(source), "-o", target, "--jobs", str(jobs), "-q"]
+
+
+def batch_rows(texts: list[str], mb_per_s: float) -> list[Row]:
+    """`cleaner batch` over a JSONL file sized for about 10 s with one job, with 1 and 2 jobs."""
+    size = int(min(max(mb_per_s * 10, 5), 300) * 1e6)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.jsonl"
+        mb = write_jsonl(source, texts, size) / 1e6
+        runs = {}
+        for jobs in (1, 2):
+            note(f"batch --jobs {jobs} over {mb:.0f} MB")
+            runs[jobs] = measure(batch_cmd(source, str(Path(tmp) / "out.jsonl"), jobs))
+    one, two = runs[1], runs[2]
+    speedup = one.seconds / two.seconds
+    return [
+        Row(f"batch --jobs 1, {mb:.0f} MB of JSONL (wall time incl. start-up)",
+            f"{mb / one.seconds:.1f} MB/s, {one.cpu_seconds:.1f} CPU s; peak RSS {one.largest_mb:.0f} MB"),
+        Row(f"batch --jobs 2, {mb:.0f} MB of JSONL (wall time incl. start-up)",
+            f"{mb / two.seconds:.1f} MB/s = {speedup:.2f}x of 1 job, {two.cpu_seconds:.1f} CPU s; peak RSS "
+            f"{two.largest_mb:.0f} MB per process, {two.total_mb:.0f} MB all", ">= 1.7x", speedup >= 1.7),
+    ]
+
+
+def big_rows(texts: list[str], megabytes: int, jobs: int = 2) -> list[Row]:
+    """Stream `megabytes` of JSONL through `cleaner batch` to /dev/null; peak memory must stay flat."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "big.jsonl"
+        note(f"writing {megabytes} MB of JSONL")
+        mb = write_jsonl(source, texts, megabytes * 1_000_000) / 1e6
+        note(f"batch --jobs {jobs} over {mb:.0f} MB")
+        run = measure(batch_cmd(source, os.devnull, jobs))
+    return [Row(f"streaming: batch --jobs {jobs}, {mb / 1000:.2f} GB of JSONL",
+                f"{run.seconds:.0f} s ({mb / run.seconds:.1f} MB/s); peak RSS {run.largest_mb:.0f} MB per process, "
+                f"{run.total_mb:.0f} MB all", "< 200 MB", run.total_mb < 200)]
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
+def header(texts: list[str]) -> str:
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True,
+                            cwd=ROOT).stdout.strip()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return ("in-process times are CPU time (time.process_time); start-up and batch are wall time\n"
+            f"corpus: {len(texts)} texts, {size_mb(texts):.2f} MB (golden inputs + 2 scraped texts per AEB page); "
+            f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average {load}, commit {commit or '?'}")
+
+
+def render(rows: list[Row]) -> str:
+    mark = {True: "yes", False: "**no**", None: ""}
+    lines = ["| measurement | result | target | met |", "| --- | --- | --- | --- |"]
+    lines += [f"| {r.what} | {r.result} | {r.target} | {mark[r.met]} |" for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--big", action="store_true", help="also stream 1 GB of JSONL through `cleaner batch`")
+    parser.add_argument("--big-mb", type=int, default=1000, help="size of the --big input in MB (default 1000)")
+    args = parser.parse_args(argv)
+    note("building the corpus")
+    texts = corpus()
+    cleaner = Cleaner()
+    note("cleaner over the corpus")
+    ours = clean_time(cleaner, texts)
+    rows = comparison_rows(texts, cleaner, ours) + rule_count_rows(texts, ours) + size_rows(texts, cleaner)
+    rows += startup_rows() + batch_rows(texts, size_mb(texts) / ours)
+    if args.big:
+        rows += big_rows(texts, args.big_mb)
+    print(header(texts) + "\n\n" + render(rows))
+
+
+if __name__ == "__main__":
+    main()

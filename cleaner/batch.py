@@ -1,0 +1,340 @@
+"""Batch mode: clean JSONL records in input order, in one or several processes, streaming."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cleaner.engine import Cleaner, Result
+
+CHUNK_RECORDS = 100  # records per task sent to a worker
+CHUNK_BYTES = 1 << 16  # ...or fewer, once a task holds this much input
+IN_FLIGHT_PER_JOB = 4  # tasks queued per worker: bounds memory whatever the input size
+WARM_CHUNKS = 4  # with several jobs, cleaned in the parent before forking
+
+Chunk = list[tuple[int, bytes]]  # (line number, raw line)
+
+
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "a boolean", type(None): "null"}
+
+
+def json_type(value: object) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+class RecordError(Exception):
+    """A record that cannot be cleaned; the message says why."""
+
+
+class BatchStopped(Exception):
+    """A malformed record under --on-error fail."""
+
+    def __init__(self, line: int, message: str) -> None:
+        self.line, self.message = line, message
+        super().__init__(f"line {line}: {message}")
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Where a record keeps its text, HTML, URL and language, and where cleaned text goes."""
+
+    text: str = "text"
+    html: str | None = None
+    output: str | None = None  # None: overwrite the text field
+    lang: str | None = None
+    url: str = "url"
+    with_removals: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One input line after cleaning: the output line and per-rule counts, or an error."""
+
+    line: int
+    size: int
+    output: bytes | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    warned: bool = False
+    error: str | None = None
+
+
+@dataclass
+class Summary:
+    """Running totals for the end-of-run report."""
+
+    records: int = 0
+    errors: int = 0
+    size: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    changed: int = 0
+    warned: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, outcome: Outcome) -> None:
+        self.records += 1
+        self.size += outcome.size
+        self.errors += outcome.error is not None
+        self.changed += bool(outcome.counts)
+        self.warned += outcome.warned
+        self.counts.update(outcome.counts)
+
+    def render(self) -> str:
+        """Totals, then removals per rule, most frequent first."""
+        seconds = max(time.monotonic() - self.started, 1e-9)
+        head = (f"cleaner batch: {self.records} record(s), {self.size / 1e6:.1f} MB in {seconds:.1f} s "
+                f"({self.size / 1e6 / seconds:.1f} MB/s); {self.errors} skipped with errors")
+        total = sum(self.counts.values())
+        lines = [head, f"{total} removal(s) in {self.changed} record(s) by {len(self.counts)} rule(s); "
+                       f"{self.warned} record(s) with warnings"]
+        lines += [f"{n:>10}  {rule}" for rule, n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return "\n".join(lines)
+
+
+# --- one record --------------------------------------------------------------------------
+
+
+def parse(raw: bytes) -> dict[str, Any]:
+    """The record on one line, which must be a JSON object."""
+    try:
+        record = json.loads(raw)
+    except UnicodeDecodeError as err:
+        raise RecordError(f"invalid UTF-8 at byte {err.start}") from None
+    except json.JSONDecodeError as err:
+        raise RecordError(f"invalid JSON: {err.msg} at column {err.colno}") from None
+    if not isinstance(record, dict):
+        raise RecordError(f"expected a JSON object, got {json_type(record)}")
+    return record
+
+
+def _string(record: dict[str, Any], name: str) -> str:
+    value = record.get(name)
+    if not isinstance(value, str):
+        what = "missing" if name not in record else f"{json_type(value)}, not a string"
+        raise RecordError(f"field '{name}' is {what}")
+    return value
+
+
+def run_cleaner(cleaner: Cleaner, fields: Fields, record: dict[str, Any]) -> Result:
+    """Clean the record's HTML when it has some (and --html-field is set), else its text."""
+    lang = record.get(fields.lang) if fields.lang else None
+    lang = lang if isinstance(lang, str) else None
+    if fields.html and record.get(fields.html) is not None:
+        clean_html = getattr(cleaner, "clean_html", None)
+        if clean_html is None:
+            raise RecordError("HTML cleaning is not available in this version")
+        url = record.get(fields.url)
+        return clean_html(_string(record, fields.html), url=url if isinstance(url, str) else None, lang=lang)
+    return cleaner.clean(_string(record, fields.text), lang=lang)
+
+
+def annotate(record: dict[str, Any], result: Result) -> None:
+    """Add the removals, per-rule counts, warnings and guard outcome, named as in `cleaner --format json`."""
+    record["removals"] = [
+        {"rule": r.rule_id, "category": r.category, "line": r.line, "text": r.text, "whole_line": r.whole_line}
+        for r in result.removals
+    ]
+    record["counts"] = result.counts
+    record["warnings"] = list(getattr(result, "warnings", []))
+    if getattr(result, "guard", None):
+        record["guard"] = result.guard
+
+
+def dump(record: dict[str, Any]) -> bytes:
+    """One JSONL line; escapes non-ASCII only if the text holds lone surrogates."""
+    try:
+        return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(record).encode("ascii") + b"\n"
+
+
+def clean_record(cleaner: Cleaner, fields: Fields, raw: bytes) -> tuple[bytes, Result]:
+    """The output line for one input line, and the cleaning result."""
+    record = parse(raw)
+    result = run_cleaner(cleaner, fields, record)
+    record[fields.output or fields.text] = result.text
+    if fields.with_removals:
+        annotate(record, result)
+    return dump(record), result
+
+
+# --- workers -----------------------------------------------------------------------------
+
+_worker: tuple[Cleaner, Fields] | None = None
+
+
+def init_worker(build: Callable[..., Cleaner], options: dict[str, Any], fields: Fields) -> None:
+    """Pool initializer: a forked worker keeps the parent's Cleaner; a spawned one builds its own
+    from the same options (rule steps are closures and do not pickle)."""
+    global _worker
+    if _worker is None:
+        _worker = (build(**options), fields)
+
+
+def clean_line(number: int, raw: bytes) -> Outcome:
+    """Clean one line; any failure becomes an error outcome that keeps the line number."""
+    assert _worker is not None
+    cleaner, fields = _worker
+    try:
+        output, result = clean_record(cleaner, fields, raw)
+    except RecordError as err:
+        return Outcome(number, len(raw), error=str(err))
+    except Exception as err:  # noqa: BLE001 - a failing rule must not lose the line number
+        return Outcome(number, len(raw), error=f"cleaning failed: {type(err).__name__}: {err}")
+    return Outcome(number, len(raw), output, result.counts, bool(getattr(result, "warnings", None)))
+
+
+def clean_chunk(chunk: Chunk) -> list[Outcome]:
+    return [clean_line(number, raw) for number, raw in chunk]
+
+
+def read_chunks(stream: BinaryIO, records: int = CHUNK_RECORDS, max_bytes: int = CHUNK_BYTES) -> Iterator[Chunk]:
+    """Numbered non-blank lines, a few at a time; reads only as far as the consumer asks."""
+    chunk: Chunk = []
+    size = 0
+    for number, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        chunk.append((number, raw))
+        size += len(raw)
+        if len(chunk) >= records or size >= max_bytes:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def in_process(chunks: Iterable[Chunk], cleaner: Cleaner, fields: Fields) -> Iterator[list[Outcome]]:
+    """One job: clean in this process with the already built Cleaner."""
+    global _worker
+    _worker = (cleaner, fields)
+    for chunk in chunks:
+        yield clean_chunk(chunk)
+
+
+def in_pool(chunks: Iterable[Chunk], cleaner: Cleaner, setup: tuple[Any, ...], jobs: int) -> Iterator[list[Outcome]]:
+    """Several jobs: a bounded queue of tasks, results taken back in submission order."""
+    import multiprocessing
+
+    global _worker
+    _worker = (cleaner, setup[2])  # inherited as is by workers started with fork
+    chunks = iter(chunks)
+    for chunk in islice(chunks, WARM_CHUNKS):  # regexes compile lazily: forked workers inherit these
+        yield clean_chunk(chunk)
+    with multiprocessing.Pool(jobs, init_worker, setup) as pool:
+        pending: deque[Any] = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(clean_chunk, (chunk,)))
+            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+# --- the run -----------------------------------------------------------------------------
+
+
+class Progress:
+    """A one-line counter on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, total: int | None, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self.total, self.drawn = total, 0.0
+
+    def update(self, summary: Summary) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.drawn < 0.2:
+            return
+        self.drawn = now
+        share = f"{100 * summary.size / self.total:5.1f}% " if self.total else ""
+        rate = summary.size / 1e6 / max(now - summary.started, 1e-9)
+        self.stream.write(f"\r{share}{summary.records} records, {summary.size / 1e6:.1f} MB, {rate:.1f} MB/s")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.enabled and self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def warn(message: str, progress: Progress) -> None:
+    progress.clear()
+    print(f"cleaner: warning: {message}", file=sys.stderr, flush=True)
+
+
+def drain(batches: Iterable[list[Outcome]], sink: BinaryIO, on_error: str, progress: Progress) -> Summary:
+    """Write outcomes in order; skip or stop on a bad record."""
+    summary = Summary()
+    for outcomes in batches:
+        for outcome in outcomes:
+            summary.add(outcome)
+            if outcome.output is not None:
+                sink.write(outcome.output)
+            elif on_error == "fail":
+                raise BatchStopped(outcome.line, outcome.error or "")
+            else:
+                warn(f"line {outcome.line}: {outcome.error}; skipped", progress)
+        progress.update(summary)
+    return summary
+
+
+@contextmanager
+def open_input(path: str) -> Iterator[BinaryIO]:
+    if path == "-":
+        yield sys.stdin.buffer
+        return
+    with open(path, "rb", buffering=1 << 20) as stream:
+        yield stream
+
+
+@contextmanager
+def open_output(path: str) -> Iterator[BinaryIO]:
+    """stdout for '-'; a device or pipe as it is; else a temp file beside `path`, renamed over it on success."""
+    if path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    if os.path.exists(path) and not os.path.isfile(path):  # /dev/null, a FIFO: never replace
+        with open(path, "wb", buffering=1 << 20) as sink:
+            yield sink
+        return
+    target = Path(path)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(temp, "wb", buffering=1 << 20) as sink:
+            yield sink
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def input_size(path: str) -> int | None:
+    """Bytes in a regular input file, for the progress percentage."""
+    if path == "-" or not os.path.isfile(path):
+        return None
+    return os.path.getsize(path) or None
+
+
+def run(source: str, target: str, cleaner: Cleaner, setup: tuple[Any, ...], *,
+        jobs: int = 1, on_error: str = "fail", chunk_records: int = CHUNK_RECORDS) -> Summary:
+    """Clean JSONL from `source` into `target`; `setup` = (build, options, fields) for worker processes."""
+    fields: Fields = setup[2]
+    progress = Progress(input_size(source))
+    with open_input(source) as stream, open_output(target) as sink:
+        chunks = read_chunks(stream, chunk_records)
+        batches = in_process(chunks, cleaner, fields) if jobs == 1 else in_pool(chunks, cleaner, setup, jobs)
+        try:
+            with closing(batches):  # on a stop, shut the pool down now
+                return drain(batches, sink, on_error, progress)
+        finally:
+            progress.clear()

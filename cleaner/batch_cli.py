@@ -1,0 +1,53 @@
+"""The `cleaner batch` command: JSONL in, JSONL out (the work is in cleaner.batch)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cleaner import batch
+from cleaner.cli import EXIT_ERROR, _options, build_cleaner, rule_options
+
+_PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
+
+
+@click.command("batch")
+@click.argument("source", metavar="IN", type=click.Path(path_type=Path, allow_dash=True, dir_okay=False, exists=True))
+@click.option("-o", "--output", "target", type=_PATH, default="-", show_default=True,
+              help="Output JSONL ('-' for stdout). A file is replaced only when the whole run succeeds.")
+@click.option("--text-field", default="text", show_default=True, help="Field holding the text to clean.")
+@click.option("--html-field", help="Field holding HTML; records that have it are cleaned as HTML.")
+@click.option("--output-field", help="Field for the cleaned text [default: overwrite the text field].")
+@click.option("--lang-field", help="Field holding a two-letter language code for language-specific rules.")
+@click.option("--with-removals", is_flag=True, help="Add 'removals' and per-rule 'counts' to each record.")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
+@click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
+              help="On a malformed record: stop with status 2, or report it and go on.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@click.option("--chunk-records", type=click.IntRange(1), default=batch.CHUNK_RECORDS, hidden=True)
+@rule_options
+@click.pass_context
+def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_error: str, quiet: bool,
+              chunk_records: int, **local: Any) -> None:
+    """Clean the JSONL records of IN ('-' for stdin) into OUT, in input order; other fields pass through."""
+    names = {"text": "text_field", "html": "html_field", "output": "output_field", "lang": "lang_field",
+             "with_removals": "with_removals"}
+    fields = batch.Fields(**{key: local.pop(option) for key, option in names.items()})
+    options = _options(ctx.find_root(), local)
+    cleaner = build_cleaner(**options)  # rule errors stop here, before any output
+    try:
+        summary = batch.run(str(source), str(target), cleaner, (build_cleaner, options, fields),
+                            jobs=jobs, on_error=on_error, chunk_records=chunk_records)
+    except batch.BatchStopped as err:
+        where = "output on stdout is incomplete" if str(target) == "-" else f"{target} not written"
+        click.echo(f"cleaner: error: {err}; stopped ({where}; --on-error skip to go on)", err=True)
+        sys.exit(EXIT_ERROR)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        sys.exit(1)
+    if not quiet:
+        click.echo(summary.render(), err=True)

@@ -1,0 +1,105 @@
+"""An on-disk cache that makes start-up cheap: parsed rule files (keyed by path, size and
+modification time), regexes already known to compile, and each regex's prefilter atoms.
+
+Compiling a couple of hundred large regexes costs seconds; with the cache, patterns are
+compiled lazily on first use instead. Set CLEANER_CACHE_DIR to move it, or to an empty
+string to turn it off. A missing, stale or unreadable cache is simply rebuilt."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import regex
+
+
+def schema() -> str:
+    """Names the cache file: a new cleaner or regex version starts a new cache."""
+    import cleaner
+
+    return f"cleaner-{cleaner.__version__}-regex-{regex.__version__}-1"
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("CLEANER_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cleaner"
+
+
+class Cache:
+    """Loaded once per process; `save` writes it back atomically if anything was added."""
+
+    def __init__(self) -> None:
+        folder = cache_dir()
+        self.path = folder / f"{schema()}.json" if folder else None
+        self.data: dict[str, Any] = {"files": {}, "valid": [], "atoms": {}}
+        self.dirty = False
+        if self.path is not None and self.path.is_file():
+            try:
+                self.data.update(json.loads(self.path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                pass
+        self.valid: set[str] = set(self.data["valid"])
+
+    def file_key(self, path: Path) -> str | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+
+    def tables(self, path: Path) -> list[dict[str, Any]] | None:
+        key = self.file_key(path)
+        return self.data["files"].get(key) if key else None
+
+    def put_tables(self, path: Path, tables: list[dict[str, Any]]) -> None:
+        key = self.file_key(path)
+        if key:
+            stale = [k for k in self.data["files"] if k.split("|")[0] == key.split("|")[0]]
+            for old in stale:
+                del self.data["files"][old]
+            self.data["files"][key] = tables
+            self.dirty = True
+
+    def mark_valid(self, pattern: str) -> None:
+        if pattern not in self.valid:
+            self.valid.add(pattern)
+            self.dirty = True
+
+    def atoms(self, pattern: str) -> tuple[bool, list[str] | None]:
+        """(known, atoms) for a pattern."""
+        found = self.data["atoms"].get(pattern, False)
+        return (False, None) if found is False else (True, found)
+
+    def put_atoms(self, pattern: str, atoms: list[str] | None) -> None:
+        self.data["atoms"][pattern] = atoms
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty or self.path is None:
+            return
+        import tempfile
+
+        self.data["valid"] = sorted(self.valid)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=self.path.parent, delete=False, encoding="utf-8") as tmp:
+                json.dump(self.data, tmp, ensure_ascii=False)
+            os.replace(tmp.name, self.path)
+            self.dirty = False
+        except (OSError, TypeError, ValueError):
+            pass  # a read-only home, or a rule file holding TOML dates: run without a cache
+
+
+_cache: Cache | None = None
+
+
+def get() -> Cache:
+    global _cache
+    if _cache is None:
+        _cache = Cache()
+    return _cache

@@ -1,0 +1,79 @@
+"""A datatrove pipeline step that runs cleaner over each Document (`pip install 'cleaner[datatrove]'`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from datatrove.data import Document, DocumentsPipeline
+from datatrove.pipeline.base import PipelineStep
+from datatrove.utils.typeshelper import StatHints
+
+from cleaner.engine import Cleaner, Result
+
+
+class CleanerStep(PipelineStep):
+    """Cleans each document's text (or its HTML), counts removals per rule, and drops emptied documents.
+
+    Stats: `total`, `forwarded`, `dropped`, `changed` (documents that lost something), `emptied`, `warned`
+    (the engine left a warning), and one `rule:<id>` per rule: its removals, over the documents it touched.
+    """
+
+    name = "🧹 cleaner"
+    type = "✂️ - FORMAT"
+
+    def __init__(self, rules: Iterable[str | Path] = (), *, html: bool = False, lang_key: str | None = "language",
+                 drop_empty: bool = True, **cleaner_options: Any) -> None:
+        """`html`: doc.text is a page (as WarcReader gives it), its URL in metadata["url"];
+        cleaner_options (select, ignore, builtin, ...) go to Cleaner."""
+        super().__init__()
+        self.options: dict[str, Any] = {"rules": [str(p) for p in rules], **cleaner_options}
+        self.html, self.lang_key, self.drop_empty = html, lang_key, drop_empty
+        self._cleaner: Cleaner | None = Cleaner(**self.options)  # bad rules fail here, not in a worker
+        if html and not hasattr(self._cleaner, "clean_html"):
+            raise RuntimeError("html=True needs the HTML path (Cleaner.clean_html), missing in this cleaner")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Ship options, not compiled rules: each worker process builds its own Cleaner."""
+        return {**self.__dict__, "_cleaner": None}
+
+    @property
+    def cleaner(self) -> Cleaner:
+        if self._cleaner is None:
+            self._cleaner = Cleaner(**self.options)
+        return self._cleaner
+
+    def clean(self, doc: Document) -> Result:
+        """The Result for one document: HTML through clean_html, text through clean."""
+        lang = doc.metadata.get(self.lang_key) if self.lang_key else None
+        lang = lang if isinstance(lang, str) and len(lang) == 2 else None  # else the engine detects it
+        if self.html:
+            return self.cleaner.clean_html(doc.text, doc.metadata.get("url"), lang=lang)
+        return self.cleaner.clean(doc.text, lang=lang)
+
+    def record(self, result: Result) -> None:
+        """Per-rule counts and whether the document changed, in datatrove's stats."""
+        for rule_id, count in result.counts.items():
+            self.stat_update(f"rule:{rule_id}", value=count)
+        if result.removals:
+            self.stat_update("changed")
+        if result.warnings:
+            self.stat_update("warned")
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        """Clean every document; one left empty is dropped, or kept when drop_empty is False."""
+        for doc in data:
+            self.stat_update(StatHints.total)
+            with self.track_time():
+                result = self.clean(doc)
+            doc.text = result.text
+            self.record(result)
+            if not doc.text:
+                self.stat_update("emptied")
+                if self.drop_empty:
+                    self.stat_update(StatHints.dropped)
+                    continue
+            self.stat_update(StatHints.forwarded)
+            self.update_doc_stats(doc)
+            yield doc

@@ -1,0 +1,131 @@
+"""The HTML kinds: steps that act on the parsed page (a selectolax tree) around text extraction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+# A matched element holding this share of the page's paragraph text, or TEXT_SHARE of all its
+# text, is a layout wrapper whose class happens to match ('post has-sidebar'), not furniture.
+PARAGRAPH_SHARE = 0.4
+TEXT_SHARE = 0.5
+_NEVER = frozenset({"html", "head", "body"})
+
+
+class Page:
+    """A parsed page without scripts and styles, and how much text it holds before any pruning."""
+
+    def __init__(self, html: str) -> None:
+        from selectolax.lexbor import LexborHTMLParser
+
+        self.tree = LexborHTMLParser(html)
+        self.tree.strip_tags(["script", "style", "template"])
+        self._totals: tuple[int, int] | None = None
+
+    @property
+    def totals(self) -> tuple[int, int]:
+        """Characters of paragraph text and of all text in the body, measured on first use."""
+        if self._totals is None:
+            body = self.tree.body
+            self._totals = (_paragraph_chars(body), len(body.text())) if body is not None else (0, 0)
+        return self._totals
+
+
+@cache
+def _empty_page() -> LexborHTMLParser:
+    from selectolax.lexbor import LexborHTMLParser
+
+    return LexborHTMLParser("")
+
+
+def check_selector(selector: str) -> str:
+    """The selector itself, or a ValueError when lexbor cannot parse it (selectors the start-up
+    cache already knows are not parsed again, so plain-text runs never import selectolax)."""
+    from cleaner import cache
+
+    known = cache.get()
+    if "css:" + selector in known.valid:
+        return selector
+    from selectolax.lexbor import SelectolaxError
+
+    try:
+        _empty_page().css(selector)
+    except SelectolaxError as err:
+        raise ValueError(f"bad CSS selector in 'selector': {selector!r} ({err})") from None
+    known.mark_valid("css:" + selector)
+    return selector
+
+
+def text_of(node: LexborNode) -> str:
+    """An element's text on one line."""
+    return " ".join(node.text(separator=" ").split())
+
+
+def _paragraph_chars(node: LexborNode) -> int:
+    return sum(len(p.text()) for p in node.css("p"))
+
+
+@dataclass(frozen=True)
+class ElementStep:
+    """Base of the HTML kinds; the text engine skips rules whose step is one of these."""
+
+    selector: str
+
+
+@dataclass(frozen=True)
+class Prune(ElementStep):
+    """Removes matching elements from the page before extraction."""
+
+    def __call__(self, page: Page) -> list[str]:
+        """Remove the matches (outermost first) and return the text of each one that had any."""
+        removed: set[int] = set()
+        texts: list[str] = []
+        for node in page.tree.css(self.selector):
+            if node.tag in _NEVER or _inside(node, removed) or _is_wrapper(node, page):
+                continue
+            removed.add(node.mem_id)
+            if text := text_of(node):
+                texts.append(text)
+            node.decompose()
+        return texts
+
+
+@dataclass(frozen=True)
+class Echo(ElementStep):
+    """Names the element whose text is dropped from the extracted text, the page left untouched."""
+
+    def __call__(self, page: Page) -> str | None:
+        """The text of the first match, if it has any."""
+        node = page.tree.css_first(self.selector)
+        return (text_of(node) or None) if node is not None else None
+
+
+def _inside(node: LexborNode, removed: set[int]) -> bool:
+    """True when an ancestor of node was removed already (its handle would dangle)."""
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id in removed:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _is_wrapper(node: LexborNode, page: Page) -> bool:
+    """True when node holds most of the page's text: a wrapper, not furniture."""
+    paragraphs, text = page.totals
+    own = _paragraph_chars(node)
+    return (own > 0 and own >= PARAGRAPH_SHARE * paragraphs) or len(node.text()) >= TEXT_SHARE * text
+
+
+def drop_element(*, selector: str) -> Prune:
+    """Removes the elements the CSS selector matches before extraction (never body, nor a wrapper holding most text)."""
+    return Prune(check_selector(selector))
+
+
+def drop_element_text(*, selector: str) -> Echo:
+    """Drops the extracted paragraph repeating the selector's first match (a headline); the page stays as it is."""
+    return Echo(check_selector(selector))

@@ -1,0 +1,185 @@
+"""The HTTP service: a FastAPI app over a Cleaner (install with `pip install 'cleaner[server]'`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, model_validator
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cleaner import __version__
+from cleaner.engine import Cleaner
+from cleaner.service import BudgetExceeded, CleaningPool
+
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+DEFAULT_TIME_BUDGET = 10.0
+
+
+class CleanRequest(BaseModel):
+    """One document: `text`, or `html` with an optional page `url`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    text: str | None = None
+    html: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    explain: bool = False
+
+    @model_validator(mode="after")
+    def _one_input(self) -> CleanRequest:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give exactly one of 'text' or 'html'")
+        if self.url is not None and self.html is None:
+            raise ValueError("'url' goes with 'html' only")
+        return self
+
+
+class RemovalOut(BaseModel):
+    rule: str
+    category: str
+    line: int
+    text: str
+    whole_line: bool
+
+
+class CleanResponse(BaseModel):
+    text: str
+    counts: dict[str, int]
+    removals: list[RemovalOut] | None = None
+    warnings: list[str] | None = None
+
+
+class BatchResponse(BaseModel):
+    results: list[CleanResponse]
+    counts: dict[str, int]
+
+
+class RuleOut(BaseModel):
+    id: str
+    category: str
+    kind: str
+    description: str
+    lang: list[str]
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    rules: int
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text} for code, text in [
+        (413, "Request body larger than the configured limit"),
+        (501, "HTML input is not available in this installation"),
+        (504, "Cleaning took longer than the per-request time budget"),
+    ]
+}
+
+
+class BodyLimit:
+    """Answers 413 before parsing when the declared or streamed body exceeds `max_bytes`."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            return await self.too_large()(scope, receive, send)
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise self.too_large_error()
+            return message
+
+        await self.app(scope, limited, send)
+
+    def too_large_error(self) -> HTTPException:
+        return HTTPException(413, f"request body exceeds the limit of {self.max_bytes} bytes")
+
+    def too_large(self) -> JSONResponse:
+        return JSONResponse({"detail": self.too_large_error().detail}, status_code=413)
+
+
+def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, time_budget: float | None = DEFAULT_TIME_BUDGET,
+               factory: Callable[[], Cleaner] | None = None, **cleaner_options: Any) -> FastAPI:
+    """The app; cleaner_options go to Cleaner(...), or `factory` builds the Cleaner (it must pickle)."""
+    factory = factory or partial(Cleaner, **cleaner_options)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.pool = CleaningPool(factory, time_budget)
+        await app.state.pool.clean([])  # start the cleaning process now, not on the first request
+        yield
+        app.state.pool.close()
+
+    app = FastAPI(title="cleaner", version=__version__, lifespan=lifespan,
+                  summary="Strip page furniture from scraped article text.")
+    app.state.cleaner = factory()  # in this process: lists the rules, and bad rules fail here
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_exception_handler(BudgetExceeded, _error_handler(504))
+    app.add_exception_handler(Exception, _error_handler(500))
+    app.include_router(router)
+    return app
+
+
+def _error_handler(status: int) -> Callable[[Request, Exception], Any]:
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        detail = str(exc) if status != 500 else f"internal error: {type(exc).__name__}: {exc}"
+        return JSONResponse({"detail": detail}, status_code=status)
+
+    return handle
+
+
+router = APIRouter()
+
+
+async def clean_in_pool(request: Request, docs: list[CleanRequest]) -> list[dict[str, Any]]:
+    """Clean in the app's CleaningPool; 501 for HTML when this cleaner has no HTML path."""
+    if any(d.html is not None for d in docs) and not hasattr(request.app.state.cleaner, "clean_html"):
+        raise HTTPException(501, "HTML input is not available: this cleaner has no clean_html")
+    return await request.app.state.pool.clean([d.model_dump() for d in docs])
+
+
+@router.post("/v1/clean", response_model=CleanResponse, response_model_exclude_none=True, responses=ERRORS)
+async def clean(doc: CleanRequest, request: Request) -> dict[str, Any]:
+    """Clean one document; `explain` adds every removal with its rule and line."""
+    return (await clean_in_pool(request, [doc]))[0]
+
+
+@router.post("/v1/clean/batch", response_model=BatchResponse, response_model_exclude_none=True, responses=ERRORS)
+async def clean_batch(docs: list[CleanRequest], request: Request) -> dict[str, Any]:
+    """Clean a list of documents in order; the time budget covers the whole request."""
+    results = await clean_in_pool(request, docs)
+    totals: Counter[str] = sum((Counter(r["counts"]) for r in results), Counter())
+    return {"results": results, "counts": dict(totals)}
+
+
+@router.get("/v1/rules", response_model=list[RuleOut])
+async def rules(request: Request) -> list[dict[str, Any]]:
+    """The rules in force, in the order they run."""
+    return [{"id": r.id, "category": r.category, "kind": r.kind, "description": r.description,
+             "lang": list(r.lang)} for r in request.app.state.cleaner.rules]
+
+
+@router.get("/healthz", response_model=Health)
+async def healthz(request: Request) -> dict[str, Any]:
+    """Liveness: the service answers, and how many rules it runs."""
+    return {"status": "ok", "version": __version__, "rules": len(request.app.state.cleaner.rules)}

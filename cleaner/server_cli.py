@@ -1,0 +1,57 @@
+"""`cleaner serve`: the HTTP service under uvicorn; fastapi and uvicorn are imported only when it runs."""
+
+from __future__ import annotations
+
+import base64
+import os
+import pickle
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cleaner.cli import _options, build_cleaner, fail, rule_options
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+# uvicorn workers are fresh processes that get only an import string, so `serve` hands them its
+# options (the cleaner factory, limits) pickled in this environment variable.
+ENV_VAR = "CLEANER_SERVE_OPTIONS"
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, type=click.IntRange(0, 65535), show_default=True, help="Port to listen on.")
+@click.option("--workers", default=1, type=click.IntRange(min=1), show_default=True,
+              help="Server processes, each with its own cleaning process.")
+@click.option("--max-body-bytes", default=10 * 1024 * 1024, type=click.IntRange(min=1), show_default=True,
+              help="Larger request bodies are refused with 413.")
+@click.option("--time-budget", default=10.0, type=click.FloatRange(min=0, min_open=True), show_default=True,
+              help="Seconds of cleaning one request may take; past it the request gets 504.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
+@rule_options
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, max_body_bytes: int,
+              time_budget: float, access_log: bool, **local: Any) -> None:
+    """Serve the cleaner over HTTP: POST /v1/clean and /v1/clean/batch, GET /v1/rules, /healthz, /docs."""
+    options = _options(ctx, local)
+    build_cleaner(**options)  # bad rules or settings stop here with exit status 2
+    try:
+        import fastapi  # noqa: F401
+        import pebble  # noqa: F401
+        import uvicorn
+    except ImportError as err:
+        fail(f"'cleaner serve' needs the server extra ({err.name} is missing): pip install 'cleaner[server]'")
+    settings = {"factory": partial(build_cleaner, **options), "max_body_bytes": max_body_bytes,
+                "time_budget": time_budget}
+    os.environ[ENV_VAR] = base64.b64encode(pickle.dumps(settings)).decode("ascii")
+    uvicorn.run("cleaner.server_cli:app_from_env", factory=True, host=host, port=port, workers=workers,
+                access_log=access_log)
+
+
+def app_from_env() -> FastAPI:
+    """The app for one uvicorn worker, built from the options `serve` left in the environment."""
+    from cleaner.server import create_app
+
+    return create_app(**pickle.loads(base64.b64decode(os.environ[ENV_VAR])))

@@ -1,0 +1,53 @@
+"""The start-up cache: used when valid, rebuilt when stale or broken, never trusted blindly."""
+
+import json
+import os
+
+from cleaner import cache
+
+
+def _rule_file(tmp_path, pattern):
+    path = tmp_path / "mine.toml"
+    path.write_text(f"[[rule]]\nid='house-promo'\nkind='drop_line'\ncategory='advertising'\n"
+                    f"description='d'\npattern='''{pattern}'''\n", encoding="utf-8")
+    return path
+
+
+def test_second_run_reads_the_cache(run_cli, tmp_path):
+    folder = tmp_path / "cache"
+    env = {"CLEANER_CACHE_DIR": str(folder)}
+    first = run_cli(input="Body.\n\nLeave a Reply\n", env=env)
+    files = list(folder.glob("*.json"))
+    assert first.returncode == 0 and len(files) == 1
+    data = json.loads(files[0].read_text(encoding="utf-8"))
+    assert data["files"] and data["valid"]
+    second = run_cli(input="Body.\n\nLeave a Reply\n", env=env)
+    assert second.stdout == first.stdout == b"Body.\n"
+
+
+def test_edited_rule_file_is_validated_again(run_cli, tmp_path):
+    env = {"CLEANER_CACHE_DIR": str(tmp_path / "cache")}
+    rules = _rule_file(tmp_path, "^Buy our mug")
+    assert run_cli("--rules", rules, input="Body.\n\nBuy our mug!\n", env=env).stdout == b"Body.\n"
+    _rule_file(tmp_path, "^Buy (our mug")
+    stat = rules.stat()
+    os.utime(rules, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    proc = run_cli("--rules", rules, input="Body.\n", env=env)
+    assert proc.returncode == 2 and b"bad regex" in proc.stderr
+
+
+def test_broken_cache_file_is_ignored(run_cli, tmp_path):
+    folder = tmp_path / "cache"
+    env = {"CLEANER_CACHE_DIR": str(folder)}
+    run_cli(input="x\n", env=env)
+    for path in folder.glob("*.json"):
+        path.write_text("{not json", encoding="utf-8")
+    proc = run_cli(input="Body.\n\nLeave a Reply\n", env=env)
+    assert proc.returncode == 0 and proc.stdout == b"Body.\n"
+
+
+def test_cache_can_be_turned_off(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", "")
+    assert cache.cache_dir() is None
+    proc = run_cli(input="Body.\n\nLeave a Reply\n", env={"CLEANER_CACHE_DIR": ""})
+    assert proc.stdout == b"Body.\n"

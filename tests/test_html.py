@@ -1,0 +1,182 @@
+"""The HTML path: pruning by selector rules, extraction, text rules, decoding, and the CLI's input detection."""
+
+import gzip
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cleaner import Cleaner, clean_html
+from cleaner.document import normalize
+from cleaner.elements import ElementStep
+from cleaner.html import decode
+
+from conftest import ROOT
+
+AEB = ROOT / "tests" / "fixtures" / "aeb"
+TRUTH = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
+
+P1 = "The city council approved the budget on Monday after a long debate about schools and roads."
+P2 = "The vote was seven to two, and the new budget takes effect in January next year."
+PAGE = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Council passes budget | The Daily</title></head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Council passes budget</h1>
+<p>{P1}</p>
+<figure><img src="council.jpg"><figcaption>Council members vote on Monday. Photo: Jane Doe/The Daily</figcaption></figure>
+<div class="newsletter-signup"><h3>Get the morning briefing</h3><p>Sign up for our free newsletter.</p></div>
+<p>{P2}</p>
+<section id="comments"><h3>2 comments</h3><p>Mark, March 12: About time they fixed the roads!</p></section>
+</article></body></html>"""
+FURNITURE = ["Council passes budget", "Photo: Jane Doe", "morning briefing", "free newsletter", "fixed the roads"]
+
+
+def aeb_page(prefix: str) -> tuple[bytes, dict]:
+    """A vendored AEB page's raw bytes and its ground-truth entry."""
+    path = next((AEB / "html").glob(f"{prefix}*.html.gz"))
+    return gzip.decompress(path.read_bytes()), TRUTH[path.name.removesuffix(".html.gz")]
+
+
+def test_hand_written_page_loses_its_furniture():
+    text = clean_html(PAGE)
+    assert text == f"{P1}\n\n{P2}\n"
+    assert not any(bit in text for bit in FURNITURE)
+
+
+def test_removals_name_the_selector_rules():
+    result = Cleaner().clean_html(PAGE.encode("utf-8"), url="https://example.com/budget")
+    by_rule = {r.rule_id: r for r in result.removals}
+    assert by_rule["html-figure-caption"].text == "Council members vote on Monday. Photo: Jane Doe/The Daily"
+    assert by_rule["html-figure-caption"].category == "caption"
+    assert "Sign up for our free newsletter." in by_rule["html-newsletter"].text
+    assert "About time they fixed the roads!" in by_rule["html-comments"].text
+    assert by_rule["html-headline"].text == "Council passes budget"
+    assert all(r.line == 0 for r in result.removals if r.rule_id.startswith("html-"))
+
+
+@pytest.mark.parametrize(("prefix", "gone", "kept"), [
+    ("ea25dd7edf",  # smithsonianmag: figure caption with credit, newsletter box, Disqus stub
+     ["bacteria that cause plague, survives on fleas", "SIGN UP for our newsletter", "Disqus"],
+     ["Three cases of plague have been diagnosed in China", "to avoid contact with rodents"]),
+    ("0e014df693",  # theantijunecleaver: reader comment, comment form, share buttons
+     ["We also fill our refillable bottles", "Sharing is caring", "Email *"],
+     ["When you live in a state as beautiful as Colorado", "How do you make sure that you stay hydrated?"]),
+    ("c13b9c0e04",  # spokesman: figure caption with credit, newsletter box, word count and tags
+     ["Materials from South Dakota", "Subscribe to the Morning Review newsletter", "Wordcount"],
+     ["awareness campaign has been facing backlash", "the five words that everybody in America reads"]),
+])
+def test_vendored_aeb_pages(prefix, gone, kept):
+    data, truth = aeb_page(prefix)
+    text = clean_html(data, url=truth["url"])
+    for bit in gone:
+        assert bit not in text, bit
+    for bit in kept:
+        assert bit in text and bit in truth["articleBody"], bit
+
+
+def test_text_engine_skips_html_rules():
+    html_rules = [r for r in Cleaner().rules if isinstance(r.step, ElementStep)]
+    assert len(html_rules) >= 15
+    text = "Council passes budget\n\nShare\n\nComments\n"
+    assert Cleaner.from_rules(html_rules).clean(text).text == normalize(text)
+
+
+def test_wrapper_whose_class_matches_is_kept():
+    page = f"<html><body><div class='post has-sidebar related-posts-on'><p>{P1}</p><p>{P2}</p></div></body></html>"
+    assert clean_html(page) == f"{P1}\n\n{P2}\n"
+
+
+def test_empty_and_textless_pages():
+    assert clean_html("") == ""
+    assert clean_html(b"") == ""
+    assert clean_html("<html><head><title>T</title></head><body><script>var a = 1;</script></body></html>") == ""
+
+
+CAFE = "Le café « Chez Zoë » a ouvert ses portes à Montréal, où l’on sert des crêpes et du thé glacé."
+ENCODED = {
+    "cp1252-meta": (b'<html><head><meta charset="windows-1252"></head><body><p>%s</p></body></html>', CAFE, "cp1252"),
+    "latin1-http-equiv": (b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+                          b"</head><body><p>%s</p></body></html>", CAFE.replace("’", "'"), "latin-1"),
+    "utf8-bom": (b"\xef\xbb\xbf<html><body><p>%s</p></body></html>", CAFE, "utf-8"),
+    "utf8-undeclared": (b"<html><body><p>%s</p></body></html>", CAFE, "utf-8"),
+    "utf8-declared-latin1": (b'<html><head><meta charset="iso-8859-1"></head><body><p>%s</p></body></html>',
+                             CAFE, "utf-8"),
+    "shift-jis-meta": (b'<html><head><meta charset="Shift_JIS"></head><body><p>%s</p></body></html>',
+                       "東京の喫茶店では、季節の果物を使ったパフェが人気を集めている。", "shift_jis"),
+    "koi8-r-meta": (b'<html><head><meta charset="koi8-r"></head><body><p>%s</p></body></html>',
+                    "В Москве открылась новая библиотека для детей и подростков.", "koi8-r"),
+}
+
+
+@pytest.mark.parametrize("case", ENCODED)
+def test_encodings(case):
+    template, text, encoding = ENCODED[case]
+    data = template % text.encode(encoding)
+    assert text in decode(data)
+    assert text in clean_html(data)
+
+
+def test_undeclared_legacy_bytes_are_sniffed():
+    text = "Ein schöner Tag in München: Bürger genießen die Sonne an der Isar und über die Brücken. " * 3
+    data = f"<html><body><p>{text}</p></body></html>".encode("cp1252")
+    assert "schöner Tag in München" in decode(data)
+
+
+def test_import_cleaner_does_not_import_trafilatura():
+    code = "import sys, cleaner; cleaner.Cleaner().clean('x'); print('trafilatura' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_cli_detects_html_on_stdin(run_cli):
+    proc = run_cli(input=PAGE.encode("cp1252"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode() == f"{P1}\n\n{P2}\n"
+
+
+def test_cli_text_stays_text(run_cli):
+    text = f"{P1}\n\nA note on <b>bold</b> tags in text.\n\nLeave a Reply\n"
+    proc = run_cli(input=text)
+    assert proc.stdout.decode() == f"{P1}\n\nA note on <b>bold</b> tags in text.\n"
+    forced = run_cli("--input", "text", input=PAGE)
+    assert "<figcaption>" in forced.stdout.decode()
+
+
+def test_cli_input_html_forces_the_html_path(run_cli):
+    fragment = f"Intro line\n<p>{P1}</p><figure><figcaption>A caption. Photo: Jane Doe</figcaption></figure>"
+    proc = run_cli("--input", "html", input=fragment)
+    assert "Photo: Jane Doe" not in proc.stdout.decode()
+    assert P1 in proc.stdout.decode()
+
+
+def test_cli_explain_and_json_report_selector_removals(run_cli, tmp_path):
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    explain = run_cli("explain", "page.html").stdout.decode()
+    assert "page.html:html: html-figure-caption [caption] Council members vote on Monday." in explain
+    assert "html-newsletter [newsletter]" in explain and "html-comments [comments]" in explain
+    data = json.loads(run_cli("clean", "--format", "json", "--url", "https://example.com/a", "page.html").stdout)
+    assert data["text"] == f"{P1}\n\n{P2}\n"
+    assert {"rule": "html-headline", "category": "metadata", "line": 0, "text": "Council passes budget",
+            "whole_line": True} in data["removals"]
+    assert data["counts"]["html-figure-caption"] == 1
+
+
+def test_cli_lists_and_tests_html_rules(run_cli):
+    listing = run_cli("rules", "list").stdout.decode()
+    assert "html-figure-caption\tcaption\tdrop_element\t" in listing
+    assert "html-headline\tmetadata\tdrop_element_text\t" in listing
+    proc = run_cli("rules", "test", "--select", "html-figure-caption,html-headline", "--no-builtin",
+                   "--rules", ROOT / "rules" / "html")
+    assert proc.returncode == 0, proc.stdout.decode()
+
+
+def test_bad_selector_names_file_and_rule(run_cli, tmp_path):
+    (tmp_path / "bad.toml").write_text(
+        "[[rule]]\nid = 'my-box'\nkind = 'drop_element'\ncategory = 'widget'\ndescription = 'd'\n"
+        "selector = 'div[class='\n", encoding="utf-8")
+    proc = run_cli("--rules", "bad.toml", input=PAGE)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "bad.toml" in err and "'my-box'" in err and "bad CSS selector" in err and "div[class=" in err
