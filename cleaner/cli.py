@@ -201,8 +201,8 @@ def render(result: Result, fmt: str) -> str:
     return to_json(result) if fmt == "json" else result.text
 
 
-format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                             show_default=True, help="Cleaned text, or JSON with the removals and per-rule counts.")
+format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default=None,
+                             help="[default: text] Cleaned text, or JSON with the removals and per-rule counts.")
 
 
 def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -265,10 +265,10 @@ def main(ctx: click.Context, fmt: str, **options: Any) -> None:
 
         cleaner --ignore rating < scraped.txt > clean.txt
     """
-    ctx.obj = options
+    ctx.obj = {**options, "fmt": fmt}
     if ctx.invoked_subcommand is None:
         result = clean_source(build_cleaner(**options), None, options)
-        click.echo(render(result, fmt), nl=False)
+        click.echo(render(result, fmt or "text"), nl=False)
 
 
 def _options(ctx: click.Context, local: dict[str, Any]) -> dict[str, Any]:
@@ -295,6 +295,7 @@ def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | No
     """Clean FILES; print to stdout (one file) or write into -o DIR."""
     if output_dir is None and len(files) > 1:
         raise click.UsageError("several files need -o DIR")
+    fmt = fmt or (ctx.obj or {}).get("fmt") or "text"
     options = _options(ctx, local)
     cleaner = build_cleaner(**options)
     failures: list[InputError] = []
@@ -326,7 +327,7 @@ def explain_cmd(ctx: click.Context, file: Path, **local: Any) -> None:
     """Show every removed line or span of FILE ('-' for stdin) and the rule that removed it."""
     options = _options(ctx, local)
     result = clean_source(build_cleaner(**options), None if str(file) == "-" else file, options)
-    for r in result.removals:
+    for r in sorted(result.removals, key=lambda r: r.line):  # document order; stable within a line
         where = click.style(f"{file}:{r.line or 'html'}:", dim=True)
         rule = click.style(r.rule_id, fg="cyan", bold=True)
         what = "" if r.whole_line else click.style("(span) ", fg="yellow")

@@ -22,8 +22,7 @@ class Doc:
     __slots__ = ("lines", "original", "dropped", "_kept")
 
     def __init__(self, text: str) -> None:
-        if text.startswith("\ufeff"):
-            text = text[1:]
+        text = text.lstrip("\ufeff")  # byte-order marks, however many were glued on
         raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.lines: list[str] = [line.rstrip() for line in raw]
         self.original = tuple(self.lines)  # lines as read, before any span was cut from them
@@ -54,7 +53,8 @@ class Doc:
                 gap = False
             else:
                 out.append(line)
-        return "\n".join(out) + "\n" if out else ""
+        text = "\n".join(out).lstrip("\ufeff")  # a mark left in front by a dropped first line
+        return text + "\n" if text.strip() else ""
 
 
 def normalize(text: str) -> str:

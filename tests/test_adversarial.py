@@ -50,6 +50,7 @@ def seconds(cleaner: Cleaner, text: str, lang: str, repeat: int = 1) -> float:
 def super_linear(cleaner: Cleaner, lang: str, small: str, large: str) -> tuple[float, float] | None:
     """The times on `small` and on the ten times larger `large` when the growth looks super-linear
     (confirmed by a best-of-three second measurement), else None."""
+    cleaner.clean(small, lang)  # warm-up: the first call builds the rule plan and compiles the regex
     t_small, t_large = seconds(cleaner, small, lang), seconds(cleaner, large, lang)
     if t_large < SLACK * t_small + EPSILON:
         return None
