@@ -34,7 +34,8 @@ _CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f\v"))) + b"\x7f"
 
 
 class InputError(click.ClickException):
-    """A document that cannot be cleaned: unreadable, binary, or not UTF-8 under --strict."""
+    """A document left uncleaned: unreadable, binary, or not UTF-8 under --strict (status 2).
+    Shown as one line on stderr; `clean` with several files reports it and goes on."""
 
     exit_code = EXIT_ERROR
 

@@ -47,8 +47,20 @@ _LANGS_OF = _languages_of_words()
 _WORD = regex.compile(r"\p{L}+")
 
 
+_ENGLISH = (" the ", " and ", " of ", " to ")
+_NOT_ENGLISH = (" de ", " la ", " der ", " die ", " und ", " het ", " een ", " il ", " el ", " les ", " des ", " que ")
+
+
+def _clearly_english(sample: str) -> bool:
+    """A fast path for the common case: plenty of English function words, hardly any others."""
+    english = sum(sample.count(word) for word in _ENGLISH)
+    return english >= 8 and english >= 4 * sum(sample.count(word) for word in _NOT_ENGLISH)
+
+
 def detect(text: str) -> str | None:
     """The two-letter code of the text's language among LANGUAGES, or None when unsure."""
+    if _clearly_english(text[:SAMPLE_CHARS].lower()):
+        return "en"
     scores: Counter[str] = Counter()
     for word, count in Counter(_WORD.findall(text[:SAMPLE_CHARS].casefold())).items():
         for lang in _LANGS_OF.get(word, ()):

@@ -170,6 +170,19 @@ def test_catastrophic_user_rule_is_skipped_with_a_warning(tmp_path):
     assert report["counts"] == {"comments-leave-reply": 1}
 
 
+@pytest.mark.xfail(strict=True, raises=MemoryError, reason="the engine catches only TimeoutError from a rule's regex")
+def test_rule_that_exhausts_regex_memory_is_skipped_with_a_warning(tmp_path):
+    """'(?R)' recurses without consuming anything: the regex module gives up with MemoryError
+    within about a second, before a generous time limit; that must not end the cleaning."""
+    from cleaner import Cleaner
+
+    (tmp_path / "mine.toml").write_text("[[rule]]\nid = 'left-recursion'\nkind = 'drop_line'\ncategory = 'widget'\n"
+                                        "description = 'd'\npattern = '(?R)'\n", encoding="utf-8")
+    result = Cleaner([tmp_path / "mine.toml"], timeout=30).clean("Body text.\n\nLeave a Reply\n")
+    assert result.text == "Body text.\n"
+    assert len(result.warnings) == 1 and "'left-recursion'" in result.warnings[0]
+
+
 # ---- the over-removal guard -----------------------------------------------------------------------
 
 def test_guard_keeps_the_original_by_default_and_reports_it(run_cli):
