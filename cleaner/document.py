@@ -25,6 +25,7 @@ class Doc:
         text = text.lstrip("\ufeff")  # byte-order marks, however many were glued on
         raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.lines: list[str] = [line.rstrip() for line in raw]
+        self.lines = [line if line.strip("\ufeff") else "" for line in self.lines]  # stray marks: blank
         self.original = tuple(self.lines)  # lines as read, before any span was cut from them
         self.dropped: set[int] = set()
         self._kept: list[int] | None = list(range(len(self.lines)))

@@ -99,6 +99,9 @@ class Cleaner:
             except TimeoutError:
                 warnings.append(f"rule '{rule.id}' exceeded the regex time limit ({seconds:.1f} s); skipped")
                 continue
+            except (MemoryError, RecursionError) as err:  # a runaway user pattern, e.g. '(?R)'
+                warnings.append(f"rule '{rule.id}' failed ({type(err).__name__}); skipped")
+                continue
             edited |= apply_cuts(doc, cuts)
             removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
         return self._guard(Result(doc.render(), removals, warnings, removed_share(doc, removals)), text)

@@ -54,6 +54,7 @@ class Step(Protocol):
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]: ...
 
 
+MAX_ROUNDS = 5  # strip_span passes over one line, so cleaning twice changes nothing more
 SIMPLE_CASE = "(?-f)"  # simple case folding: compiles about twice as fast as full folding
 
 
@@ -164,10 +165,16 @@ class StripSpan:
         for index in candidates:
             line = doc.lines[index]
             content = line.lstrip()
-            spans = [m.group() for m in self.pattern.finditer(content, timeout=budget.left()) if m.group()]
+            spans: list[str] = []
+            for _ in range(MAX_ROUNDS):  # a removal can bring a new match to the line's end
+                found = [m.group() for m in self.pattern.finditer(content, timeout=budget.left()) if m.group()]
+                if not found:
+                    break
+                spans += found
+                content = self.pattern.sub("", content, timeout=budget.left())
             if not spans:
                 continue
-            rest = (line[: len(line) - len(content)] + self.pattern.sub("", content, timeout=budget.left())).rstrip()
+            rest = (line[: len(line) - len(line.lstrip())] + content).rstrip()
             if not any(ch.isalnum() for ch in rest):
                 cuts.append(Cut(index, line))
             else:
@@ -190,19 +197,24 @@ class CutTail:
         self.max_words, self.max_share, self.max_sentences = max_words, max_share, max_sentences
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
-        total = None
-        for index in candidates:
-            text = doc.lines[index].strip()
-            if not text or not self.pattern.search(text, timeout=budget.left()):
-                continue
-            tail = doc.kept[bisect_left(doc.kept, index):]
-            words = self._tail_words(doc, tail)
-            if words is None:
-                continue
-            total = sum(len(doc.lines[i].split()) for i in doc.kept) if total is None else total
-            if words <= self.max_share * total:
-                return [Cut(i, doc.lines[i]) for i in tail if doc.lines[i]]
-        return []
+        kept = doc.kept
+        markers = [bisect_left(kept, i) for i in candidates
+                   if doc.lines[i].strip() and self.pattern.search(doc.lines[i].strip(), timeout=budget.left())]
+        end = len(kept)
+        while (start := self._first_cut(doc, markers, end)) is not None:
+            end = start  # a cut shrinks the document: an earlier marker may now qualify too
+        return [Cut(i, doc.lines[i]) for i in kept[end:] if doc.lines[i]]
+
+    def _first_cut(self, doc: Doc, markers: list[int], end: int) -> int | None:
+        """Position of the first marker whose tail (up to `end`) is small enough to cut."""
+        total = sum(len(doc.lines[i].split()) for i in doc.kept[:end])
+        for position in markers:
+            if position >= end:
+                return None
+            words = self._tail_words(doc, doc.kept[position:end])
+            if words is not None and words <= self.max_share * total:
+                return position
+        return None
 
     def _tail_words(self, doc: Doc, tail: list[int]) -> int | None:
         """Words in the tail, or None when it is too long or holds too many prose sentences."""

@@ -3,7 +3,7 @@ idempotent, it invents nothing, and known furniture inserted into a real article
 while the article stays exactly as it was."""
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
@@ -98,7 +98,6 @@ def invented_line(text: str, output: str) -> str | None:
 def test_never_raises_and_output_is_normalized(text, lang):
     result = CLEANER.clean(text, lang)
     assert isinstance(result.text, str)
-    assume(not open_bom_bug(text, result.text))
     assert normalize(result.text) == result.text
     assert 0.0 <= result.removed_share <= 1.0
 
@@ -107,7 +106,6 @@ def test_never_raises_and_output_is_normalized(text, lang):
 @given(texts, st.sampled_from(LANGS))
 def test_idempotent(text, lang):
     once = CLEANER.clean(text, lang).text
-    assume(not open_bom_bug(text, once))
     assert CLEANER.clean(once, lang).text == once
 
 
@@ -166,15 +164,11 @@ def test_articles_are_long_enough_to_test_with():
     assert sum(len(text) for text in ARTICLES.values()) > 10_000
 
 
-# Edge cases found while writing the properties above. FIXED ones stay as regression tests.
-# OPEN ones are bugs still to fix: strict xfail turns into a failure once one is fixed, so
-# that it is then moved to FIXED (and, for the byte-order mark, `open_bom_bug` deleted).
+# Edge cases found while writing the properties above, kept as regression tests.
 _BODY = "\n\n".join(f"Paragraph {n} of the body says the council met again on Tuesday to talk about the budget "
                     "and the new bridge over the river near town, and nothing was decided." for n in range(4))
 FIXED = {
     "double-bom": "\ufeff\ufeffText.\n",
-}
-OPEN = {
     # A line holding only a byte-order mark, first after the leading marks or a dropped line:
     # the output starts with a blank line ('\nBody text.\n').
     "bom-only-line-first": "\ufeff\n\ufeff\nBody text.\n",
@@ -192,11 +186,6 @@ OPEN = {
 }
 
 
-def open_bom_bug(text: str, output: str) -> bool:
-    """The family of OPEN["bom-only-line-*"], kept out of the properties until it is fixed."""
-    return "\ufeff" in text and output.startswith("\n")
-
-
 def _normalized_and_idempotent(text: str) -> None:
     once = CLEANER.clean(text).text
     assert normalize(once) == once
@@ -207,8 +196,3 @@ def _normalized_and_idempotent(text: str) -> None:
 def test_fixed_edge_case(name):
     _normalized_and_idempotent(FIXED[name])
 
-
-@pytest.mark.xfail(strict=True, reason="open bug: see OPEN in this file")
-@pytest.mark.parametrize("name", OPEN)
-def test_open_edge_case(name):
-    _normalized_and_idempotent(OPEN[name])
