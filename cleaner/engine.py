@@ -87,10 +87,12 @@ class Cleaner:
         removals: list[Removal] = []
         warnings: list[str] = []
         edited: set[int] = set()
-        for rule, hits in zip(rules, candidates):
+        order, position = sorted(candidates), 0
+        while position < len(order):
+            number = order[position]
+            position += 1
+            rule, hits = rules[number], candidates.get(number, set())
             if hits is not None:
-                if not hits and not edited:
-                    continue
                 hits = (hits | edited) - doc.dropped
                 if not hits:
                     continue
@@ -102,7 +104,10 @@ class Cleaner:
             except (MemoryError, RecursionError) as err:  # a runaway user pattern, e.g. '(?R)'
                 warnings.append(f"rule '{rule.id}' failed ({type(err).__name__}); skipped")
                 continue
-            edited |= apply_cuts(doc, cuts)
+            changed = apply_cuts(doc, cuts)
+            if changed and not edited:  # an edited line may now match any later rule: visit them all
+                order = order[:position] + list(range(number + 1, len(rules)))
+            edited |= changed
             removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
         return self._guard(Result(doc.render(), removals, warnings, removed_share(doc, removals)), text)
 

@@ -328,7 +328,8 @@ class LiteralIndex:
     def __init__(self, steps: Sequence[object]) -> None:
         self.atoms_of = [atoms_for(p) if (p := getattr(s, "prefilter", None)) else None for s in steps]
         self.max_chars = [getattr(s, "max_chars", None) for s in steps]
-        self.scanned = [getattr(s, "prefilter", None) is not None for s in steps]
+        self.unfiltered = [i for i, a in enumerate(self.atoms_of) if a is None and self.max_chars[i] is None]
+        self.limited = [(i, limit) for i, limit in enumerate(self.max_chars) if limit is not None]
         owners: dict[str, list[int]] = {}
         for step, atoms in enumerate(self.atoms_of):
             for atom in atoms or ():
@@ -339,22 +340,25 @@ class LiteralIndex:
         self.automaton = ahocorasick_rs.BytesAhoCorasick(
             [k.encode() for k in self.keys], implementation=ahocorasick_rs.Implementation.DFA)
 
-    def candidates(self, lines: Sequence[str], kept: Sequence[int]) -> list[set[int] | None]:
-        """Per step, the line indices it may touch (None: every line)."""
+    def candidates(self, lines: Sequence[str], kept: Sequence[int]) -> dict[int, set[int] | None]:
+        """The steps that may touch this document: step -> the line indices it may touch (None:
+        every line). Steps left out have no candidate line, so a thousand idle rules cost nothing."""
         stripped = [lines[i].strip() for i in kept]
         found = self._atom_hits(stripped, kept)
-        for step, limit in enumerate(self.max_chars):
-            if limit is None:
-                continue
-            hits = found[step]
+        for step, limit in self.limited:
+            hits = found.get(step, set() if self.atoms_of[step] is not None else None)
             if hits is None:
-                found[step] = {kept[k] for k, line in enumerate(stripped) if len(line) <= limit}
+                hits = {kept[k] for k, line in enumerate(stripped) if len(line) <= limit}
             else:
-                found[step] = {i for i in hits if len(lines[i].strip()) <= limit}
+                hits = {i for i in hits if len(lines[i].strip()) <= limit}
+            if hits:
+                found[step] = hits
+            else:
+                found.pop(step, None)
         return found
 
-    def _atom_hits(self, stripped: list[str], kept: Sequence[int]) -> list[set[int] | None]:
-        found: list[set[int] | None] = [set() if a is not None else None for a in self.atoms_of]
+    def _atom_hits(self, stripped: list[str], kept: Sequence[int]) -> dict[int, set[int] | None]:
+        found: dict[int, set[int] | None] = dict.fromkeys(self.unfiltered)
         text = "\n" + "\n".join(stripped)
         data = text.encode("utf-8", "surrogatepass").lower()
         sizes = map(len, stripped) if len(data) == len(text) else (len(s.encode("utf-8", "surrogatepass")) for s in stripped)
@@ -362,8 +366,8 @@ class LiteralIndex:
         for key, start, _ in self.automaton.find_matches_as_indexes(data, overlapping=True):
             owners = self.owners[key]
             if owners[0] == -1:  # a character that defeats byte-level folding: no prefilter
-                return [None] * len(self.atoms_of)
+                return dict.fromkeys(range(len(self.atoms_of)))
             line = kept[bisect_right(starts, start) - 1]
             for step in owners:
-                found[step].add(line)  # type: ignore[union-attr]
+                found.setdefault(step, set()).add(line)  # type: ignore[union-attr]
         return found
