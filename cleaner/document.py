@@ -62,6 +62,3 @@ def normalize(text: str) -> str:
     """The output convention applied to text without removing anything."""
     return Doc(text).render()
 
-
-def word_count(text: str) -> int:
-    return len(text.split())
