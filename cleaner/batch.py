@@ -139,13 +139,10 @@ def run_cleaner(cleaner: Cleaner, fields: Fields, record: dict[str, Any]) -> Res
 
 def annotate(record: dict[str, Any], result: Result) -> None:
     """Add the removals, per-rule counts, warnings and guard outcome, named as in `cleaner --format json`."""
-    record["removals"] = [
-        {"rule": r.rule_id, "category": r.category, "line": r.line, "text": r.text, "whole_line": r.whole_line}
-        for r in result.removals
-    ]
+    record["removals"] = [r.as_dict() for r in result.removals]
     record["counts"] = result.counts
-    record["warnings"] = list(getattr(result, "warnings", []))
-    if getattr(result, "guard", None):
+    record["warnings"] = list(result.warnings)
+    if result.guard:
         record["guard"] = result.guard
 
 
@@ -190,7 +187,7 @@ def clean_line(number: int, raw: bytes) -> Outcome:
         return Outcome(number, len(raw), error=str(err))
     except Exception as err:  # noqa: BLE001 - a failing rule must not lose the line number
         return Outcome(number, len(raw), error=f"cleaning failed: {type(err).__name__}: {err}")
-    return Outcome(number, len(raw), output, result.counts, bool(getattr(result, "warnings", None)))
+    return Outcome(number, len(raw), output, result.counts, bool(result.warnings))
 
 
 def clean_chunk(chunk: Chunk) -> list[Outcome]:

@@ -187,10 +187,7 @@ def to_json(result: Result) -> str:
 
     return json.dumps({
         "text": result.text,
-        "removals": [
-            {"rule": r.rule_id, "category": r.category, "line": r.line, "text": r.text, "whole_line": r.whole_line}
-            for r in result.removals
-        ],
+        "removals": [r.as_dict() for r in result.removals],
         "counts": result.counts,
         "warnings": result.warnings,
         "removed_share": round(result.removed_share, 4),

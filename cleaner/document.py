@@ -15,6 +15,11 @@ class Removal:
     text: str
     whole_line: bool = True
 
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape used by `--format json`, batch records and the HTTP service."""
+        return {"rule": self.rule_id, "category": self.category, "line": self.line, "text": self.text,
+                "whole_line": self.whole_line}
+
 
 class Doc:
     """Lines of one document (trailing whitespace already stripped) and which are still kept."""

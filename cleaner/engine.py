@@ -17,6 +17,8 @@ from cleaner.prefilter import LiteralIndex
 from cleaner.loader import Rule, RuleError, builtin_rules_dir, load_paths
 
 Policy = Literal["keep", "clean", "fail"]
+TIMEOUT = 1.0  # seconds per rule per MB of input
+MAX_REMOVED = 0.8  # share of a document's characters; see the README's Guarantees
 
 
 class ExcessiveRemovalError(Exception):
@@ -53,8 +55,8 @@ class Cleaner:
         select: Sequence[str] = (),
         ignore: Sequence[str] = (),
         builtin: bool = True,
-        timeout: float | None = 1.0,
-        max_removed: float | None = 0.8,
+        timeout: float | None = TIMEOUT,
+        max_removed: float | None = MAX_REMOVED,
         on_excess: Policy = "keep",
     ) -> None:
         paths = ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in rules]
@@ -67,7 +69,7 @@ class Cleaner:
         cleaner._setup(list(rules), **options)  # type: ignore[arg-type]
         return cleaner
 
-    def _setup(self, rules: list[Rule], timeout: float | None = 1.0, max_removed: float | None = 0.8,
+    def _setup(self, rules: list[Rule], timeout: float | None = TIMEOUT, max_removed: float | None = MAX_REMOVED,
                on_excess: Policy = "keep") -> None:
         if on_excess not in ("keep", "clean", "fail"):
             raise ValueError(f"on_excess must be 'keep', 'clean' or 'fail', got {on_excess!r}")
@@ -98,11 +100,10 @@ class Cleaner:
                     continue
             try:
                 cuts = rule.step.apply(doc, doc.kept if hits is None else sorted(hits), Budget(seconds))
-            except TimeoutError:
-                warnings.append(f"rule '{rule.id}' exceeded the regex time limit ({seconds:.1f} s); skipped")
-                continue
-            except (MemoryError, RecursionError) as err:  # a runaway user pattern, e.g. '(?R)'
-                warnings.append(f"rule '{rule.id}' failed ({type(err).__name__}); skipped")
+            except (TimeoutError, MemoryError, RecursionError) as err:  # a runaway pattern, e.g. '(?R)'
+                reason = f"exceeded the regex time limit ({seconds:.1f} s)" if isinstance(err, TimeoutError) \
+                    else f"failed ({type(err).__name__})"
+                warnings.append(f"rule '{rule.id}' {reason}; skipped")
                 continue
             changed = apply_cuts(doc, cuts)
             if changed and not edited:  # an edited line may now match any later rule: visit them all

@@ -48,11 +48,7 @@ def result_dict(result: Result, explain: bool) -> dict[str, Any]:
     if result.warnings:
         out["warnings"] = list(result.warnings)
     if explain:
-        out["removals"] = [
-            {"rule": r.rule_id, "category": r.category, "line": r.line, "text": r.text,
-             "whole_line": r.whole_line}
-            for r in result.removals
-        ]
+        out["removals"] = [r.as_dict() for r in result.removals]
     return out
 
 
