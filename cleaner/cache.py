@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ def schema() -> str:
     """Names the cache file: a new cleaner or regex version starts a new cache."""
     import cleaner
 
-    return f"cleaner-{cleaner.__version__}-regex-{regex.__version__}-1"
+    return f"cleaner-{cleaner.__version__}-regex-{regex.__version__}-2"
 
 
 def cache_dir() -> Path | None:
@@ -44,6 +45,7 @@ class Cache:
             except (OSError, ValueError):
                 pass
         self.valid: set[str] = set(self.data["valid"])
+        self.used: set[str] = set()  # patterns looked up or added by this process
 
     def file_key(self, path: Path) -> str | None:
         try:
@@ -59,19 +61,26 @@ class Cache:
     def put_tables(self, path: Path, tables: list[dict[str, Any]]) -> None:
         key = self.file_key(path)
         if key:
-            stale = [k for k in self.data["files"] if k.split("|")[0] == key.split("|")[0]]
+            stale = [k for k in self.data["files"] if k.rsplit("|", 2)[0] == key.rsplit("|", 2)[0]]
             for old in stale:
                 del self.data["files"][old]
             self.data["files"][key] = tables
             self.dirty = True
 
+    def is_valid(self, pattern: str) -> bool:
+        """Whether `pattern` (a regex, or "css:" and a selector) is known to compile."""
+        self.used.add(pattern)
+        return pattern in self.valid
+
     def mark_valid(self, pattern: str) -> None:
+        self.used.add(pattern)
         if pattern not in self.valid:
             self.valid.add(pattern)
             self.dirty = True
 
     def atoms(self, pattern: str) -> tuple[bool, list[str] | None]:
         """(known, atoms) for a pattern."""
+        self.used.add(pattern)
         found = self.data["atoms"].get(pattern, False)
         return (False, None) if found is False else (True, found)
 
@@ -84,6 +93,7 @@ class Cache:
             return
         import tempfile
 
+        self._prune()
         self.data["valid"] = sorted(self.valid)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,6 +103,31 @@ class Cache:
             self.dirty = False
         except (OSError, TypeError, ValueError):
             pass  # a read-only home, or a rule file holding TOML dates: run without a cache
+
+
+    def _prune(self) -> None:
+        """Forget rule files that no longer exist, and patterns that neither a remaining file
+        holds nor this process used: without this, every temporary rule file ever loaded
+        (tests, editing sessions) would stay in the cache and slow down every start-up."""
+        files = self.data["files"]
+        for key in [k for k in files if not os.path.exists(k.rsplit("|", 2)[0])]:
+            del files[key]
+        held = set(_strings(files))
+        live = self.used | held | {"css:" + s for s in held}
+        self.valid &= live
+        self.data["atoms"] = {p: a for p, a in self.data["atoms"].items() if p in live}
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string inside parsed TOML tables."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 _cache: Cache | None = None

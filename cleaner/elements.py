@@ -48,7 +48,7 @@ def check_selector(selector: str) -> str:
     from cleaner import cache
 
     known = cache.get()
-    if "css:" + selector in known.valid:
+    if known.is_valid("css:" + selector):
         return selector
     from selectolax.lexbor import SelectolaxError
 

@@ -86,7 +86,7 @@ def compile_pattern(option: str, pattern: str) -> LazyPattern:
     """Check a rule's regex (unless the cache knows it compiles) and return it, compiled lazily;
     a syntax error becomes a message with its position in the rule's pattern."""
     known = cache.get()
-    if pattern in known.valid:
+    if known.is_valid(pattern):
         return LazyPattern(pattern)
     try:
         compiled = regex.compile(SIMPLE_CASE + pattern, regex.VERSION1)
@@ -276,14 +276,16 @@ class DropShortRun:
     prefilter = None
 
     def __init__(self, min_run: int, max_words: int, max_chars: int, edges_only: bool) -> None:
-        self.min_run, self.max_words, self.max_chars, self.edges_only = min_run, max_words, max_chars, edges_only
+        # Not `max_chars`: the prefilter would then hand over only the short lines, and a run
+        # must see the long lines that end it.
+        self.min_run, self.max_words, self.label_chars, self.edges_only = min_run, max_words, max_chars, edges_only
 
     def _short(self, line: str) -> bool:
         """A label: few words, no sentence ending, and no digits or links (those are data)."""
-        if len(line) > self.max_chars * 2:
+        if len(line) > self.label_chars * 2:
             return False
         text = line.strip()
-        if not 0 < len(text) <= self.max_chars or len(text.split()) > self.max_words or is_sentence(text):
+        if not 0 < len(text) <= self.label_chars or len(text.split()) > self.max_words or is_sentence(text):
             return False
         return not _DATA.search(text)
 
@@ -323,5 +325,5 @@ def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40,
 
 KINDS: dict[str, Callable[..., Step]] = {
     kind.__name__: kind
-    for kind in (drop_line, strip_span, cut_tail, drop_repeated, drop_short_run, drop_element, drop_element_text)
+    for kind in (drop_line, strip_span, cut_tail, drop_repeated, drop_short_run, drop_element, drop_element_text, __import__("cleaner.sections", fromlist=["cut_comments"]).cut_comments)
 }

@@ -7,8 +7,8 @@ it does not understand yields no atoms, and the rule simply runs on every line."
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from itertools import accumulate
+import operator
+from itertools import compress
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,9 +18,10 @@ from cleaner import cache
 
 MIN_SCORE = 3  # see Req.score: shorter literals would flag most lines anyway
 MAX_ATOMS = 128  # per requirement, from expanding alternatives
-# Non-ASCII characters that a case-insensitive regex matches to ASCII letters: a document
-# containing one is scanned without the prefilter.
-TRIGGERS = "ſKİﬀﬁﬂﬃﬄﬅﬆ"
+# Non-ASCII characters that a case-insensitive regex matches to an ASCII letter (long s, the
+# Kelvin sign, dotted I, ligatures) or to an accented letter that atoms spell out (the Angstrom
+# sign, for å): a document containing one is scanned without the prefilter.
+TRIGGERS = "\u017f\u212a\u0130\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06\u212b"
 # Sharp s is common (German), so atoms get spelled-out variants instead.
 SHARP_S = ("ß", "ẞ")
 
@@ -240,17 +241,51 @@ def _folds(c: str) -> bool:
     return not c.isascii() and (c.lower() != c or c.upper() != c or c.casefold() != c)
 
 
+def _case_partner(c: str) -> str | None:
+    """The one other case of a Latin letter whose case-insensitive match is exactly that
+    pair (é/É, ł/Ł; not ß, ı or the title-case digraphs), else None."""
+    if not "\u00c0" <= c <= "\u024f":
+        return None
+    lower, upper = c.lower(), c.upper()
+    if len(lower) != 1 or len(upper) != 1 or lower == upper or not "\u00c0" <= min(lower, upper):
+        return None
+    if max(lower, upper) > "\u024f" or lower.upper() != upper or upper.lower() != lower or lower.title() != upper:
+        return None
+    return None if c.casefold() != lower else (upper if c == lower else lower)
+
+
+MAX_SPELLINGS = 16  # case spellings of one literal with accented letters ('não': não, nÃo)
+
+
+def _spellings(word: str) -> list[str] | None:
+    """The byte-lowercased forms a document can hold of `word` under case-insensitive matching:
+    ASCII letters lower-cased, each accented letter in both cases; None if a letter folds in
+    some other way or there would be too many."""
+    forms = [""]
+    for c in word.lower():
+        if not _folds(c):
+            forms = [f + c for f in forms]
+            continue
+        partner = _case_partner(c)
+        if partner is None or len(forms) * 2 > MAX_SPELLINGS:
+            return None
+        forms = [f + v for f in forms for v in (c, partner)]
+    return forms
+
+
 def _run_reqs(run: list[str], prefix: bool) -> list[Req]:
-    """Requirements from a set of literal strings one of which the text holds at this point;
-    strings are cut at non-ASCII letters, since the document is lower-cased byte by byte."""
+    """Requirements from a set of literal strings one of which the text holds at this point.
+    The document is lower-cased byte by byte, so accented letters are spelled in both cases,
+    and strings are cut at letters that fold in other ways."""
     if not run or run == [""]:
         return []
-    if any(_folds(c) for word in run for c in word):
-        if len(run) > 1:
-            return []
-        pieces = [p for p in "".join("\0" if _folds(c) else c for c in run[0]).split("\0") if p]
-        return [Req(frozenset([p.lower()]), prefix and run[0].startswith(p)) for p in pieces]
-    return [Req(frozenset(w.lower() for w in run), prefix)]
+    spelled = [_spellings(word) for word in run]
+    if all(spelled) and sum(map(len, spelled)) <= MAX_ATOMS:  # type: ignore[arg-type]
+        return [Req(frozenset(f for forms in spelled for f in forms), prefix)]  # type: ignore[union-attr]
+    if len(run) > 1:
+        return []
+    pieces = [p for p in "".join("\0" if _folds(c) else c for c in run[0]).split("\0") if p]
+    return [Req(frozenset([p.lower()]), prefix and run[0].startswith(p)) for p in pieces]
 
 
 def sequence_req(seq: list[Item], anchored: bool = False, want_prefix: bool = False) -> Req | None:
@@ -274,7 +309,7 @@ def sequence_req(seq: list[Item], anchored: bool = False, want_prefix: bool = Fa
     if anchored:
         options = [Req(frozenset(a if a.startswith("\n") else "\n" + a for a in o.atoms), True) if o.prefix else o
                    for o in options]
-    prefixed = [o for o in options if o.prefix] if want_prefix else []
+    prefixed = [o for o in options if o.prefix and o.score >= MIN_SCORE] if want_prefix else []
     return max(prefixed or options, key=lambda o: (o.score, o.prefix), default=None)
 
 
@@ -345,10 +380,12 @@ class LiteralIndex:
         every line). Steps left out have no candidate line, so a thousand idle rules cost nothing."""
         stripped = [lines[i].strip() for i in kept]
         found = self._atom_hits(stripped, kept)
+        sizes = list(map(len, stripped)) if self.limited else []
+        blank = set(compress(kept, map(operator.not_, sizes))) if self.limited else set()
         for step, limit in self.limited:
             hits = found.get(step, set() if self.atoms_of[step] is not None else None)
             if hits is None:
-                hits = {kept[k] for k, line in enumerate(stripped) if len(line) <= limit}
+                hits = set(compress(kept, map(limit.__ge__, sizes))) - blank
             else:
                 hits = {i for i in hits if len(lines[i].strip()) <= limit}
             if hits:
@@ -359,15 +396,17 @@ class LiteralIndex:
 
     def _atom_hits(self, stripped: list[str], kept: Sequence[int]) -> dict[int, set[int] | None]:
         found: dict[int, set[int] | None] = dict.fromkeys(self.unfiltered)
-        text = "\n" + "\n".join(stripped)
-        data = text.encode("utf-8", "surrogatepass").lower()
-        sizes = map(len, stripped) if len(data) == len(text) else (len(s.encode("utf-8", "surrogatepass")) for s in stripped)
-        starts = list(accumulate((n + 1 for n in sizes), initial=0))
+        data = ("\n" + "\n".join(stripped)).encode("utf-8", "surrogatepass").lower()
+        breaks = position = 0  # line breaks in data[:position]; line k starts at the (k+1)th
         for key, start, _ in self.automaton.find_matches_as_indexes(data, overlapping=True):
             owners = self.owners[key]
             if owners[0] == -1:  # a character that defeats byte-level folding: no prefilter
                 return dict.fromkeys(range(len(self.atoms_of)))
-            line = kept[bisect_right(starts, start) - 1]
+            if start + 1 < position:  # matches come in order of their end, rarely of their start
+                breaks = position = 0
+            breaks += data.count(b"\n", position, start + 1)
+            position = start + 1
+            line = kept[breaks - 1]
             for step in owners:
                 found.setdefault(step, set()).add(line)  # type: ignore[union-attr]
         return found

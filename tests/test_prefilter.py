@@ -7,7 +7,7 @@ import regex
 
 from cleaner import Cleaner
 from cleaner.document import Doc
-from cleaner.prefilter import LiteralIndex, atoms_for
+from cleaner.prefilter import TRIGGERS, LiteralIndex, _case_partner, atoms_for
 
 from conftest import GOLDEN
 
@@ -24,6 +24,8 @@ RULES = [r for r in Cleaner().rules if getattr(r.step, "prefilter", None)]
     (r"Straße", {"stra"}),
     (r"(?i)glass", {"glass", "glaß", "glaẞ"}),
     (r"^(?:Photo|Picture)s?: ", {"\nphoto", "\npicture"}),
+    (r"(?i)^(?:publié|màj)", {"\npublié", "\npubliÉ", "\nmàj", "\nmÀj"}),  # accents spelled in both cases
+    (r"Agência", {"agência", "agÊncia"}),
 ])
 def test_atoms_of_known_patterns(pattern, atoms):
     assert atoms_for(pattern) == atoms
@@ -78,3 +80,28 @@ def test_exotic_case_folding_disables_the_prefilter():
     steps = [r.step for r in RULES if getattr(r.step, "max_chars", None) is None]
     found = LiteralIndex(steps).candidates(doc.lines, doc.kept)
     assert found == dict.fromkeys(range(len(steps)))
+
+
+def test_accented_letters_fold_only_to_their_partner_or_a_trigger():
+    """Atoms spell é as é and É; any other character a case-insensitive 'é' matches (the
+    Angstrom sign for å) must switch the prefilter off. Checked over all of Unicode."""
+    paired = [chr(c) for c in range(0xC0, 0x250) if _case_partner(chr(c))]
+    assert len(paired) > 300
+    any_paired = regex.compile("(?i)(?-f)[" + "".join(paired) + "]", regex.VERSION1)
+    others = {chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and any_paired.fullmatch(chr(c))}
+    assert others - set(paired) <= set(TRIGGERS)
+    any_ascii = regex.compile("(?i)(?-f)[a-z]", regex.VERSION1)
+    folding_to_ascii = {chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000 and any_ascii.fullmatch(chr(c))}
+    assert folding_to_ascii <= set(TRIGGERS)
+    for letter in paired:
+        partner = _case_partner(letter)
+        assert _case_partner(partner) == letter
+        assert regex.fullmatch("(?i)(?-f)" + regex.escape(letter), partner)
+
+
+def test_a_run_of_labels_is_not_joined_across_a_long_line():
+    """drop_short_run must see every line: were it handed only the short ones, labels on both
+    sides of a prose line would look adjacent."""
+    text = "Politics\nNews\nSport\nThis first line of the article runs on for rather more than forty characters.\n" \
+           "World\nWeather\nTech\n\nThe article body goes here, in many words.\n"
+    assert Cleaner(select=["short-line-run"]).clean(text).removals == []
