@@ -51,3 +51,21 @@ def test_cache_can_be_turned_off(run_cli, tmp_path, monkeypatch):
     assert cache.cache_dir() is None
     proc = run_cli(input="Body.\n\nLeave a Reply\n", env={"CLEANER_CACHE_DIR": ""})
     assert proc.stdout == b"Body.\n"
+
+
+def test_rule_files_that_are_gone_leave_the_cache(run_cli, tmp_path):
+    """Temporary rule files must not pile up in the cache and slow every later start-up."""
+    folder = tmp_path / "cache"
+    env = {"CLEANER_CACHE_DIR": str(folder)}
+    (tmp_path / "temporary").mkdir()
+    gone = _rule_file(tmp_path / "temporary", "^Buy our mug")
+    assert run_cli("--rules", gone, input="Body.\n", env=env).returncode == 0
+    gone.unlink()
+    other = tmp_path / "other.toml"
+    other.write_text("[[rule]]\nid='house-cup'\nkind='drop_line'\ncategory='advertising'\n"
+                     "description='d'\npattern='''^Buy our cup'''\n", encoding="utf-8")
+    assert run_cli("--rules", other, input="Body.\n", env=env).returncode == 0  # a change: saved, pruned
+    data = json.loads(next(folder.glob("*.json")).read_text(encoding="utf-8"))
+    assert not any(str(gone) in key for key in data["files"])
+    assert "^Buy our mug" not in data["valid"] and "^Buy our mug" not in data["atoms"]
+    assert "^Buy our cup" in data["valid"]
