@@ -20,7 +20,7 @@ def schema() -> str:
     """Names the cache file: a new cleaner or regex version starts a new cache."""
     import cleaner
 
-    return f"cleaner-{cleaner.__version__}-regex-{regex.__version__}-2"
+    return f"cleaner-{cleaner.__version__}-regex-{regex.__version__}-3"
 
 
 def cache_dir() -> Path | None:

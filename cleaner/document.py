@@ -29,8 +29,9 @@ class Doc:
     def __init__(self, text: str) -> None:
         text = text.lstrip("\ufeff")  # byte-order marks, however many were glued on
         raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        self.lines: list[str] = [line.rstrip() for line in raw]
-        self.lines = [line if line.strip("\ufeff") else "" for line in self.lines]  # stray marks: blank
+        self.lines: list[str] = list(map(str.rstrip, raw))
+        if "\ufeff" in text:  # stray byte-order marks: a line of nothing else is blank
+            self.lines = [line if line.strip("\ufeff") else "" for line in self.lines]
         self.original = tuple(self.lines)  # lines as read, before any span was cut from them
         self.dropped: set[int] = set()
         self._kept: list[int] | None = list(range(len(self.lines)))

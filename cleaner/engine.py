@@ -95,7 +95,8 @@ class Cleaner:
             position += 1
             rule, hits = rules[number], candidates.get(number, set())
             if hits is not None:
-                hits = (hits | edited) - doc.dropped
+                hits |= edited  # (the sets are this call's own: changed in place)
+                hits -= doc.dropped
                 if not hits:
                     continue
             try:
@@ -104,6 +105,8 @@ class Cleaner:
                 reason = f"exceeded the regex time limit ({seconds:.1f} s)" if isinstance(err, TimeoutError) \
                     else f"failed ({type(err).__name__})"
                 warnings.append(f"rule '{rule.id}' {reason}; skipped")
+                continue
+            if not cuts:
                 continue
             changed = apply_cuts(doc, cuts)
             if changed and not edited:  # an edited line may now match any later rule: visit them all
@@ -142,6 +145,8 @@ class Cleaner:
 
 def removed_share(doc: Doc, removals: list[Removal]) -> float:
     """Characters removed over characters in the input, ignoring whitespace at line ends."""
+    if not removals:
+        return 0.0
     total = sum(map(len, doc.original))
     return sum(len(r.text.strip()) for r in removals) / total if total else 0.0
 

@@ -22,7 +22,8 @@ from cleaner.elements import drop_element, drop_element_text
 
 # Fixed helper patterns use `re`, which compiles far faster than `regex` at import.
 _DATA = re.compile(r"\d|/|@|www\.")
-_SENTENCE_END = re.compile(r"(?<!\.\.)[.!?。！？][\"'”’»)\]]*$")
+_SENTENCE_MARKS = ".!?。！？"
+_CLOSERS = "\"'”’»)]"
 
 
 class Cut(NamedTuple):
@@ -98,7 +99,9 @@ def compile_pattern(option: str, pattern: str) -> LazyPattern:
 
 
 def is_sentence(text: str) -> bool:
-    return bool(_SENTENCE_END.search(text))
+    """Ends in sentence punctuation (not an ellipsis '..'), perhaps inside quotes or brackets."""
+    body = text.rstrip(_CLOSERS)
+    return bool(body) and body[-1] in _SENTENCE_MARKS and not body[:-1].endswith("..")
 
 
 def _positive(option: str, value: int | float | None) -> None:
@@ -120,15 +123,16 @@ class DropLine:
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
+        lines, search, max_chars, max_words = doc.lines, self.pattern.compiled.search, self.max_chars, self.max_words
         for index in candidates:
-            text = doc.lines[index].strip()
-            if not text or (self.max_chars is not None and len(text) > self.max_chars):
+            text = lines[index].strip()
+            if not text or (max_chars is not None and len(text) > max_chars):
                 continue
-            if self.max_words is not None and len(text.split()) > self.max_words:
+            if max_words is not None and len(text.split()) > max_words:
                 continue
-            if not self.pattern.search(text, timeout=budget.left()):
+            if not search(text, timeout=budget.left()):
                 continue
-            cuts.append(Cut(index, doc.lines[index]))
+            cuts.append(Cut(index, lines[index]))
             if self.follower is not None:
                 cuts.extend(self._follower_cut(doc, index, budget))
         return cuts
@@ -200,32 +204,29 @@ class CutTail:
         kept = doc.kept
         markers = [bisect_left(kept, i) for i in candidates
                    if doc.lines[i].strip() and self.pattern.search(doc.lines[i].strip(), timeout=budget.left())]
+        if not markers:
+            return []
+        words, sentences = [0], [0]  # running totals over the kept lines, for any tail in O(1)
+        for index in kept:
+            count = len(doc.lines[index].split())
+            words.append(words[-1] + count)
+            sentences.append(sentences[-1] + (count >= 8 and is_sentence(doc.lines[index])))
         end = len(kept)
-        while (start := self._first_cut(doc, markers, end)) is not None:
+        while (start := self._first_cut(markers, words, sentences, end)) is not None:
             end = start  # a cut shrinks the document: an earlier marker may now qualify too
         return [Cut(i, doc.lines[i]) for i in kept[end:] if doc.lines[i]]
 
-    def _first_cut(self, doc: Doc, markers: list[int], end: int) -> int | None:
-        """Position of the first marker whose tail (up to `end`) is small enough to cut."""
-        total = sum(len(doc.lines[i].split()) for i in doc.kept[:end])
+    def _first_cut(self, markers: list[int], words: list[int], sentences: list[int], end: int) -> int | None:
+        """Position of the first marker whose tail (up to `end`) is short, holds few prose
+        sentences and is a small enough share of the text before `end`."""
         for position in markers:
             if position >= end:
                 return None
-            words = self._tail_words(doc, doc.kept[position:end])
-            if words is not None and words <= self.max_share * total:
+            tail = words[end] - words[position]
+            if tail <= self.max_words and sentences[end] - sentences[position] <= self.max_sentences \
+                    and tail <= self.max_share * words[end]:
                 return position
         return None
-
-    def _tail_words(self, doc: Doc, tail: list[int]) -> int | None:
-        """Words in the tail, or None when it is too long or holds too many prose sentences."""
-        words = sentences = 0
-        for index in tail:
-            count = len(doc.lines[index].split())
-            words += count
-            sentences += count >= 8 and is_sentence(doc.lines[index])
-            if words > self.max_words or sentences > self.max_sentences:
-                return None
-        return words
 
 
 def cut_tail(*, marker: str, max_words: int = 300, max_share: float = 0.35, max_sentences: int = 2) -> Step:
@@ -247,12 +248,17 @@ class DropRepeated:
         self.min_words, self.within = min_words, within
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
-        texts = [(index, doc.lines[index].strip()) for index in candidates if doc.lines[index]]
-        if len({text for _, text in texts}) == len(texts):
+        candidates = list(candidates)
+        stripped = list(map(str.strip, map(doc.lines.__getitem__, candidates)))
+        distinct = set(stripped)
+        distinct.discard("")
+        if len(distinct) == len(stripped) - stripped.count(""):
             return []  # no line occurs twice: the common case, settled in one set
         cuts: list[Cut] = []
         recent: list[str] = []
-        for index, text in texts:
+        for index, text in zip(candidates, stripped):
+            if not text:
+                continue
             if text in recent and len(text.split()) >= self.min_words:
                 cuts.append(Cut(index, doc.lines[index]))
                 continue
@@ -325,5 +331,5 @@ def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40,
 
 KINDS: dict[str, Callable[..., Step]] = {
     kind.__name__: kind
-    for kind in (drop_line, strip_span, cut_tail, drop_repeated, drop_short_run, drop_element, drop_element_text, __import__("cleaner.sections", fromlist=["cut_comments"]).cut_comments)
+    for kind in (drop_line, strip_span, cut_tail, drop_repeated, drop_short_run, drop_element, drop_element_text)
 }

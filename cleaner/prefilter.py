@@ -16,7 +16,8 @@ import ahocorasick_rs
 
 from cleaner import cache
 
-MIN_SCORE = 3  # see Req.score: shorter literals would flag most lines anyway
+MIN_SCORE = 2  # see Req.score: a single letter would flag most lines (two, like 'AP', beat no prefilter)
+PREFIX_SCORE = 3  # a line-start atom is preferred to a stronger one elsewhere only from this score
 MAX_ATOMS = 128  # per requirement, from expanding alternatives
 # Non-ASCII characters that a case-insensitive regex matches to an ASCII letter (long s, the
 # Kelvin sign, dotted I, ligatures) or to an accented letter that atoms spell out (the Angstrom
@@ -49,8 +50,8 @@ class Req:
 
 @dataclass
 class Item:
-    kind: str  # "lit", "group", "anchor" (a leading ^) or "other"
-    char: str = ""
+    kind: str  # "lit", "set" (a small class like [0-9]), "group", "anchor" (a leading ^) or "other"
+    char: str = ""  # the literal, or the characters of the set
     branches: list[list[Item]] | None = None
     min: int = 1
     exact: bool = True  # exactly once (no quantifier)
@@ -87,8 +88,10 @@ class Parser:
         if c == "\\":
             return self.escape()
         if c == "[":
+            start = self.i
             self.skip_class()
-            return Item("other")
+            chars = _small_class(self.s[start:self.i - 1])
+            return Item("set", chars) if chars else Item("other")
         if c == "(":
             return self.group()
         if c == "^":
@@ -224,6 +227,28 @@ class Parser:
             self.i += 1
 
 
+MAX_CLASS = 10  # a class of up to this many characters is spelled out ([0-9]: ten atoms per atom)
+
+
+def _small_class(body: str) -> str | None:
+    """The characters of a plain ASCII class body ('0-9', 'ab.'), else None (negated classes,
+    escapes, set operations and large classes are not spelled out)."""
+    if not body or body[0] == "^" or not body.isascii() or any(op in body for op in ("\\", "[", "&&", "--", "||", "~~")):
+        return None
+    chars: set[str] = set()
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            if body[i] > body[i + 2]:
+                return None
+            chars.update(chr(c) for c in range(ord(body[i]), ord(body[i + 2]) + 1))
+            i += 3
+        else:
+            chars.add(body[i])
+            i += 1
+    return "".join(sorted(chars)) if len(chars) <= MAX_CLASS else None
+
+
 def _literal_strings(item: Item) -> list[str] | None:
     """The strings a group of plain literal branches can match ('(?:ap|afp)'), else None."""
     if item.kind != "group" or not item.exact or not item.branches or len(item.branches) > MAX_ATOMS:
@@ -294,7 +319,10 @@ def sequence_req(seq: list[Item], anchored: bool = False, want_prefix: bool = Fa
     options: list[Req] = []
     run, run_start = [""], 0
     for index, item in enumerate(seq + [Item("other")]):
-        words = [item.char] if item.kind == "lit" and item.min >= 1 else _literal_strings(item)
+        if item.kind in ("lit", "set") and item.min >= 1:
+            words = [item.char] if item.kind == "lit" else list(item.char)
+        else:
+            words = _literal_strings(item)
         if words is not None and len(run) * len(words) <= MAX_ATOMS:
             run_start = index if run == [""] else run_start
             run = [r + w for r in run for w in words]
@@ -302,6 +330,8 @@ def sequence_req(seq: list[Item], anchored: bool = False, want_prefix: bool = Fa
                 continue
         options += _run_reqs(run, run_start == 0)
         run = [""]
+        if words is not None and item.min >= 1 and len(words) <= MAX_ATOMS:
+            run, run_start = words, -1  # its last repeat touches what follows: 'o+bar' holds 'obar'
         if item.kind == "group" and item.min >= 1 and item.branches:
             req = branches_req(item.branches, at_start=index == 0)
             if req is not None:
@@ -309,7 +339,7 @@ def sequence_req(seq: list[Item], anchored: bool = False, want_prefix: bool = Fa
     if anchored:
         options = [Req(frozenset(a if a.startswith("\n") else "\n" + a for a in o.atoms), True) if o.prefix else o
                    for o in options]
-    prefixed = [o for o in options if o.prefix and o.score >= MIN_SCORE] if want_prefix else []
+    prefixed = [o for o in options if o.prefix and o.score >= PREFIX_SCORE] if want_prefix else []
     return max(prefixed or options, key=lambda o: (o.score, o.prefix), default=None)
 
 
@@ -378,7 +408,7 @@ class LiteralIndex:
     def candidates(self, lines: Sequence[str], kept: Sequence[int]) -> dict[int, set[int] | None]:
         """The steps that may touch this document: step -> the line indices it may touch (None:
         every line). Steps left out have no candidate line, so a thousand idle rules cost nothing."""
-        stripped = [lines[i].strip() for i in kept]
+        stripped = list(map(str.strip, map(lines.__getitem__, kept)))
         found = self._atom_hits(stripped, kept)
         sizes = list(map(len, stripped)) if self.limited else []
         blank = set(compress(kept, map(operator.not_, sizes))) if self.limited else set()

@@ -19,20 +19,23 @@ RULES = [r for r in Cleaner().rules if getattr(r.step, "prefilter", None)]
     (r"\((?:AP|AFP)(?: Photo)?\)", {"(ap", "(afp"}),
     (r"(?i)^foo|bar", {"\nfoo", "bar"}),
     (r"abc\d+defg", {"defg"}),
-    (r"fo+bar", {"bar"}),
+    (r"fo+bar", {"obar"}),  # the last repeat of o touches "bar"
     (r"(?:ab)?cdef", {"cdef"}),
     (r"Straße", {"stra"}),
     (r"(?i)glass", {"glass", "glaß", "glaẞ"}),
     (r"^(?:Photo|Picture)s?: ", {"\nphoto", "\npicture"}),
     (r"(?i)^(?:publié|màj)", {"\npublié", "\npubliÉ", "\nmàj", "\nmÀj"}),  # accents spelled in both cases
     (r"Agência", {"agência", "agÊncia"}),
+    (r"[Pp]hotos?:", {"photo"}),  # small classes are spelled out
+    (r"(?:May|June) [0-9]{1,2}", {f"{m} {d}" for m in ("may", "june") for d in range(10)}),
+    (r"[^0-9]abc[a-z]", {"abc"}),  # negated and large classes are not
 ])
 def test_atoms_of_known_patterns(pattern, atoms):
     assert atoms_for(pattern) == atoms
 
 
 @pytest.mark.parametrize("pattern", [
-    r"(?x) foo bar", r"\Qfoo\E", r"(a)\1foo", r"(?(1)a|b)foo", r"x*", r"[abc]+", r"(?i)^(?:a|b)$", r"\p{L}+",
+    r"(?x) foo bar", r"\Qfoo\E", r"(a)\1foo", r"(?(1)a|b)foo", r"x*", r"[abc]+", r"(?i)(?:a|b)$", r"\p{L}+",
     r"foo|\d+", r"(?:foo){e<=1}",
 ])
 def test_no_atoms_when_unsure_or_weak(pattern):
