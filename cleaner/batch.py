@@ -16,10 +16,10 @@ from typing import Any, BinaryIO
 
 from cleaner.engine import Cleaner, Result
 
-CHUNK_RECORDS = 100  # records per task sent to a worker
-CHUNK_BYTES = 1 << 16  # ...or fewer, once a task holds this much input
+CHUNK_RECORDS = 500  # records per task sent to a worker
+CHUNK_BYTES = 1 << 19  # ...or fewer, once a task holds this much input
 IN_FLIGHT_PER_JOB = 4  # tasks queued per worker: bounds memory whatever the input size
-WARM_CHUNKS = 4  # with several jobs, cleaned in the parent before forking
+WARM_CHUNKS = 1  # with several jobs, cleaned in the parent before forking
 
 Chunk = list[tuple[int, bytes]]  # (line number, raw line)
 

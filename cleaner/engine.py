@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from cleaner import cache
+from cleaner import cache, watchdog
 from cleaner.document import Doc, Removal
 from cleaner.elements import ElementStep
 from cleaner.kinds import Budget, Cut
@@ -86,8 +86,17 @@ class Cleaner:
         doc = Doc(text)
         candidates = index.candidates(doc.lines, doc.kept)
         seconds = None if self.timeout is None else self.timeout * max(1.0, len(text) / 1_000_000)
+        with watchdog.document(seconds) as armed:  # one alarm, or else a time limit passed to each search
+            removals, warnings = self._run(rules, candidates, doc, seconds, armed)
+        return self._guard(Result(doc.render(), removals, warnings, removed_share(doc, removals)), text)
+
+    @staticmethod
+    def _run(rules: list[Rule], candidates: dict[int, set[int] | None], doc: Doc, seconds: float | None,
+             armed: bool) -> tuple[list[Removal], list[str]]:
+        """Visit the rules that have candidate lines, in order, and apply each one's cuts."""
         removals: list[Removal] = []
         warnings: list[str] = []
+        budget = None if armed else seconds
         edited: set[int] = set()
         order, position = sorted(candidates), 0
         while position < len(order):
@@ -100,11 +109,13 @@ class Cleaner:
                 if not hits:
                     continue
             try:
-                cuts = rule.step.apply(doc, doc.kept if hits is None else sorted(hits), Budget(seconds))
+                cuts = watchdog.run(rule.step.apply, doc, doc.kept if hits is None else sorted(hits), Budget(budget))
             except (TimeoutError, MemoryError, RecursionError) as err:  # a runaway pattern, e.g. '(?R)'
                 reason = f"exceeded the regex time limit ({seconds:.1f} s)" if isinstance(err, TimeoutError) \
                     else f"failed ({type(err).__name__})"
                 warnings.append(f"rule '{rule.id}' {reason}; skipped")
+                if armed:
+                    watchdog.rearm()
                 continue
             if not cuts:
                 continue
@@ -113,7 +124,7 @@ class Cleaner:
                 order = order[:position] + list(range(number + 1, len(rules)))
             edited |= changed
             removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
-        return self._guard(Result(doc.render(), removals, warnings, removed_share(doc, removals)), text)
+        return removals, warnings
 
     def clean_html(self, html: str | bytes, url: str | None = None, lang: str | None = None) -> Result:
         """Clean one page: prune furniture with the HTML rules, extract the main text, run the text rules."""

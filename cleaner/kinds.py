@@ -35,7 +35,8 @@ class Cut(NamedTuple):
 
 
 class Budget:
-    """Wall-clock time left for one rule on one document; feeds the regex `timeout`."""
+    """Wall-clock time left for one rule on one document; feeds the regex `timeout` (no limit
+    with None: then the engine's per-document alarm keeps time, see watchdog.py)."""
 
     def __init__(self, seconds: float | None) -> None:
         self.deadline = None if seconds is None else time.monotonic() + seconds
@@ -124,13 +125,14 @@ class DropLine:
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
         lines, search, max_chars, max_words = doc.lines, self.pattern.compiled.search, self.max_chars, self.max_words
+        limited = budget.deadline is not None  # else the engine's alarm keeps time (see watchdog.py)
         for index in candidates:
             text = lines[index].strip()
             if not text or (max_chars is not None and len(text) > max_chars):
                 continue
             if max_words is not None and len(text.split()) > max_words:
                 continue
-            if not search(text, timeout=budget.left()):
+            if not (search(text, timeout=budget.left()) if limited else search(text)):
                 continue
             cuts.append(Cut(index, lines[index]))
             if self.follower is not None:

@@ -6,7 +6,7 @@ from collections import Counter
 
 import regex
 
-SAMPLE_CHARS = 3000  # the opening of the document is enough, and keeps detection cheap
+SAMPLE_CHARS = 1500  # the opening of the document is enough (the same answers as 3000 on the benchmark corpus)
 MIN_HITS = 4  # fewer function words than this: too little text to tell
 MIN_RATIO = 1.2  # the winner's count must beat the runner-up's by this factor
 

@@ -229,3 +229,46 @@ def test_max_removed_threshold(run_cli):
 def test_bad_limit_values_are_usage_errors(run_cli, args):
     proc = run_cli("--isolated", *args, input="Text.\n")
     assert proc.returncode == 2 and proc.stdout == b"" and b"Traceback" not in proc.stderr
+
+
+def _catastrophic_cleaner(tmp_path):
+    from cleaner import Cleaner
+
+    (tmp_path / "mine.toml").write_text(CATASTROPHIC, encoding="utf-8")
+    return Cleaner([tmp_path / "mine.toml"], builtin=False, timeout=0.2)
+
+
+def test_runaway_rule_is_stopped_by_the_alarm_and_the_alarm_is_put_away(tmp_path):
+    """In the main thread one SIGALRM timer per document stops the rule; afterwards no timer is
+    left running and the program's own SIGALRM disposition is back."""
+    import signal
+
+    result = _catastrophic_cleaner(tmp_path).clean("a" * 50 + "b\n")
+    assert result.text == "a" * 50 + "b\n"
+    assert len(result.warnings) == 1 and "'runaway'" in result.warnings[0]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+
+
+def test_runaway_rule_is_stopped_outside_the_main_thread_too(tmp_path):
+    """Threads cannot use the alarm: every search then carries the time limit itself."""
+    import threading
+
+    cleaner, results = _catastrophic_cleaner(tmp_path), []
+    worker = threading.Thread(target=lambda: results.append(cleaner.clean("a" * 50 + "b\n")))
+    worker.start()
+    worker.join(timeout=60)
+    assert results and len(results[0].warnings) == 1 and "'runaway'" in results[0].warnings[0]
+
+
+def test_a_host_programs_alarm_handler_is_left_alone(tmp_path):
+    import signal
+
+    calls = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: calls.append(1))
+    try:
+        result = _catastrophic_cleaner(tmp_path).clean("a" * 50 + "b\n")
+        assert len(result.warnings) == 1 and signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert calls == []
