@@ -56,6 +56,7 @@ class Step(Protocol):
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]: ...
 
 
+PROSE_WORDS = 8  # a line of at least this many words ending like a sentence counts as prose
 MAX_ROUNDS = 5  # strip_span passes over one line, so cleaning twice changes nothing more
 SIMPLE_CASE = "(?-f)"  # simple case folding: compiles about twice as fast as full folding
 
@@ -112,12 +113,14 @@ def _positive(option: str, value: int | float | None) -> None:
 
 class DropLine:
     """Drops each line the pattern matches (searched in the stripped line), optionally only
-    lines of at most `max_words` words or `max_chars` characters, and the line right after
+    lines of at most `max_words` words or `max_chars` characters, or without lower-case
+    letters (`upper_case`, a cheap test the prefilter can apply), and the line right after
     when it matches `next_line`."""
 
-    def __init__(self, pattern: str, max_words: int | None, max_chars: int | None, next_line: str | None) -> None:
+    def __init__(self, pattern: str, max_words: int | None, max_chars: int | None, next_line: str | None,
+                 upper_case: bool) -> None:
         self.pattern = compile_pattern("pattern", pattern)
-        self.max_chars = max_chars
+        self.max_chars, self.upper_case = max_chars, upper_case
         self.follower = compile_pattern("next_line", next_line) if next_line else None
         self.max_words = max_words
         self.prefilter = pattern
@@ -129,6 +132,8 @@ class DropLine:
         for index in candidates:
             text = lines[index].strip()
             if not text or (max_chars is not None and len(text) > max_chars):
+                continue
+            if self.upper_case and not text.isupper():
                 continue
             if max_words is not None and len(text.split()) > max_words:
                 continue
@@ -151,11 +156,11 @@ class DropLine:
 
 
 def drop_line(*, pattern: str, max_words: int | None = None, max_chars: int | None = None,
-              next_line: str | None = None) -> Step:
+              next_line: str | None = None, upper_case: bool = False) -> Step:
     """Drops lines matching `pattern` (and the next line when it matches `next_line`)."""
     _positive("max_words", max_words)
     _positive("max_chars", max_chars)
-    return DropLine(pattern, max_words, max_chars, next_line)
+    return DropLine(pattern, max_words, max_chars, next_line, upper_case)
 
 
 class StripSpan:
@@ -212,7 +217,7 @@ class CutTail:
         for index in kept:
             count = len(doc.lines[index].split())
             words.append(words[-1] + count)
-            sentences.append(sentences[-1] + (count >= 8 and is_sentence(doc.lines[index])))
+            sentences.append(sentences[-1] + (count >= PROSE_WORDS and is_sentence(doc.lines[index])))
         end = len(kept)
         while (start := self._first_cut(markers, words, sentences, end)) is not None:
             end = start  # a cut shrinks the document: an earlier marker may now qualify too
@@ -239,6 +244,45 @@ def cut_tail(*, marker: str, max_words: int = 300, max_share: float = 0.35, max_
     if max_sentences < 0:
         raise ValueError(f"'max_sentences' must be 0 or more, got {max_sentences}")
     return CutTail(marker, max_words, max_share, max_sentences)
+
+
+class CutComments:
+    """Cuts a reader-comment section from its heading ('12 Comments', '3 thoughts on “Title”')
+    to the end. Unlike `cut_tail` the section may be longer than the article (threads often
+    are), so the guard is on what comes before: an article body of `min_words_before` words
+    holding `min_sentences_before` prose sentences. A heading above the article (a share bar's
+    'Comments' link) therefore never cuts."""
+
+    def __init__(self, marker: str, min_words_before: int, min_sentences_before: int) -> None:
+        self.pattern = compile_pattern("marker", marker)
+        self.prefilter = marker
+        self.min_words_before, self.min_sentences_before = min_words_before, min_sentences_before
+
+    def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
+        kept = doc.kept
+        markers = sorted(i for i in candidates if doc.lines[i].strip()
+                         and self.pattern.search(doc.lines[i].strip(), timeout=budget.left()))
+        if not markers:
+            return []
+        words = sentences = position = 0
+        for marker in markers:  # in line order: the body before each marker only grows
+            end = bisect_left(kept, marker)
+            for index in kept[position:end]:
+                count = len(doc.lines[index].split())
+                words += count
+                sentences += count >= PROSE_WORDS and is_sentence(doc.lines[index])
+            position = end
+            if words >= self.min_words_before and sentences >= self.min_sentences_before:
+                return [Cut(i, doc.lines[i]) for i in kept[end:] if doc.lines[i]]
+        return []
+
+
+def cut_comments(*, marker: str, min_words_before: int = 50, min_sentences_before: int = 1) -> Step:
+    """Cuts a reader-comment section from its `marker` heading to the end, after a real article body."""
+    _positive("min_words_before", min_words_before)
+    if min_sentences_before < 0:
+        raise ValueError(f"'min_sentences_before' must be 0 or more, got {min_sentences_before}")
+    return CutComments(marker, min_words_before, min_sentences_before)
 
 
 class DropRepeated:
@@ -333,5 +377,6 @@ def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40,
 
 KINDS: dict[str, Callable[..., Step]] = {
     kind.__name__: kind
-    for kind in (drop_line, strip_span, cut_tail, drop_repeated, drop_short_run, drop_element, drop_element_text)
+    for kind in (drop_line, strip_span, cut_tail, cut_comments, drop_repeated, drop_short_run, drop_element,
+                 drop_element_text)
 }

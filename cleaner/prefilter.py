@@ -7,7 +7,6 @@ it does not understand yields no atoms, and the rule simply runs on every line."
 
 from __future__ import annotations
 
-import operator
 from itertools import compress
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -388,13 +387,14 @@ def _sharp_s_variants(atom: str) -> list[str]:
 
 class LiteralIndex:
     """One automaton over the atoms of many steps; maps a document's lines to the steps that
-    may touch them. A step may also carry `max_chars`: longer lines cannot be its candidates."""
+    may touch them. A step may also carry `max_chars` (longer lines cannot be its candidates)
+    and `upper_case` (only lines without lower-case letters, str.isupper, can be)."""
 
     def __init__(self, steps: Sequence[object]) -> None:
         self.atoms_of = [atoms_for(p) if (p := getattr(s, "prefilter", None)) else None for s in steps]
-        self.max_chars = [getattr(s, "max_chars", None) for s in steps]
-        self.unfiltered = [i for i, a in enumerate(self.atoms_of) if a is None and self.max_chars[i] is None]
-        self.limited = [(i, limit) for i, limit in enumerate(self.max_chars) if limit is not None]
+        shapes = [(getattr(s, "max_chars", None), bool(getattr(s, "upper_case", False))) for s in steps]
+        self.shaped = [(i, limit, upper) for i, (limit, upper) in enumerate(shapes) if limit is not None or upper]
+        self.unfiltered = [i for i, a in enumerate(self.atoms_of) if a is None and shapes[i] == (None, False)]
         owners: dict[str, list[int]] = {}
         for step, atoms in enumerate(self.atoms_of):
             for atom in atoms or ():
@@ -410,14 +410,20 @@ class LiteralIndex:
         every line). Steps left out have no candidate line, so a thousand idle rules cost nothing."""
         stripped = list(map(str.strip, map(lines.__getitem__, kept)))
         found = self._atom_hits(stripped, kept)
-        sizes = list(map(len, stripped)) if self.limited else []
-        blank = set(compress(kept, map(operator.not_, sizes))) if self.limited else set()
-        for step, limit in self.limited:
+        if not self.shaped:
+            return found
+        sizes = list(map(len, stripped))
+        filled = set(compress(kept, sizes))
+        upper: set[int] | None = None  # lines without lower-case letters, found when first needed
+        for step, limit, wants_upper in self.shaped:
             hits = found.get(step, set() if self.atoms_of[step] is not None else None)
-            if hits is None:
-                hits = set(compress(kept, map(limit.__ge__, sizes))) - blank
-            else:
+            if hits is None:  # no atoms: every line of the right shape
+                hits = set(compress(kept, map(limit.__ge__, sizes))) & filled if limit is not None else set(filled)
+            elif limit is not None:
                 hits = {i for i in hits if len(lines[i].strip()) <= limit}
+            if wants_upper and hits:
+                upper = set(compress(kept, map(str.isupper, stripped))) if upper is None else upper
+                hits &= upper
             if hits:
                 found[step] = hits
             else:
