@@ -7,20 +7,26 @@ string to turn it off. A missing, stale or unreadable cache is simply rebuilt.""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import regex
-
 
 def schema() -> str:
-    """Names the cache file: a new cleaner or regex version starts a new cache."""
+    """Names the cache file: a new cleaner, or another install of regex, starts a new cache.
+    (regex is identified by its files, not its version, so that start-up need not import it.)"""
     import cleaner
 
-    return f"cleaner-{cleaner.__version__}-regex-{regex.__version__}-3"
+    spec = importlib.util.find_spec("regex")
+    try:
+        stat = os.stat(spec.origin) if spec and spec.origin else None
+    except OSError:
+        stat = None
+    installed = f"{stat.st_size}.{stat.st_mtime_ns}" if stat else "unknown"
+    return f"cleaner-{cleaner.__version__}-regex-{installed}-4"
 
 
 def cache_dir() -> Path | None:

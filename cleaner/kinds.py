@@ -12,13 +12,14 @@ import re
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from typing import NamedTuple, Protocol
-
-import regex
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from cleaner import cache
 from cleaner.document import Doc
 from cleaner.elements import drop_element, drop_element_text
+
+if TYPE_CHECKING:
+    import regex
 
 # Fixed helper patterns use `re`, which compiles far faster than `regex` at import.
 _DATA = re.compile(r"\d|/|@|www\.")
@@ -72,6 +73,8 @@ class LazyPattern:
     @property
     def compiled(self) -> regex.Pattern[str]:
         if self._compiled is None:
+            import regex  # (imported on first use: a start-up whose input meets no rule never needs it)
+
             self._compiled = regex.compile(SIMPLE_CASE + self.source, regex.VERSION1)
         return self._compiled
 
@@ -91,6 +94,8 @@ def compile_pattern(option: str, pattern: str) -> LazyPattern:
     known = cache.get()
     if known.is_valid(pattern):
         return LazyPattern(pattern)
+    import regex
+
     try:
         compiled = regex.compile(SIMPLE_CASE + pattern, regex.VERSION1)
     except regex.error as err:

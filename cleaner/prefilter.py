@@ -22,6 +22,9 @@ MAX_ATOMS = 128  # per requirement, from expanding alternatives
 # Kelvin sign, dotted I, ligatures) or to an accented letter that atoms spell out (the Angstrom
 # sign, for å): a document containing one is scanned without the prefilter.
 TRIGGERS = "\u017f\u212a\u0130\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06\u212b"
+# A DFA takes about 9x longer to build than an NFA (6 ms for the shipped rules) but scans about
+# 2.5x faster: a short run (one file from the shell) keeps the NFA, a long one switches.
+DFA_AFTER = 1 << 20  # bytes
 # Sharp s is common (German), so atoms get spelled-out variants instead.
 SHARP_S = ("ß", "ẞ")
 
@@ -402,8 +405,11 @@ class LiteralIndex:
         owners.update({t: [-1] for t in TRIGGERS})
         self.keys = list(owners)
         self.owners = [owners[k] for k in self.keys]
-        self.automaton = ahocorasick_rs.BytesAhoCorasick(
-            [k.encode() for k in self.keys], implementation=ahocorasick_rs.Implementation.DFA)
+        self.automaton = self._build(ahocorasick_rs.Implementation.ContiguousNFA)
+        self.scanned = 0  # bytes scanned so far: past DFA_AFTER, a DFA is built to scan the rest
+
+    def _build(self, implementation: ahocorasick_rs.Implementation) -> ahocorasick_rs.BytesAhoCorasick:
+        return ahocorasick_rs.BytesAhoCorasick([k.encode() for k in self.keys], implementation=implementation)
 
     def candidates(self, lines: Sequence[str], kept: Sequence[int]) -> dict[int, set[int] | None]:
         """The steps that may touch this document: step -> the line indices it may touch (None:
@@ -433,14 +439,18 @@ class LiteralIndex:
     def _atom_hits(self, stripped: list[str], kept: Sequence[int]) -> dict[int, set[int] | None]:
         found: dict[int, set[int] | None] = dict.fromkeys(self.unfiltered)
         data = ("\n" + "\n".join(stripped)).encode("utf-8", "surrogatepass").lower()
+        if self.scanned <= DFA_AFTER < self.scanned + len(data):
+            self.automaton = self._build(ahocorasick_rs.Implementation.DFA)
+        self.scanned += len(data)
         breaks = position = 0  # line breaks in data[:position]; line k starts at the (k+1)th
         for key, start, _ in self.automaton.find_matches_as_indexes(data, overlapping=True):
             owners = self.owners[key]
             if owners[0] == -1:  # a character that defeats byte-level folding: no prefilter
                 return dict.fromkeys(range(len(self.atoms_of)))
-            if start + 1 < position:  # matches come in order of their end, rarely of their start
-                breaks = position = 0
-            breaks += data.count(b"\n", position, start + 1)
+            if start + 1 >= position:  # matches come in order of their end, not always of their start
+                breaks += data.count(b"\n", position, start + 1)
+            else:
+                breaks -= data.count(b"\n", start + 1, position)
             position = start + 1
             line = kept[breaks - 1]
             for step in owners:

@@ -108,3 +108,18 @@ def test_a_run_of_labels_is_not_joined_across_a_long_line():
     text = "Politics\nNews\nSport\nThis first line of the article runs on for rather more than forty characters.\n" \
            "World\nWeather\nTech\n\nThe article body goes here, in many words.\n"
     assert Cleaner(select=["short-line-run"]).clean(text).removals == []
+
+
+def test_the_dfa_built_for_long_runs_finds_what_the_nfa_finds(monkeypatch):
+    """Past DFA_AFTER bytes the index swaps its automaton for a faster one: same answers."""
+    import cleaner.prefilter as prefilter
+
+    steps = [r.step for r in RULES]
+    docs = [Doc(p.read_text(encoding="utf-8")) for p in sorted(GOLDEN.glob("*.input.txt"))]
+    nfa = LiteralIndex(steps)
+    expected = [nfa.candidates(d.lines, d.kept) for d in docs]
+    monkeypatch.setattr(prefilter, "DFA_AFTER", 0)
+    switching = LiteralIndex(steps)
+    first = switching.automaton
+    assert [switching.candidates(d.lines, d.kept) for d in docs] == expected
+    assert switching.automaton is not first  # it did switch
