@@ -244,24 +244,55 @@ def batch_cmd(source: Path, target: str, jobs: int) -> list[str]:
     return [str(BIN / "cleaner"), "batch", str(source), "-o", target, "--jobs", str(jobs), "-q"]
 
 
-def batch_rows(texts: list[str], mb_per_s: float) -> list[Row]:
-    """`cleaner batch` over a JSONL file sized for about 10 s with one job, with 1 and 2 jobs."""
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def machine_scaling(rounds: int = 2) -> float:
+    """What two processes gain here at best: a pure-Python loop in two worker processes against
+    one worker doing both tasks (wall time, best of `rounds`, interleaved). Shared or
+    hyper-threaded cores give well under 2x."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = 5_000_000
+    best = {1: float("inf"), 2: float("inf")}
+    for _ in range(rounds):
+        for workers in (1, 2):
+            with ProcessPoolExecutor(workers) as pool:
+                list(pool.map(_spin, [1] * workers))  # workers started
+                start = time.perf_counter()
+                list(pool.map(_spin, [n, n]))
+                best[workers] = min(best[workers], time.perf_counter() - start)
+    return best[1] / best[2]
+
+
+def batch_rows(texts: list[str], mb_per_s: float, rounds: int = 2) -> list[Row]:
+    """`cleaner batch` over a JSONL file sized for about 10 s with one job, with 1 and 2 jobs
+    (interleaved, best of `rounds`), and the machine's own 2-process scaling measured alongside."""
     size = int(min(max(mb_per_s * 10, 5), 300) * 1e6)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.jsonl"
         mb = write_jsonl(source, texts, size) / 1e6
-        runs = {}
-        for jobs in (1, 2):
-            note(f"batch --jobs {jobs} over {mb:.0f} MB")
-            runs[jobs] = measure(batch_cmd(source, str(Path(tmp) / "out.jsonl"), jobs))
+        runs: dict[int, Measured] = {}
+        for _ in range(rounds):
+            for jobs in (1, 2):
+                note(f"batch --jobs {jobs} over {mb:.0f} MB")
+                run = measure(batch_cmd(source, str(Path(tmp) / "out.jsonl"), jobs))
+                runs[jobs] = run if jobs not in runs or run.seconds < runs[jobs].seconds else runs[jobs]
+        note("the machine's 2-process scaling")
+        machine = machine_scaling()
     one, two = runs[1], runs[2]
     speedup = one.seconds / two.seconds
     return [
-        Row(f"batch --jobs 1, {mb:.0f} MB of JSONL (wall time incl. start-up)",
+        Row(f"batch --jobs 1, {mb:.0f} MB of JSONL (wall time incl. start-up, best of {rounds})",
             f"{mb / one.seconds:.1f} MB/s, {one.cpu_seconds:.1f} CPU s; peak RSS {one.largest_mb:.0f} MB"),
-        Row(f"batch --jobs 2, {mb:.0f} MB of JSONL (wall time incl. start-up)",
+        Row(f"batch --jobs 2, {mb:.0f} MB of JSONL (wall time incl. start-up, best of {rounds})",
             f"{mb / two.seconds:.1f} MB/s = {speedup:.2f}x of 1 job, {two.cpu_seconds:.1f} CPU s; peak RSS "
             f"{two.largest_mb:.0f} MB per process, {two.total_mb:.0f} MB all", ">= 1.7x", speedup >= 1.7),
+        Row("  this machine: a pure-Python loop in 2 processes vs 1 (the ceiling for 2 jobs)", f"{machine:.2f}x"),
     ]
 
 

@@ -84,28 +84,26 @@ class Cleaner:
         """Clean one document; rules declaring languages run only for `lang` (detected when None)."""
         rules, index = self._plan(detect(text) if lang is None and self._multilingual else lang)
         doc = Doc(text)
-        candidates = index.candidates(doc.lines, doc.kept)
         seconds = None if self.timeout is None else self.timeout * max(1.0, len(text) / 1_000_000)
         with watchdog.document(seconds) as armed:  # one alarm, or else a time limit passed to each search
-            removals, warnings = self._run(rules, candidates, doc, seconds, armed)
+            removals, warnings = self._run(rules, index, doc, seconds, armed)
         return self._guard(Result(doc.render(), removals, warnings, removed_share(doc, removals)), text)
 
     @staticmethod
-    def _run(rules: list[Rule], candidates: dict[int, set[int] | None], doc: Doc, seconds: float | None,
+    def _run(rules: list[Rule], index: LiteralIndex, doc: Doc, seconds: float | None,
              armed: bool) -> tuple[list[Removal], list[str]]:
         """Visit the rules that have candidate lines, in order, and apply each one's cuts."""
         removals: list[Removal] = []
         warnings: list[str] = []
         budget = None if armed else seconds
-        edited: set[int] = set()
+        candidates = index.candidates(doc.lines, doc.kept)
         order, position = sorted(candidates), 0
         while position < len(order):
             number = order[position]
             position += 1
-            rule, hits = rules[number], candidates.get(number, set())
+            rule, hits = rules[number], candidates[number]
             if hits is not None:
-                hits |= edited  # (the sets are this call's own: changed in place)
-                hits -= doc.dropped
+                hits -= doc.dropped  # (the sets are this call's own: changed in place)
                 if not hits:
                     continue
             try:
@@ -119,10 +117,15 @@ class Cleaner:
                 continue
             if not cuts:
                 continue
-            changed = apply_cuts(doc, cuts)
-            if changed and not edited:  # an edited line may now match any later rule: visit them all
-                order = order[:position] + list(range(number + 1, len(rules)))
-            edited |= changed
+            edited = apply_cuts(doc, cuts)
+            if edited:  # what is left of an edited line may match later rules: ask the prefilter which
+                later = {k: v for k, v in index.candidates(doc.lines, sorted(edited)).items() if k > number}
+                for k, lines in later.items():
+                    if k in candidates and candidates[k] is not None:
+                        candidates[k] |= lines if lines is not None else edited  # type: ignore[operator]
+                    elif k not in candidates:
+                        candidates[k] = lines if lines is not None else set(edited)
+                order = order[:position] + sorted(set(order[position:]) | later.keys())
             removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
         return removals, warnings
 

@@ -49,3 +49,17 @@ def test_extra_rules_and_ignore(tmp_path):
                     "description='d'\npattern='^Buy our mug'\n", encoding="utf-8")
     cleaner = Cleaner([rule], ignore=["comments"])
     assert cleaner.clean("Body.\n\nBuy our mug!\n\nLeave a Reply\n").text == "Body.\n\nLeave a Reply\n"
+
+
+def test_a_line_revealed_by_a_span_cut_meets_the_later_rules(tmp_path):
+    """Cutting a span can put a later rule's literal at the start of a line ('^Subscribe'):
+    the engine asks the prefilter again about every line it edited."""
+    (tmp_path / "mine.toml").write_text(
+        "[[rule]]\nid = 'ad-tag'\nkind = 'strip_span'\ncategory = 'advertising'\ndescription = 'd'\n"
+        "pattern = '^\\[AD\\] '\n\n"
+        "[[rule]]\nid = 'subscribe-line'\nkind = 'drop_line'\ncategory = 'newsletter'\ndescription = 'd'\n"
+        "pattern = '^Subscribe now\\b'\n", encoding="utf-8")
+    cleaner = Cleaner([tmp_path / "mine.toml"], builtin=False, max_removed=None)
+    result = cleaner.clean("The article.\n\n[AD] Subscribe now for a dollar a week\n")
+    assert result.text == "The article.\n"
+    assert [r.rule_id for r in result.removals] == ["ad-tag", "subscribe-line"]
