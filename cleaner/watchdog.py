@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -34,26 +33,32 @@ def _on_alarm(signum: int, frame: object) -> None:
     signal.setitimer(signal.ITIMER_REAL, _alarm.seconds)  # fired between rules: watch the next one
 
 
-def _usable() -> bool:
-    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL)
+_HAS_TIMER = hasattr(signal, "setitimer")  # not on Windows
 
 
-@contextmanager
-def document(seconds: float | None) -> Iterator[bool]:
-    """Arm the alarm for one document's cleaning; yields whether it is armed."""
-    if seconds is None or not _usable():
-        yield False
-        return
-    _alarm.seconds = seconds
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield True
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        _alarm.in_rule = False
+class document:  # noqa: N801 - used like a function: `with watchdog.document(seconds) as armed:`
+    """Arms the alarm for one document's cleaning; `as` gives whether it is armed. (A class
+    rather than a generator-based context manager: this runs once per document.)"""
+
+    __slots__ = ("seconds", "previous")
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds, self.previous = seconds, None
+
+    def __enter__(self) -> bool:
+        if self.seconds is None or not _HAS_TIMER or threading.current_thread() is not threading.main_thread() \
+                or signal.getsignal(signal.SIGALRM) != signal.SIG_DFL:
+            return False
+        _alarm.seconds = self.seconds
+        self.previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+            _alarm.in_rule = False
 
 
 def run(call: Callable[..., T], *args: object) -> T:
