@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import signal
 import threading
+
+try:  # the C functions under `signal`, without its conversions to and from enums (half the cost here)
+    import _signal as _raw
+except ImportError:  # pragma: no cover - not CPython
+    _raw = signal  # type: ignore[assignment]
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -47,17 +52,17 @@ class document:  # noqa: N801 - used like a function: `with watchdog.document(se
 
     def __enter__(self) -> bool:
         if self.seconds is None or not _HAS_TIMER or threading.current_thread() is not threading.main_thread() \
-                or signal.getsignal(signal.SIGALRM) != signal.SIG_DFL:
+                or _raw.getsignal(signal.SIGALRM) != signal.SIG_DFL:
             return False
         _alarm.seconds = self.seconds
-        self.previous = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        self.previous = _raw.signal(signal.SIGALRM, _on_alarm)
+        _raw.setitimer(signal.ITIMER_REAL, self.seconds)
         return True
 
     def __exit__(self, *exc: object) -> None:
         if self.previous is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)
+            _raw.setitimer(signal.ITIMER_REAL, 0)
+            _raw.signal(signal.SIGALRM, self.previous)
             _alarm.in_rule = False
 
 
