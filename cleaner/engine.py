@@ -119,12 +119,11 @@ class Cleaner:
                 continue
             edited = apply_cuts(doc, cuts)
             if edited:  # what is left of an edited line may match later rules: ask the prefilter which
-                later = {k: v for k, v in index.candidates(doc.lines, sorted(edited)).items() if k > number}
+                again = index.candidates(doc.lines, sorted(edited), whole=False)
+                later = {k: v for k, v in again.items() if k > number}
                 for k, lines in later.items():
-                    if k in candidates and candidates[k] is not None:
-                        candidates[k] |= lines if lines is not None else edited  # type: ignore[operator]
-                    elif k not in candidates:
-                        candidates[k] = lines if lines is not None else set(edited)
+                    current = candidates.get(k, set())
+                    candidates[k] = None if current is None or lines is None else current | lines
                 order = order[:position] + sorted(set(order[position:]) | later.keys())
             removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
         return removals, warnings

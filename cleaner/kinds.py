@@ -294,6 +294,7 @@ class DropRepeated:
     """Drops a line that repeats, word for word, one of the `within` kept lines just before it."""
 
     prefilter = None
+    needs_repeats = True  # the prefilter skips documents where no line occurs twice
 
     def __init__(self, min_words: int, within: int) -> None:
         self.min_words, self.within = min_words, within

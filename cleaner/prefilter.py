@@ -392,14 +392,16 @@ def _sharp_s_variants(atom: str) -> list[str]:
 
 class LiteralIndex:
     """One automaton over the atoms of many steps; maps a document's lines to the steps that
-    may touch them. A step may also carry `max_chars` (longer lines cannot be its candidates)
-    and `upper_case` (only lines without lower-case letters, str.isupper, can be)."""
+    may touch them. A step may also carry `max_chars` (longer lines cannot be its candidates),
+    `upper_case` (only lines without lower-case letters, str.isupper, can be) and
+    `needs_repeats` (it has nothing to do unless some line occurs twice)."""
 
     def __init__(self, steps: Sequence[object]) -> None:
         self.atoms_of = [atoms_for(p) if (p := getattr(s, "prefilter", None)) else None for s in steps]
         shapes = [(getattr(s, "max_chars", None), bool(getattr(s, "upper_case", False))) for s in steps]
         self.shaped = [(i, limit, upper) for i, (limit, upper) in enumerate(shapes) if limit is not None or upper]
         self.unfiltered = [i for i, a in enumerate(self.atoms_of) if a is None and shapes[i] == (None, False)]
+        self.on_repeats = [i for i, s in enumerate(steps) if getattr(s, "needs_repeats", False)]
         owners: dict[str, list[int]] = {}
         for step, atoms in enumerate(self.atoms_of):
             for atom in atoms or ():
@@ -413,11 +415,15 @@ class LiteralIndex:
     def _build(self, implementation: ahocorasick_rs.Implementation) -> ahocorasick_rs.BytesAhoCorasick:
         return ahocorasick_rs.BytesAhoCorasick([k.encode() for k in self.keys], implementation=implementation)
 
-    def candidates(self, lines: Sequence[str], kept: Sequence[int]) -> dict[int, set[int] | None]:
+    def candidates(self, lines: Sequence[str], kept: Sequence[int], whole: bool = True) -> dict[int, set[int] | None]:
         """The steps that may touch this document: step -> the line indices it may touch (None:
-        every line). Steps left out have no candidate line, so a thousand idle rules cost nothing."""
+        every line). Steps left out have no candidate line, so a thousand idle rules cost nothing.
+        `whole`: `kept` is the whole document, not just some lines of it to check again."""
         stripped = list(map(str.strip, map(lines.__getitem__, kept)))
         found = self._atom_hits(stripped, kept)
+        if whole and self.on_repeats and len(set(stripped)) == len(stripped) - max(stripped.count("") - 1, 0):
+            for step in self.on_repeats:  # no line occurs twice (blank lines aside)
+                found.pop(step, None)
         if not self.shaped:
             return found
         sizes = list(map(len, stripped))

@@ -63,3 +63,17 @@ def test_a_line_revealed_by_a_span_cut_meets_the_later_rules(tmp_path):
     result = cleaner.clean("The article.\n\n[AD] Subscribe now for a dollar a week\n")
     assert result.text == "The article.\n"
     assert [r.rule_id for r in result.removals] == ["ad-tag", "subscribe-line"]
+
+
+def test_a_span_cut_that_makes_two_lines_equal_lets_the_repeat_rule_see_it(tmp_path):
+    """The repeat rule is skipped for documents without a repeated line; a span cut can create one."""
+    (tmp_path / "mine.toml").write_text(
+        "[[rule]]\nid = 'ad-tag'\nkind = 'strip_span'\ncategory = 'advertising'\ndescription = 'd'\n"
+        "pattern = '^\\[AD\\] '\n\n"
+        "[[rule]]\nid = 'repeated'\nkind = 'drop_repeated'\ncategory = 'duplicate'\ndescription = 'd'\n",
+        encoding="utf-8")
+    cleaner = Cleaner([tmp_path / "mine.toml"], builtin=False, max_removed=None)
+    line = "The council met on Tuesday to discuss the budget for the new bridge."
+    result = cleaner.clean(f"[AD] {line}\n\n{line}\n")
+    assert result.text == line + "\n"
+    assert [r.rule_id for r in result.removals] == ["ad-tag", "repeated"]
