@@ -95,7 +95,7 @@ class Cleaner:
         """Visit the rules that have candidate lines, in order, and apply each one's cuts."""
         removals: list[Removal] = []
         warnings: list[str] = []
-        budget = None if armed else seconds
+        unlimited = Budget(None)  # stateless: one for all rules when the alarm keeps time
         candidates = index.candidates(doc.lines, doc.kept)
         order, position = sorted(candidates), 0
         while position < len(order):
@@ -107,7 +107,8 @@ class Cleaner:
                 if not hits:
                     continue
             try:
-                cuts = watchdog.run(rule.step.apply, doc, doc.kept if hits is None else sorted(hits), Budget(budget))
+                cuts = watchdog.run(rule.step.apply, doc, doc.kept if hits is None else sorted(hits),
+                                   unlimited if armed or seconds is None else Budget(seconds))
             except (TimeoutError, MemoryError, RecursionError) as err:  # a runaway pattern, e.g. '(?R)'
                 reason = f"exceeded the regex time limit ({seconds:.1f} s)" if isinstance(err, TimeoutError) \
                     else f"failed ({type(err).__name__})"
