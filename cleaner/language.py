@@ -49,24 +49,26 @@ _WORD = re.compile(r"[^\W\d_]+")  # runs of letters (the standard library's re: 
 
 
 FAST_SAMPLE = 1200  # characters the English fast path looks at
-_ENGLISH = (" the ", " and ", " of ")
-_NOT_ENGLISH = (" de ", " la ", " der ", " die ", " het ", " il ", " el ", " que ")
+_ENGLISH = (b" the ", b" and ", b" of ")
+_NOT_ENGLISH = (b" de ", b" la ", b" der ", b" die ", b" het ", b" il ", b" el ", b" que ")
 
 
-def _clearly_english(sample: str) -> bool:
-    """A fast path for the common case: plenty of English function words, hardly any others."""
+def _clearly_english(sample: bytes) -> bool:
+    """A fast path for the common case: plenty of English function words, hardly any others.
+    (On bytes lower-cased byte by byte: many times faster than str.lower on non-ASCII text.)"""
     english = sum(sample.count(word) for word in _ENGLISH)
     return english >= 6 and english >= 4 * sum(sample.count(word) for word in _NOT_ENGLISH)
 
 
 def detect(text: str) -> str | None:
     """The two-letter code of the text's language among LANGUAGES, or None when unsure."""
-    if _clearly_english(text[:FAST_SAMPLE].lower()):
+    if _clearly_english(text[:FAST_SAMPLE].encode("utf-8", "surrogatepass").lower()):
         return "en"
     scores: Counter[str] = Counter()
-    for word, count in Counter(_WORD.findall(text[:SAMPLE_CHARS].casefold())).items():
-        for lang in _LANGS_OF.get(word, ()):
-            scores[lang] += count
+    counts = Counter(_WORD.findall(text[:SAMPLE_CHARS].casefold()))
+    for word in counts.keys() & _LANGS_OF.keys():  # (a tie is "unsure" below, so order does not matter)
+        for lang in _LANGS_OF[word]:
+            scores[lang] += counts[word]
     ranked = [*scores.most_common(2), ("", 0), ("", 0)]
     (best, hits), (_, runner_up) = ranked[0], ranked[1]
     if hits < MIN_HITS or hits < MIN_RATIO * runner_up:
