@@ -26,7 +26,7 @@ def schema() -> str:
     except OSError:
         stat = None
     installed = f"{stat.st_size}.{stat.st_mtime_ns}" if stat else "unknown"
-    return f"cleaner-{cleaner.__version__}-regex-{installed}-4"
+    return f"cleaner-{cleaner.__version__}-regex-{installed}-6"
 
 
 def cache_dir() -> Path | None:

@@ -31,7 +31,7 @@ _scanned = [0]  # bytes scanned by all indexes of this process
 SHARP_S = ("ß", "ẞ")
 
 
-_WEIGHT = {c: 0 for c in " .,;:'\"-"} | {c: 1 for c in "()\n/"}
+_WEIGHT = {c: 0 for c in " .,;:'\"-"} | {c: 1 for c in "()/"} | {"\n": 3}
 
 
 class Unsupported(Exception):
@@ -54,7 +54,7 @@ class Req:
 
 @dataclass
 class Item:
-    kind: str  # "lit", "set" (a small class like [0-9]), "group", "anchor" (a leading ^) or "other"
+    kind: str  # "lit", "set" (a small class like [0-9]), "space" (\\s), "group", "anchor" (a leading ^) or "other"
     char: str = ""  # the literal, or the characters of the set
     branches: list[list[Item]] | None = None
     min: int = 1
@@ -121,6 +121,8 @@ class Parser:
             return Item("other")
         if c == "Q" or c == "E":
             raise Unsupported("\\Q...\\E")
+        if c == "s":
+            return Item("space")  # whitespace: nothing at the start of a (stripped) line
         if c.isalnum():
             return Item("other")  # a class (\\d, \\w...), an anchor (\\b, \\A...) or a control character
 
@@ -317,6 +319,50 @@ def _run_reqs(run: list[str], prefix: bool) -> list[Req]:
     return [Req(frozenset([p.lower()]), prefix and run[0].startswith(p)) for p in pieces]
 
 
+def _joined_reqs(before: list[str], prefix: bool, after: Req | None) -> list[Req]:
+    """The literals of a run followed by the atoms that start the group right after it."""
+    spelled = [_spellings(word) for word in before]
+    if after is None or not after.prefix or not all(spelled):
+        return []
+    heads = [form for forms in spelled for form in forms]  # type: ignore[union-attr]
+    if len(heads) * len(after.atoms) > MAX_ATOMS:
+        return []
+    return [Req(frozenset(head + atom.removeprefix("\n") for head in heads for atom in after.atoms), prefix)]
+
+
+def _line_starts(seq: list[Item]) -> frozenset[str] | None:
+    """What a line can start with when `seq` follows '^' and begins with optional items
+    ('^(?:your )?(?:name|email):' starts with 'your', 'name' or 'email'); None if unknown.
+    Lines are stripped, so optional whitespace right after '^' matches nothing."""
+    starts: set[str] = set()
+    for index, item in enumerate(seq):
+        if item.kind == "space" and item.min == 0:  # (any optional item before it has its own start)
+            continue
+        if item.kind in ("lit", "set"):
+            firsts = {c.lower() for c in item.char} if item.kind == "set" else {item.char.lower()}
+            if item.kind == "lit" and item.min >= 1:  # a required literal: take the whole run of them
+                run = item.char
+                for after in seq[index + 1:]:
+                    if not (after.kind == "lit" and after.exact) or not item.exact:
+                        break
+                    run += after.char
+                firsts = {run.lower()}
+            if any(_spellings(word) is None for word in firsts):
+                return None
+            firsts = {f for word in firsts for f in _spellings(word) or ()}
+        elif item.kind == "group" and item.branches:
+            req = branches_req(item.branches, at_start=True)
+            if req is None or not req.prefix:
+                return None
+            firsts = set(req.atoms)
+        else:
+            return None
+        starts |= firsts
+        if item.min >= 1:
+            return frozenset(starts) if index > 0 and len(starts) <= MAX_ATOMS else None
+    return None
+
+
 def sequence_req(seq: list[Item], anchored: bool = False, want_prefix: bool = False) -> Req | None:
     """The most selective requirement of a sequence; under a leading ^, atoms that start the
     sequence become line-start atoms ('\\n' + atom)."""
@@ -333,6 +379,7 @@ def sequence_req(seq: list[Item], anchored: bool = False, want_prefix: bool = Fa
             if item.exact:
                 continue
         options += _run_reqs(run, run_start == 0)
+        before, before_start = run, run_start
         run = [""]
         if words is not None and item.min >= 1 and len(words) <= MAX_ATOMS:
             run, run_start = words, -1  # its last repeat touches what follows: 'o+bar' holds 'obar'
@@ -340,9 +387,14 @@ def sequence_req(seq: list[Item], anchored: bool = False, want_prefix: bool = Fa
             req = branches_req(item.branches, at_start=index == 0)
             if req is not None:
                 options.append(req)
+            if before != [""]:  # literals right before the group: '\((?:photos?|images?)' holds '(photo'
+                options += _joined_reqs(before, before_start == 0, branches_req(item.branches, at_start=True))
     if anchored:
         options = [Req(frozenset(a if a.startswith("\n") else "\n" + a for a in o.atoms), True) if o.prefix else o
                    for o in options]
+        starts = _line_starts(seq)
+        if starts:
+            options.append(Req(frozenset("\n" + a.removeprefix("\n") for a in starts), True))
     prefixed = [o for o in options if o.prefix and o.score >= PREFIX_SCORE] if want_prefix else []
     return max(prefixed or options, key=lambda o: (o.score, o.prefix), default=None)
 

@@ -123,3 +123,12 @@ def test_the_dfa_built_for_long_runs_finds_what_the_nfa_finds(monkeypatch):
     first = switching.automaton
     assert [switching.candidates(d.lines, d.kept) for d in docs] == expected
     assert switching.automaton is not first  # it did switch
+
+
+@pytest.mark.parametrize(("pattern", "atoms"), [
+    (r"(?i) ?\((?:photos?|images?) by", {"(photo", "(image"}),  # a literal joined to the group after it
+    (r"(?i)^(?:your )?(?:name|email):", {"\nyour ", "\nname", "\nemail"}),  # optional items at a line start
+    (r"^\|?\s*(?:photo|image):", {"\n|", "\nphoto", "\nimage"}),  # optional space after ^: none in a stripped line
+])
+def test_atoms_across_group_boundaries(pattern, atoms):
+    assert atoms_for(pattern) == atoms
