@@ -4,8 +4,8 @@ A time limit passed to each regex search costs the regex module about 2 µs a ca
 most searches themselves. Where it can, the engine instead arms one SIGALRM timer per
 document: the regex module checks for signals while it matches, so the handler's TimeoutError
 stops a rule in the middle of a search. Where a timer cannot be used (not the main thread,
-no setitimer, or a SIGALRM handler of the host program in place), `armed` is False and the
-engine passes the limit to every search as before."""
+no setitimer, or a SIGALRM handler or timer of the host program in place), `armed` is False
+and the engine passes the limit to every search as before."""
 
 from __future__ import annotations
 
@@ -52,8 +52,8 @@ class document:  # noqa: N801 - used like a function: `with watchdog.document(se
 
     def __enter__(self) -> bool:
         if self.seconds is None or not _HAS_TIMER or threading.current_thread() is not threading.main_thread() \
-                or _raw.getsignal(signal.SIGALRM) != signal.SIG_DFL:
-            return False
+                or _raw.getsignal(signal.SIGALRM) != signal.SIG_DFL or _raw.getitimer(signal.ITIMER_REAL)[0]:
+            return False  # (a timer already running is the host program's own alarm(): leave it be)
         _alarm.seconds = self.seconds
         self.previous = _raw.signal(signal.SIGALRM, _on_alarm)
         _raw.setitimer(signal.ITIMER_REAL, self.seconds)

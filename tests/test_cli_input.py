@@ -272,3 +272,17 @@ def test_a_host_programs_alarm_handler_is_left_alone(tmp_path):
     finally:
         signal.signal(signal.SIGALRM, previous)
     assert calls == []
+
+
+def test_a_host_programs_pending_alarm_is_left_running(tmp_path):
+    """A program that set alarm() for itself must find its timer still running after cleaning."""
+    import signal
+
+    signal.setitimer(signal.ITIMER_REAL, 300)
+    try:
+        result = _catastrophic_cleaner(tmp_path).clean("a" * 50 + "b\n")
+        remaining = signal.getitimer(signal.ITIMER_REAL)[0]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    assert len(result.warnings) == 1  # stopped by the per-search limit instead
+    assert 250 < remaining <= 300
