@@ -258,7 +258,8 @@ class CutComments:
     to the end. Unlike `cut_tail` the section may be longer than the article (threads often
     are), so the guard is on what comes before: an article body of `min_words_before` words
     holding `min_sentences_before` prose sentences. A heading above the article (a share bar's
-    'Comments' link) therefore never cuts."""
+    'Comments' link) therefore never cuts; and when prose comes between two headings, the first
+    was a comment link inside the article, so the cut starts at the later one."""
 
     def __init__(self, marker: str, min_words_before: int, min_sentences_before: int) -> None:
         self.pattern = compile_pattern("marker", marker)
@@ -272,6 +273,7 @@ class CutComments:
         if not markers:
             return []
         words = sentences = position = 0
+        start = prose_since = None  # the cut's first line; prose sentences after it
         for marker in markers:  # in line order: the body before each marker only grows
             end = bisect_left(kept, marker)
             for index in kept[position:end]:
@@ -279,9 +281,11 @@ class CutComments:
                 words += count
                 sentences += count >= PROSE_WORDS and is_sentence(doc.lines[index])
             position = end
-            if words >= self.min_words_before and sentences >= self.min_sentences_before:
-                return [Cut(i, doc.lines[i]) for i in kept[end:] if doc.lines[i]]
-        return []
+            if start is None and words >= self.min_words_before and sentences >= self.min_sentences_before:
+                start, prose_since = end, sentences
+            elif start is not None and sentences > prose_since:  # prose between two headings: the
+                start, prose_since = end, sentences  # first was a comment link inside the article
+        return [] if start is None else [Cut(i, doc.lines[i]) for i in kept[start:] if doc.lines[i]]
 
 
 def cut_comments(*, marker: str, min_words_before: int = 50, min_sentences_before: int = 1) -> Step:

@@ -100,3 +100,11 @@ def test_shipped_rules_drop_a_mid_article_prompt_without_cutting(prompt):
     second = "The work will be paid for from the roads budget, which the council raised by a fifth last year."
     text = BODY + "\n\n" + prompt + "\n\n" + second
     assert Cleaner().clean(text).text == BODY + "\n\n" + second + "\n"
+
+
+def test_a_comment_link_inside_the_article_is_not_the_section():
+    """A 'Comments' link before the last paragraph, then the real heading: the cut starts at the
+    heading, and the last paragraph stays."""
+    last = "When the council finally votes next week, the bridge will be the first built here in fifty years."
+    text = BODY + "\n\nComments\n\n" + last + "\n\nComments\n\nFirst!\n\nAbout time."
+    assert cleaner().clean(text).text == BODY + "\n\nComments\n\n" + last + "\n"
