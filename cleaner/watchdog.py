@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 try:  # the C functions under `signal`, without its conversions to and from enums (half the cost here)
     import _signal as _raw
 except ImportError:  # pragma: no cover - not CPython
     _raw = signal  # type: ignore[assignment]
-from collections.abc import Callable
-from typing import TypeVar
 
 T = TypeVar("T")
 
