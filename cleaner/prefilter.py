@@ -239,7 +239,9 @@ MAX_CLASS = 10  # a class of up to this many characters is spelled out ([0-9]: t
 def _small_class(body: str) -> str | None:
     """The characters of a plain ASCII class body ('0-9', 'ab.'), else None (negated classes,
     escapes, set operations and large classes are not spelled out)."""
-    if not body or body[0] == "^" or not body.isascii() or any(op in body for op in ("\\", "[", "&&", "--", "||", "~~")):
+    if not body or body[0] == "^" or not body.isascii():
+        return None
+    if any(op in body for op in ("\\", "[", "&&", "--", "||", "~~")):
         return None
     chars: set[str] = set()
     i = 0

@@ -94,7 +94,8 @@ def test_accented_letters_fold_only_to_their_partner_or_a_trigger():
     others = {chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and any_paired.fullmatch(chr(c))}
     assert others - set(paired) <= set(TRIGGERS)
     any_ascii = regex.compile("(?i)(?-f)[a-z]", regex.VERSION1)
-    folding_to_ascii = {chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000 and any_ascii.fullmatch(chr(c))}
+    folding_to_ascii = {chr(c) for c in range(0x80, 0x110000)
+                        if not 0xD800 <= c < 0xE000 and any_ascii.fullmatch(chr(c))}
     assert folding_to_ascii <= set(TRIGGERS)
     for letter in paired:
         partner = _case_partner(letter)
