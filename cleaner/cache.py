@@ -67,7 +67,7 @@ class Cache:
     def put_tables(self, path: Path, tables: list[dict[str, Any]]) -> None:
         key = self.file_key(path)
         if key:
-            stale = [k for k in self.data["files"] if k.rsplit("|", 2)[0] == key.rsplit("|", 2)[0]]
+            stale = [k for k in self.data["files"] if _file_of(k) == _file_of(key)]
             for old in stale:
                 del self.data["files"][old]
             self.data["files"][key] = tables
@@ -110,18 +110,22 @@ class Cache:
         except (OSError, TypeError, ValueError):
             pass  # a read-only home, or a rule file holding TOML dates: run without a cache
 
-
     def _prune(self) -> None:
         """Forget rule files that no longer exist, and patterns that neither a remaining file
         holds nor this process used: without this, every temporary rule file ever loaded
         (tests, editing sessions) would stay in the cache and slow down every start-up."""
         files = self.data["files"]
-        for key in [k for k in files if not os.path.exists(k.rsplit("|", 2)[0])]:
+        for key in [k for k in files if not os.path.exists(_file_of(k))]:
             del files[key]
         held = set(_strings(files))
         live = self.used | held | {"css:" + s for s in held}
         self.valid &= live
         self.data["atoms"] = {p: a for p, a in self.data["atoms"].items() if p in live}
+
+
+def _file_of(key: str) -> str:
+    """The rule file's path in a `file_key` (path|size|mtime)."""
+    return key.rsplit("|", 2)[0]
 
 
 def _strings(value: Any) -> Iterator[str]:

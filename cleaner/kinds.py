@@ -205,6 +205,23 @@ def strip_span(*, pattern: str) -> Step:
     return StripSpan(pattern)
 
 
+def _marker_positions(doc: Doc, candidates: Iterable[int], pattern: LazyPattern, budget: Budget) -> list[int]:
+    """Positions in `doc.kept` of the candidate lines that match a section's marker, in order."""
+    return [bisect_left(doc.kept, i) for i in candidates
+            if doc.lines[i].strip() and pattern.search(doc.lines[i].strip(), timeout=budget.left())]
+
+
+def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
+    """Running totals of words and prose sentences over the kept lines: the text between kept
+    positions a and b holds words[b] - words[a] words."""
+    words, sentences = [0], [0]
+    for index in doc.kept:
+        count = len(doc.lines[index].split())
+        words.append(words[-1] + count)
+        sentences.append(sentences[-1] + (count >= PROSE_WORDS and is_sentence(doc.lines[index])))
+    return words, sentences
+
+
 class CutTail:
     """Cuts a trailing section from a marker line to the end, only when that section is
     short (`max_words`, `max_share` of the document) and holds few prose sentences."""
@@ -216,15 +233,10 @@ class CutTail:
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         kept = doc.kept
-        markers = [bisect_left(kept, i) for i in candidates
-                   if doc.lines[i].strip() and self.pattern.search(doc.lines[i].strip(), timeout=budget.left())]
+        markers = _marker_positions(doc, candidates, self.pattern, budget)
         if not markers:
             return []
-        words, sentences = [0], [0]  # running totals over the kept lines, for any tail in O(1)
-        for index in kept:
-            count = len(doc.lines[index].split())
-            words.append(words[-1] + count)
-            sentences.append(sentences[-1] + (count >= PROSE_WORDS and is_sentence(doc.lines[index])))
+        words, sentences = _prose_totals(doc)
         end = len(kept)
         while (start := self._first_cut(markers, words, sentences, end)) is not None:
             end = start  # a cut shrinks the document: an earlier marker may now qualify too
@@ -267,25 +279,18 @@ class CutComments:
         self.min_words_before, self.min_sentences_before = min_words_before, min_sentences_before
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
-        kept = doc.kept
-        markers = sorted(i for i in candidates if doc.lines[i].strip()
-                         and self.pattern.search(doc.lines[i].strip(), timeout=budget.left()))
+        markers = _marker_positions(doc, candidates, self.pattern, budget)
         if not markers:
             return []
-        words = sentences = position = 0
-        start = prose_since = None  # the cut's first line; prose sentences after it
-        for marker in markers:  # in line order: the body before each marker only grows
-            end = bisect_left(kept, marker)
-            for index in kept[position:end]:
-                count = len(doc.lines[index].split())
-                words += count
-                sentences += count >= PROSE_WORDS and is_sentence(doc.lines[index])
-            position = end
-            if start is None and words >= self.min_words_before and sentences >= self.min_sentences_before:
-                start, prose_since = end, sentences
-            elif start is not None and sentences > prose_since:  # prose between two headings: the
-                start, prose_since = end, sentences  # first was a comment link inside the article
-        return [] if start is None else [Cut(i, doc.lines[i]) for i in kept[start:] if doc.lines[i]]
+        words, sentences = _prose_totals(doc)
+        start = None  # the cut's first position in doc.kept
+        for position in markers:
+            if start is None:
+                if words[position] >= self.min_words_before and sentences[position] >= self.min_sentences_before:
+                    start = position
+            elif sentences[position] > sentences[start]:  # prose between two headings: the first
+                start = position  # was a comment link inside the article
+        return [] if start is None else [Cut(i, doc.lines[i]) for i in doc.kept[start:] if doc.lines[i]]
 
 
 def cut_comments(*, marker: str, min_words_before: int = 50, min_sentences_before: int = 1) -> Step:
@@ -306,15 +311,10 @@ class DropRepeated:
         self.min_words, self.within = min_words, within
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
-        candidates = list(candidates)
-        stripped = list(map(str.strip, map(doc.lines.__getitem__, candidates)))
-        distinct = set(stripped)
-        distinct.discard("")
-        if len(distinct) == len(stripped) - stripped.count(""):
-            return []  # no line occurs twice: the common case, settled in one set
         cuts: list[Cut] = []
         recent: list[str] = []
-        for index, text in zip(candidates, stripped):
+        for index in candidates:
+            text = doc.lines[index].strip()
             if not text:
                 continue
             if text in recent and len(text.split()) >= self.min_words:

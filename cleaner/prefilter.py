@@ -47,8 +47,8 @@ class Req:
 
     @property
     def score(self) -> int:
-        """Selectivity of the weakest atom: letters, digits, brackets, '/' and a line start count 1,
-        spaces and common punctuation 0, rarer symbols ('*', '|', '»') 3."""
+        """Selectivity of the weakest atom: letters, digits, brackets and '/' count 1, spaces and
+        common punctuation 0, a line start and rarer symbols ('*', '|', '»') 3."""
         return min(sum(_WEIGHT.get(c, 1 if c.isalnum() else 3) for c in a) for a in self.atoms)
 
 
