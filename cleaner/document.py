@@ -22,18 +22,22 @@ class Removal:
 
 
 class Doc:
-    """Lines of one document (trailing whitespace already stripped) and which are still kept."""
+    """Lines of one document (trailing whitespace already stripped) and which are still kept.
+    `texts` holds each line without its indentation too: what rules match against."""
 
-    __slots__ = ("lines", "original", "dropped", "_kept")
+    __slots__ = ("lines", "texts", "original", "dropped", "memo", "_kept")
 
     def __init__(self, text: str) -> None:
         text = text.lstrip("\ufeff")  # byte-order marks, however many were glued on
-        raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        self.lines: list[str] = list(map(str.rstrip, raw))
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.lines: list[str] = list(map(str.rstrip, text.split("\n")))
         if "\ufeff" in text:  # stray byte-order marks: a line of nothing else is blank
             self.lines = [line if line.strip("\ufeff") else "" for line in self.lines]
+        self.texts = list(map(str.lstrip, self.lines))
         self.original = tuple(self.lines)  # lines as read, before any span was cut from them
         self.dropped: set[int] = set()
+        self.memo: dict[str, object] = {}  # figures steps derive from the kept lines; cleared on change
         self._kept: list[int] | None = list(range(len(self.lines)))
 
     @property
@@ -46,6 +50,12 @@ class Doc:
     def drop(self, indices: set[int]) -> None:
         self.dropped |= indices
         self._kept = None
+        self.memo.clear()
+
+    def edit(self, index: int, line: str) -> None:
+        """Replace what is left of a line after a span was cut from it."""
+        self.lines[index], self.texts[index] = line, line.lstrip()
+        self.memo.clear()
 
     def render(self) -> str:
         """Kept lines with exactly one blank line between paragraphs and a final newline."""

@@ -96,7 +96,7 @@ class Cleaner:
         removals: list[Removal] = []
         warnings: list[str] = []
         unlimited = Budget(None)  # stateless: one for all rules when the alarm keeps time
-        candidates = index.candidates(doc.lines, doc.kept)
+        candidates = index.candidates(doc.texts, doc.kept)
         order, position = sorted(candidates), 0
         while position < len(order):
             number = order[position]
@@ -120,7 +120,7 @@ class Cleaner:
                 continue
             edited = apply_cuts(doc, cuts)
             if edited:  # what is left of an edited line may match later rules: ask the prefilter which
-                again = index.candidates(doc.lines, sorted(edited), whole=False)
+                again = index.candidates(doc.texts, sorted(edited), whole=False)
                 later = {k: v for k, v in again.items() if k > number}
                 for k, lines in later.items():
                     current = candidates.get(k, set())
@@ -171,7 +171,7 @@ def apply_cuts(doc: Doc, cuts: list[Cut]) -> set[int]:
     edited = {c.index for c in cuts if c.rest is not None} - dropped
     for cut in cuts:
         if cut.rest is not None and cut.index in edited:
-            doc.lines[cut.index] = cut.rest
+            doc.edit(cut.index, cut.rest)
     if dropped:
         doc.drop(dropped)
     return edited

@@ -134,10 +134,10 @@ class DropLine:
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
-        lines, search, max_chars, max_words = doc.lines, self.pattern.compiled.search, self.max_chars, self.max_words
+        texts, search, max_chars, max_words = doc.texts, self.pattern.compiled.search, self.max_chars, self.max_words
         limited = budget.deadline is not None  # else the engine's alarm keeps time (see watchdog.py)
         for index in candidates:
-            text = lines[index].strip()
+            text = texts[index]
             if not text or (max_chars is not None and len(text) > max_chars):
                 continue
             if self.upper_case and not text.isupper():
@@ -146,7 +146,7 @@ class DropLine:
                 continue
             if not (search(text, timeout=budget.left()) if limited else search(text)):
                 continue
-            cuts.append(Cut(index, lines[index]))
+            cuts.append(Cut(index, doc.lines[index]))
             if self.follower is not None:
                 cuts.extend(self._follower_cut(doc, index, budget))
         return cuts
@@ -156,7 +156,7 @@ class DropLine:
         if position >= len(doc.kept):
             return []
         after = doc.kept[position]
-        text = doc.lines[after].strip()
+        text = doc.texts[after]
         if text and self.follower.search(text, timeout=budget.left()):
             return [Cut(after, doc.lines[after])]
         return []
@@ -208,18 +208,22 @@ def strip_span(*, pattern: str) -> Step:
 def _marker_positions(doc: Doc, candidates: Iterable[int], pattern: LazyPattern, budget: Budget) -> list[int]:
     """Positions in `doc.kept` of the candidate lines that match a section's marker, in order."""
     return [bisect_left(doc.kept, i) for i in candidates
-            if doc.lines[i].strip() and pattern.search(doc.lines[i].strip(), timeout=budget.left())]
+            if doc.texts[i] and pattern.search(doc.texts[i], timeout=budget.left())]
 
 
 def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
     """Running totals of words and prose sentences over the kept lines: the text between kept
-    positions a and b holds words[b] - words[a] words."""
-    words, sentences = [0], [0]
-    for index in doc.kept:
-        count = len(doc.lines[index].split())
-        words.append(words[-1] + count)
-        sentences.append(sentences[-1] + (count >= PROSE_WORDS and is_sentence(doc.lines[index])))
-    return words, sentences
+    positions a and b holds words[b] - words[a] words. (Kept in doc.memo until the next change:
+    several tail and comment rules may ask for them.)"""
+    totals = doc.memo.get("prose_totals")
+    if totals is None:
+        words, sentences = [0], [0]
+        for text in map(doc.texts.__getitem__, doc.kept):
+            count = len(text.split())
+            words.append(words[-1] + count)
+            sentences.append(sentences[-1] + (count >= PROSE_WORDS and is_sentence(text)))
+        totals = doc.memo["prose_totals"] = (words, sentences)
+    return totals  # type: ignore[return-value]
 
 
 class CutTail:
@@ -314,7 +318,7 @@ class DropRepeated:
         cuts: list[Cut] = []
         recent: list[str] = []
         for index in candidates:
-            text = doc.lines[index].strip()
+            text = doc.texts[index]
             if not text:
                 continue
             if text in recent and len(text.split()) >= self.min_words:
@@ -344,11 +348,8 @@ class DropShortRun:
         # must see the long lines that end it.
         self.min_run, self.max_words, self.label_chars, self.edges_only = min_run, max_words, max_chars, edges_only
 
-    def _short(self, line: str) -> bool:
+    def _short(self, text: str) -> bool:
         """A label: few words, no sentence ending, and no digits or links (those are data)."""
-        if len(line) > self.label_chars * 2:
-            return False
-        text = line.strip()
         if not 0 < len(text) <= self.label_chars or len(text.split()) > self.max_words or is_sentence(text):
             return False
         return not _DATA.search(text)
@@ -365,9 +366,9 @@ class DropShortRun:
         for span in spans:
             run: list[int] = []
             for index in span:
-                if not doc.lines[index] and not run:
+                if not doc.texts[index] and not run:
                     continue
-                if doc.lines[index] and self._short(doc.lines[index]):
+                if doc.texts[index] and self._short(doc.texts[index]):
                     run.append(index)
                     continue
                 if run:

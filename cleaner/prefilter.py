@@ -469,11 +469,12 @@ class LiteralIndex:
     def _build(self, implementation: ahocorasick_rs.Implementation) -> ahocorasick_rs.BytesAhoCorasick:
         return ahocorasick_rs.BytesAhoCorasick([k.encode() for k in self.keys], implementation=implementation)
 
-    def candidates(self, lines: Sequence[str], kept: Sequence[int], whole: bool = True) -> dict[int, set[int] | None]:
+    def candidates(self, texts: Sequence[str], kept: Sequence[int], whole: bool = True) -> dict[int, set[int] | None]:
         """The steps that may touch this document: step -> the line indices it may touch (None:
         every line). Steps left out have no candidate line, so a thousand idle rules cost nothing.
-        `whole`: `kept` is the whole document, not just some lines of it to check again."""
-        stripped = list(map(str.strip, map(lines.__getitem__, kept)))
+        `texts`: the lines without surrounding whitespace (Doc.texts); `kept`: the indices to look
+        at; `whole`: `kept` is the whole document, not just some lines of it to check again."""
+        stripped = texts if len(kept) == len(texts) else list(map(texts.__getitem__, kept))
         found = self._atom_hits(stripped, kept)
         if whole and self.on_repeats and len(set(stripped)) == len(stripped) - max(stripped.count("") - 1, 0):
             for step in self.on_repeats:  # no line occurs twice (blank lines aside)
@@ -488,7 +489,7 @@ class LiteralIndex:
             if hits is None:  # no atoms: every line of the right shape
                 hits = set(compress(kept, map(limit.__ge__, sizes))) & filled if limit is not None else set(filled)
             elif limit is not None:
-                hits = {i for i in hits if len(lines[i].strip()) <= limit}
+                hits = {i for i in hits if len(texts[i]) <= limit}
             if wants_upper and hits:
                 upper = set(compress(kept, map(str.isupper, stripped))) if upper is None else upper
                 hits &= upper

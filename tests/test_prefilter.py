@@ -70,7 +70,7 @@ def test_index_candidates_cover_all_matching_lines():
     rng.shuffle(lines)
     doc = Doc("\n".join(lines))
     steps = [r.step for r in RULES]
-    found = LiteralIndex(steps).candidates(doc.lines, doc.kept)
+    found = LiteralIndex(steps).candidates(doc.texts, doc.kept)
     for position, (step, rule) in enumerate(zip(steps, RULES)):
         hits = found.get(position, set())  # absent: no candidate line at all
         for index in doc.kept:
@@ -81,7 +81,7 @@ def test_index_candidates_cover_all_matching_lines():
 def test_exotic_case_folding_disables_the_prefilter():
     doc = Doc("ſign up for our newsletter")  # long s: a case-insensitive 's'
     steps = [r.step for r in RULES if getattr(r.step, "max_chars", None) is None]
-    found = LiteralIndex(steps).candidates(doc.lines, doc.kept)
+    found = LiteralIndex(steps).candidates(doc.texts, doc.kept)
     assert found == dict.fromkeys(range(len(steps)))
 
 
@@ -118,11 +118,11 @@ def test_the_dfa_built_for_long_runs_finds_what_the_nfa_finds(monkeypatch):
     steps = [r.step for r in RULES]
     docs = [Doc(p.read_text(encoding="utf-8")) for p in sorted(GOLDEN.glob("*.input.txt"))]
     nfa = LiteralIndex(steps)
-    expected = [nfa.candidates(d.lines, d.kept) for d in docs]
+    expected = [nfa.candidates(d.texts, d.kept) for d in docs]
     monkeypatch.setattr(prefilter, "DFA_AFTER", 0)
     switching = LiteralIndex(steps)
     first = switching.automaton
-    assert [switching.candidates(d.lines, d.kept) for d in docs] == expected
+    assert [switching.candidates(d.texts, d.kept) for d in docs] == expected
     assert switching.automaton is not first  # it did switch
 
 
