@@ -58,8 +58,10 @@ def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path),
                      help="Extra rule file or folder (repeatable)."),
-        click.option("--select", multiple=True, help="Run only these rule ids or categories (comma-separated, repeatable)."),
-        click.option("--ignore", multiple=True, help="Skip these rule ids or categories (comma-separated, repeatable)."),
+        click.option("--select", multiple=True,
+                     help="Run only these rule ids or categories (comma-separated, repeatable)."),
+        click.option("--ignore", multiple=True,
+                     help="Skip these rule ids or categories (comma-separated, repeatable)."),
         click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
                      help="Settings file (default: nearest cleaner.toml or pyproject.toml [tool.cleaner])."),
         click.option("--isolated", is_flag=True, help="Ignore any settings file."),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+
+import ahocorasick_rs
 
 SAMPLE_CHARS = 1500  # the opening of the document is enough (the same answers as 3000 on the benchmark corpus)
 MIN_HITS = 4  # fewer function words than this: too little text to tell
@@ -45,30 +46,41 @@ def _languages_of_words() -> dict[str, tuple[str, ...]]:
 _LANGS_OF = _languages_of_words()
 
 
-_WORD = re.compile(r"[^\W\d_]+")  # runs of letters (the standard library's re: no regex import at start-up)
-
-
 FAST_SAMPLE = 1200  # characters the English fast path looks at
 _ENGLISH = (b" the ", b" and ", b" of ")
 _NOT_ENGLISH = (b" de ", b" la ", b" der ", b" die ", b" het ", b" il ", b" el ", b" que ")
+# One pass finds all eleven (overlapping: " of the " holds two); about twice as fast as counting each.
+_FAST_WORDS = ahocorasick_rs.BytesAhoCorasick(list(_ENGLISH + _NOT_ENGLISH))
+
+# Words are runs of letters: in UTF-8, bytes of ASCII letters or of non-ASCII characters. Every
+# other ASCII byte separates words (the curly apostrophe and no-break space are replaced first:
+# "l’homme" holds "l", French puts a no-break space before ':').
+_SEPARATORS = bytes(b if chr(b).isalpha() or b >= 128 else 32 for b in range(256))
+_LANGS_OF_BYTES = {word.encode(): langs for word, langs in _LANGS_OF.items()}
 
 
 def _clearly_english(sample: bytes) -> bool:
     """A fast path for the common case: plenty of English function words, hardly any others.
     (On bytes lower-cased byte by byte: many times faster than str.lower on non-ASCII text.)"""
-    english = sum(sample.count(word) for word in _ENGLISH)
-    return english >= 6 and english >= 4 * sum(sample.count(word) for word in _NOT_ENGLISH)
+    english = other = 0
+    for key, _, _ in _FAST_WORDS.find_matches_as_indexes(sample, overlapping=True):
+        if key < len(_ENGLISH):
+            english += 1
+        else:
+            other += 1
+    return english >= 6 and english >= 4 * other
 
 
 def detect(text: str) -> str | None:
     """The two-letter code of the text's language among LANGUAGES, or None when unsure."""
     if _clearly_english(text[:FAST_SAMPLE].encode("utf-8", "surrogatepass").lower()):
         return "en"
+    sample = text[:SAMPLE_CHARS].casefold().replace("\u2019", " ").replace("\xa0", " ")
+    words = sample.encode("utf-8", "surrogatepass").translate(_SEPARATORS).split()
     scores: Counter[str] = Counter()
-    counts = Counter(_WORD.findall(text[:SAMPLE_CHARS].casefold()))
-    for word in counts.keys() & _LANGS_OF.keys():  # (a tie is "unsure" below, so order does not matter)
-        for lang in _LANGS_OF[word]:
-            scores[lang] += counts[word]
+    for word in filter(_LANGS_OF_BYTES.__contains__, words):
+        for lang in _LANGS_OF_BYTES[word]:
+            scores[lang] += 1
     ranked = [*scores.most_common(2), ("", 0), ("", 0)]
     (best, hits), (_, runner_up) = ranked[0], ranked[1]
     if hits < MIN_HITS or hits < MIN_RATIO * runner_up:
