@@ -107,6 +107,15 @@ def compile_pattern(option: str, pattern: str) -> LazyPattern:
     return LazyPattern(pattern, compiled)
 
 
+def word_count(text: str) -> int:
+    """len(text.split()) for a line without surrounding whitespace, without building the words:
+    when the only whitespace is single spaces (every other whitespace character is unprintable),
+    the words are the spaces plus one."""
+    if text.isprintable() and "  " not in text:
+        return text.count(" ") + 1 if text else 0
+    return len(text.split())
+
+
 def is_sentence(text: str) -> bool:
     """Ends in sentence punctuation (not an ellipsis '..'), perhaps inside quotes or brackets."""
     body = text.rstrip(_CLOSERS)
@@ -142,7 +151,7 @@ class DropLine:
                 continue
             if self.upper_case and not text.isupper():
                 continue
-            if max_words is not None and len(text.split()) > max_words:
+            if max_words is not None and len(text.split(maxsplit=max_words)) > max_words:
                 continue
             if not (search(text, timeout=budget.left()) if limited else search(text)):
                 continue
@@ -219,7 +228,7 @@ def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
     if totals is None:
         words, sentences = [0], [0]
         for text in map(doc.texts.__getitem__, doc.kept):
-            count = len(text.split())
+            count = word_count(text)
             words.append(words[-1] + count)
             sentences.append(sentences[-1] + (count >= PROSE_WORDS and is_sentence(text)))
         totals = doc.memo["prose_totals"] = (words, sentences)
@@ -321,7 +330,7 @@ class DropRepeated:
             text = doc.texts[index]
             if not text:
                 continue
-            if text in recent and len(text.split()) >= self.min_words:
+            if text in recent and word_count(text) >= self.min_words:
                 cuts.append(Cut(index, doc.lines[index]))
                 continue
             recent.append(text)
@@ -350,7 +359,7 @@ class DropShortRun:
 
     def _short(self, text: str) -> bool:
         """A label: few words, no sentence ending, and no digits or links (those are data)."""
-        if not 0 < len(text) <= self.label_chars or len(text.split()) > self.max_words or is_sentence(text):
+        if not 0 < len(text) <= self.label_chars or word_count(text) > self.max_words or is_sentence(text):
             return False
         return not _DATA.search(text)
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner
 from cleaner.document import normalize
+from cleaner.kinds import word_count
 
 from conftest import GOLDEN
 
@@ -196,3 +197,11 @@ def _normalized_and_idempotent(text: str) -> None:
 def test_fixed_edge_case(name):
     _normalized_and_idempotent(FIXED[name])
 
+
+
+@given(st.lists(st.sampled_from(["a", "é", " ", "  ", "\t", "\xa0", "\u2009", "\u3000", "\x1f", "\u2028", "\x85",
+                                  "\u200b", "."]), max_size=40).map("".join) | st.text(max_size=40))
+def test_word_count_is_the_number_of_words(text: str) -> None:
+    # word_count's shortcut is for lines whose only whitespace is single spaces
+    text = text.strip()
+    assert word_count(text) == len(text.split())
