@@ -14,6 +14,7 @@ import re
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from cleaner import cache
@@ -226,12 +227,10 @@ def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
     several tail and comment rules may ask for them.)"""
     totals = doc.memo.get("prose_totals")
     if totals is None:
-        words, sentences = [0], [0]
-        for text in map(doc.texts.__getitem__, doc.kept):
-            count = word_count(text)
-            words.append(words[-1] + count)
-            sentences.append(sentences[-1] + (count >= PROSE_WORDS and is_sentence(text)))
-        totals = doc.memo["prose_totals"] = (words, sentences)
+        texts = list(map(doc.texts.__getitem__, doc.kept))
+        counts = list(map(word_count, texts))
+        prose = [count >= PROSE_WORDS and is_sentence(text) for count, text in zip(counts, texts)]
+        totals = doc.memo["prose_totals"] = ([0, *accumulate(counts)], [0, *accumulate(prose)])
     return totals  # type: ignore[return-value]
 
 
@@ -364,13 +363,14 @@ class DropShortRun:
         return not _DATA.search(text)
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
-        doomed = {i for run in self._runs(doc, list(candidates)) if len(run) >= self.min_run for i in run}
+        order = candidates if isinstance(candidates, list) else list(candidates)
+        doomed = {i for run in self._runs(doc, order) if len(run) >= self.min_run for i in run}
         return [Cut(i, doc.lines[i]) for i in sorted(doomed)]
 
     def _runs(self, doc: Doc, order: list[int]) -> list[list[int]]:
         """Maximal runs of adjacent short lines (a blank line ends a run); with `edges_only`,
         only the runs that could touch the first or last line are looked for."""
-        spans = [order, order[::-1]] if self.edges_only else [order]
+        spans = [order, reversed(order)] if self.edges_only else [order]
         runs: list[list[int]] = []
         for span in spans:
             run: list[int] = []
