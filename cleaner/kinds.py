@@ -4,7 +4,7 @@ are its schema; it returns a step that says which lines or spans of a document g
 A step has `prefilter`: the regex whose literals (see prefilter.py) tell which lines the
 step might touch (None: the step looks at every line), and `apply`, which returns the
 cuts for the given candidate lines. A step may also carry `max_chars`, `upper_case` or
-`needs_repeats`, which the prefilter checks for whole lines or documents at once. Steps
+`needs_repeats` (a line length), which the prefilter checks for whole lines or documents at once. Steps
 never change the document themselves; the engine applies their cuts, so a step that
 times out changes nothing."""
 
@@ -215,10 +215,12 @@ def strip_span(*, pattern: str) -> Step:
     return StripSpan(pattern)
 
 
-def _marker_positions(doc: Doc, candidates: Iterable[int], pattern: LazyPattern, budget: Budget) -> list[int]:
+def _marker_positions(doc: Doc, candidates: Iterable[int], pattern: LazyPattern, max_chars: int | None,
+                      budget: Budget) -> list[int]:
     """Positions in `doc.kept` of the candidate lines that match a section's marker, in order."""
+    limit = max_chars or float("inf")
     return [bisect_left(doc.kept, i) for i in candidates
-            if doc.texts[i] and pattern.search(doc.texts[i], timeout=budget.left())]
+            if 0 < len(doc.texts[i]) <= limit and pattern.search(doc.texts[i], timeout=budget.left())]
 
 
 def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
@@ -235,17 +237,19 @@ def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
 
 
 class CutTail:
-    """Cuts a trailing section from a marker line to the end, only when that section is
-    short (`max_words`, `max_share` of the document) and holds few prose sentences."""
+    """Cuts a trailing section from a marker line (of at most `max_chars` characters) to the
+    end, only when that section is short (`max_words`, `max_share` of the document) and holds
+    few prose sentences."""
 
-    def __init__(self, marker: str, max_words: int, max_share: float, max_sentences: int) -> None:
+    def __init__(self, marker: str, max_words: int, max_share: float, max_sentences: int,
+                 max_chars: int | None) -> None:
         self.pattern = compile_pattern("marker", marker)
-        self.prefilter = marker
+        self.prefilter, self.max_chars = marker, max_chars
         self.max_words, self.max_share, self.max_sentences = max_words, max_share, max_sentences
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         kept = doc.kept
-        markers = _marker_positions(doc, candidates, self.pattern, budget)
+        markers = _marker_positions(doc, candidates, self.pattern, self.max_chars, budget)
         if not markers:
             return []
         words, sentences = _prose_totals(doc)
@@ -267,14 +271,16 @@ class CutTail:
         return None
 
 
-def cut_tail(*, marker: str, max_words: int = 300, max_share: float = 0.35, max_sentences: int = 2) -> Step:
+def cut_tail(*, marker: str, max_words: int = 300, max_share: float = 0.35, max_sentences: int = 2,
+             max_chars: int | None = None) -> Step:
     """Cuts a short trailing block (related links, teasers) that starts at a `marker` line."""
     _positive("max_words", max_words)
+    _positive("max_chars", max_chars)
     if not 0 < max_share <= 1:
         raise ValueError(f"'max_share' must be in (0, 1], got {max_share}")
     if max_sentences < 0:
         raise ValueError(f"'max_sentences' must be 0 or more, got {max_sentences}")
-    return CutTail(marker, max_words, max_share, max_sentences)
+    return CutTail(marker, max_words, max_share, max_sentences, max_chars)
 
 
 class CutComments:
@@ -285,13 +291,13 @@ class CutComments:
     'Comments' link) therefore never cuts; and when prose comes between two headings, the first
     was a comment link inside the article, so the cut starts at the later one."""
 
-    def __init__(self, marker: str, min_words_before: int, min_sentences_before: int) -> None:
+    def __init__(self, marker: str, min_words_before: int, min_sentences_before: int, max_chars: int | None) -> None:
         self.pattern = compile_pattern("marker", marker)
-        self.prefilter = marker
+        self.prefilter, self.max_chars = marker, max_chars  # (a heading is never longer than max_chars)
         self.min_words_before, self.min_sentences_before = min_words_before, min_sentences_before
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
-        markers = _marker_positions(doc, candidates, self.pattern, budget)
+        markers = _marker_positions(doc, candidates, self.pattern, self.max_chars, budget)
         if not markers:
             return []
         words, sentences = _prose_totals(doc)
@@ -305,22 +311,25 @@ class CutComments:
         return [] if start is None else [Cut(i, doc.lines[i]) for i in doc.kept[start:] if doc.lines[i]]
 
 
-def cut_comments(*, marker: str, min_words_before: int = 50, min_sentences_before: int = 1) -> Step:
+def cut_comments(*, marker: str, min_words_before: int = 50, min_sentences_before: int = 1,
+                 max_chars: int | None = None) -> Step:
     """Cuts a reader-comment section from its `marker` heading to the end, after a real article body."""
     _positive("min_words_before", min_words_before)
+    _positive("max_chars", max_chars)
     if min_sentences_before < 0:
         raise ValueError(f"'min_sentences_before' must be 0 or more, got {min_sentences_before}")
-    return CutComments(marker, min_words_before, min_sentences_before)
+    return CutComments(marker, min_words_before, min_sentences_before, max_chars)
 
 
 class DropRepeated:
     """Drops a line that repeats, word for word, one of the `within` kept lines just before it."""
 
     prefilter = None
-    needs_repeats = True  # the prefilter skips documents where no line occurs twice
-
     def __init__(self, min_words: int, within: int) -> None:
         self.min_words, self.within = min_words, within
+        # The prefilter skips documents where no line of this length occurs twice (a line of
+        # min_words words has at least one character per word and a space between words).
+        self.needs_repeats = 2 * min_words - 1
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []

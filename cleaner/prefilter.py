@@ -448,14 +448,15 @@ class LiteralIndex:
     """One automaton over the atoms of many steps; maps a document's lines to the steps that
     may touch them. A step may also carry `max_chars` (longer lines cannot be its candidates),
     `upper_case` (only lines without lower-case letters, str.isupper, can be) and
-    `needs_repeats` (it has nothing to do unless some line occurs twice)."""
+    `needs_repeats` (it has nothing to do unless a line of at least that many characters
+    occurs twice)."""
 
     def __init__(self, steps: Sequence[object]) -> None:
         self.atoms_of = [atoms_for(p) if (p := getattr(s, "prefilter", None)) else None for s in steps]
         shapes = [(getattr(s, "max_chars", None), bool(getattr(s, "upper_case", False))) for s in steps]
         self.shaped = [(i, limit, upper) for i, (limit, upper) in enumerate(shapes) if limit is not None or upper]
         self.unfiltered = [i for i, a in enumerate(self.atoms_of) if a is None and shapes[i] == (None, False)]
-        self.on_repeats = [i for i, s in enumerate(steps) if getattr(s, "needs_repeats", False)]
+        self.on_repeats = [(i, least) for i, s in enumerate(steps) if (least := getattr(s, "needs_repeats", 0))]
         owners: dict[str, list[int]] = {}
         for step, atoms in enumerate(self.atoms_of):
             for atom in atoms or ():
@@ -476,8 +477,9 @@ class LiteralIndex:
         at; `whole`: `kept` is the whole document, not just some lines of it to check again."""
         stripped = texts if len(kept) == len(texts) else list(map(texts.__getitem__, kept))
         found = self._atom_hits(stripped, kept)
-        if whole and self.on_repeats and len(set(stripped)) == len(stripped) - max(stripped.count("") - 1, 0):
-            for step in self.on_repeats:  # no line occurs twice (blank lines aside)
+        for step, least in self.on_repeats if whole else ():
+            long = [text for text in stripped if len(text) >= least]  # (blank lines never count)
+            if len(set(long)) == len(long):  # no line of that length occurs twice
                 found.pop(step, None)
         if not self.shaped:
             return found

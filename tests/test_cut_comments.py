@@ -70,9 +70,26 @@ def test_no_marker_no_cut():
     assert cleaner().clean(BODY).text == BODY + "\n"
 
 
+def test_a_marker_line_longer_than_max_chars_is_not_a_marker():
+    text = BODY + "\n\n3 thoughts on “Bridge budget”\n\nAbout time."
+    assert cleaner(max_chars=20).clean(text).text == text + "\n"
+    assert cleaner(max_chars=40).clean(text).text == BODY + "\n"
+
+
+def test_cut_tail_takes_max_chars_too():
+    table = {"id": "related", "kind": "cut_tail", "category": "related", "description": "d",
+             "marker": r"(?i)^related(?: stories)?$", "max_chars": 7}
+    tail = BODY + "\n\nRelated stories\n\nBridge closes for repairs"
+    shorter = BODY + "\n\nRelated\n\nBridge closes for repairs"
+    tail_cleaner = Cleaner.from_rules([build_rule("test.toml", table)], max_removed=None)
+    assert tail_cleaner.clean(tail).text == tail + "\n"
+    assert tail_cleaner.clean(shorter).text == BODY + "\n"
+
+
 @pytest.mark.parametrize(("options", "message"), [
     ({"min_words_before": 0}, "'min_words_before' must be greater than 0"),
     ({"min_sentences_before": -1}, "'min_sentences_before' must be 0 or more"),
+    ({"max_chars": 0}, "'max_chars' must be greater than 0"),
     ({"marker": "("}, "bad regex in 'marker'"),
     ({"min_words_before": "50"}, "option 'min_words_before' must be int"),
     ({"max_share": 0.5}, "unknown option(s) ['max_share']"),

@@ -7,6 +7,7 @@ import regex
 
 from cleaner import Cleaner
 from cleaner.document import Doc
+from cleaner.kinds import KINDS
 from cleaner.prefilter import TRIGGERS, LiteralIndex, _case_partner, atoms_for
 
 from conftest import GOLDEN
@@ -109,6 +110,15 @@ def test_a_run_of_labels_is_not_joined_across_a_long_line():
     text = "Politics\nNews\nSport\nThis first line of the article runs on for rather more than forty characters.\n" \
            "World\nWeather\nTech\n\nThe article body goes here, in many words.\n"
     assert Cleaner(select=["short-line-run"]).clean(text).removals == []
+
+
+def test_repeats_too_short_to_hold_min_words_do_not_wake_drop_repeated():
+    """drop_repeated (min_words 6) runs only when a line of 11+ characters occurs twice."""
+    index = LiteralIndex([KINDS["drop_repeated"](min_words=6)])
+    short = Doc("Share\nThe first paragraph of the story.\nShare\nThe second paragraph of it.")
+    long = Doc("Share this story with a friend\nBody.\nShare this story with a friend")
+    assert index.candidates(short.texts, short.kept) == {}
+    assert index.candidates(long.texts, long.kept) == {0: None}
 
 
 def test_the_dfa_built_for_long_runs_finds_what_the_nfa_finds(monkeypatch):
