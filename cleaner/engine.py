@@ -13,7 +13,7 @@ from cleaner.document import Doc, Removal
 from cleaner.elements import ElementStep
 from cleaner.kinds import Budget, Cut
 from cleaner.language import detect
-from cleaner.prefilter import LiteralIndex
+from cleaner.prefilter import JoinedIndex, LiteralIndex
 from cleaner.loader import Rule, RuleError, builtin_rules_dir, load_paths
 
 Policy = Literal["keep", "clean", "fail"]
@@ -77,7 +77,8 @@ class Cleaner:
             raise ValueError(f"max_removed must be in (0, 1], got {max_removed}")
         self.rules = rules
         self.timeout, self.max_removed, self.on_excess = timeout, max_removed, on_excess
-        self._plans: dict[str | None, tuple[list[Rule], LiteralIndex]] = {}
+        self._plans: dict[str | None, tuple[list[Rule], JoinedIndex]] = {}
+        self._shared: LiteralIndex | None = None  # the index of the rules without a language
         self._multilingual = any(r.lang for r in rules)  # else detection would change nothing
 
     def clean(self, text: str, lang: str | None = None) -> Result:
@@ -90,7 +91,7 @@ class Cleaner:
         return self._guard(Result(doc.render(), removals, warnings, removed_share(doc, removals)), text)
 
     @staticmethod
-    def _run(rules: list[Rule], index: LiteralIndex, doc: Doc, seconds: float | None,
+    def _run(rules: list[Rule], index: JoinedIndex, doc: Doc, seconds: float | None,
              armed: bool) -> tuple[list[Removal], list[str]]:
         """Visit the rules that have candidate lines, in order, and apply each one's cuts."""
         removals: list[Removal] = []
@@ -135,11 +136,17 @@ class Cleaner:
 
         return clean_page(self, html, url, lang)
 
-    def _plan(self, lang: str | None) -> tuple[list[Rule], LiteralIndex]:
-        """The rules that run for a language and their literal prefilter, built once per language."""
+    def _plan(self, lang: str | None) -> tuple[list[Rule], JoinedIndex]:
+        """The rules that run for a language and their literal prefilter, built once per language:
+        one index of the rules every language runs, shared by all plans, and one of the language's own."""
         if lang not in self._plans:
             rules = [r for r in self.rules if (not r.lang or lang in r.lang) and not isinstance(r.step, ElementStep)]
-            self._plans[lang] = (rules, LiteralIndex([r.step for r in rules]))
+            shared = [i for i, r in enumerate(rules) if not r.lang]
+            own = [i for i, r in enumerate(rules) if r.lang]
+            if self._shared is None:
+                self._shared = LiteralIndex([rules[i].step for i in shared])
+            parts = [(self._shared, shared)] + ([(LiteralIndex([rules[i].step for i in own]), own)] if own else [])
+            self._plans[lang] = (rules, JoinedIndex(parts))
             cache.get().save()
         return self._plans[lang]
 

@@ -444,6 +444,11 @@ def _sharp_s_variants(atom: str) -> list[str]:
     return sorted(set(variants))[:64] if len(variants) <= 64 else [atom.replace("ss", "s")]
 
 
+def haystack(lines: Sequence[str]) -> bytes:
+    """What the automaton scans: the lines, each after a line break, as lower-cased UTF-8."""
+    return ("\n" + "\n".join(lines)).encode("utf-8", "surrogatepass").lower()
+
+
 class LiteralIndex:
     """One automaton over the atoms of many steps; maps a document's lines to the steps that
     may touch them. A step may also carry `max_chars` (longer lines cannot be its candidates),
@@ -470,13 +475,15 @@ class LiteralIndex:
     def _build(self, implementation: ahocorasick_rs.Implementation) -> ahocorasick_rs.BytesAhoCorasick:
         return ahocorasick_rs.BytesAhoCorasick([k.encode() for k in self.keys], implementation=implementation)
 
-    def candidates(self, texts: Sequence[str], kept: Sequence[int], whole: bool = True) -> dict[int, set[int] | None]:
+    def candidates(self, texts: Sequence[str], kept: Sequence[int], whole: bool = True,
+                   data: bytes | None = None) -> dict[int, set[int] | None]:
         """The steps that may touch this document: step -> the line indices it may touch (None:
         every line). Steps left out have no candidate line, so a thousand idle rules cost nothing.
         `texts`: the lines without surrounding whitespace (Doc.texts); `kept`: the indices to look
-        at; `whole`: `kept` is the whole document, not just some lines of it to check again."""
+        at; `whole`: `kept` is the whole document, not just some lines of it to check again;
+        `data`: haystack(texts, kept), when the caller has it already."""
         stripped = texts if len(kept) == len(texts) else list(map(texts.__getitem__, kept))
-        found = self._atom_hits(stripped, kept)
+        found = self._atom_hits(haystack(stripped) if data is None else data, kept)
         for step, least in self.on_repeats if whole else ():
             long = [text for text in stripped if len(text) >= least]  # (blank lines never count)
             if len(set(long)) == len(long):  # no line of that length occurs twice
@@ -501,9 +508,8 @@ class LiteralIndex:
                 found.pop(step, None)
         return found
 
-    def _atom_hits(self, stripped: list[str], kept: Sequence[int]) -> dict[int, set[int] | None]:
+    def _atom_hits(self, data: bytes, kept: Sequence[int]) -> dict[int, set[int] | None]:
         found: dict[int, set[int] | None] = dict.fromkeys(self.unfiltered)
-        data = ("\n" + "\n".join(stripped)).encode("utf-8", "surrogatepass").lower()
         _scanned[0] += len(data)
         if not self.dfa and _scanned[0] > DFA_AFTER:
             self.automaton, self.dfa = self._build(ahocorasick_rs.Implementation.DFA), True
@@ -520,4 +526,22 @@ class LiteralIndex:
             line = kept[breaks - 1]
             for step in owners:
                 found.setdefault(step, set()).add(line)  # type: ignore[union-attr]
+        return found
+
+
+class JoinedIndex:
+    """Several indexes answering as one: each part maps its steps to positions in the joined
+    list. (A language's plan joins the index of the rules all languages share, built once and
+    kept warm in the CPU's caches, with a small index of the language's own rules.)"""
+
+    def __init__(self, parts: Sequence[tuple[LiteralIndex, Sequence[int]]]) -> None:
+        self.parts = parts
+
+    def candidates(self, texts: Sequence[str], kept: Sequence[int], whole: bool = True) -> dict[int, set[int] | None]:
+        """LiteralIndex.candidates of every part, numbered as in the joined list."""
+        found: dict[int, set[int] | None] = {}
+        data = haystack(list(map(texts.__getitem__, kept))) if len(self.parts) > 1 else None
+        for index, positions in self.parts:
+            for step, lines in index.candidates(texts, kept, whole, data).items():
+                found[positions[step]] = lines
         return found

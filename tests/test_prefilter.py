@@ -136,6 +136,20 @@ def test_the_dfa_built_for_long_runs_finds_what_the_nfa_finds(monkeypatch):
     assert switching.automaton is not first  # it did switch
 
 
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "pt"])
+def test_a_plans_joined_index_answers_as_one_index_over_its_rules(lang):
+    """A plan joins the shared index of rules without a language with its language's own."""
+    cleaner = Cleaner()
+    rules, joined = cleaner._plan(lang)
+    whole = LiteralIndex([r.step for r in rules])
+    docs = [Doc(p.read_text(encoding="utf-8")) for p in sorted(GOLDEN.glob("*.input.txt"))]
+    assert len(joined.parts) == (1 if lang == "en" else 2)
+    for doc in docs:
+        assert joined.candidates(doc.texts, doc.kept) == whole.candidates(doc.texts, doc.kept)
+        some = doc.kept[::3]
+        assert joined.candidates(doc.texts, some, whole=False) == whole.candidates(doc.texts, some, whole=False)
+
+
 @pytest.mark.parametrize(("pattern", "atoms"), [
     (r"(?i) ?\((?:photos?|images?) by", {"(photo", "(image"}),  # a literal joined to the group after it
     (r"(?i)^(?:your )?(?:name|email):", {"\nyour ", "\nname", "\nemail"}),  # optional items at a line start
