@@ -49,8 +49,10 @@ _LANGS_OF = _languages_of_words()
 FAST_SAMPLE = 1200  # characters the English fast path looks at
 _ENGLISH = (b" the ", b" and ", b" of ")
 _NOT_ENGLISH = (b" de ", b" la ", b" der ", b" die ", b" het ", b" il ", b" el ", b" que ")
-# One pass finds all eleven (overlapping: " of the " holds two); about twice as fast as counting each.
-_FAST_WORDS = ahocorasick_rs.BytesAhoCorasick(list(_ENGLISH + _NOT_ENGLISH))
+# An automaton finds each group's words in one pass (overlapping: " of the " holds two), faster
+# than counting each word.
+_FAST_ENGLISH = ahocorasick_rs.BytesAhoCorasick(list(_ENGLISH))
+_FAST_NOT_ENGLISH = ahocorasick_rs.BytesAhoCorasick(list(_NOT_ENGLISH))
 
 # Words are runs of letters: in UTF-8, bytes of ASCII letters or of non-ASCII characters. Every
 # other ASCII byte separates words (the curly apostrophe and no-break space are replaced first:
@@ -62,13 +64,8 @@ _LANGS_OF_BYTES = {word.encode(): langs for word, langs in _LANGS_OF.items()}
 def _clearly_english(sample: bytes) -> bool:
     """A fast path for the common case: plenty of English function words, hardly any others.
     (On bytes lower-cased byte by byte: many times faster than str.lower on non-ASCII text.)"""
-    english = other = 0
-    for key, _, _ in _FAST_WORDS.find_matches_as_indexes(sample, overlapping=True):
-        if key < len(_ENGLISH):
-            english += 1
-        else:
-            other += 1
-    return english >= 6 and english >= 4 * other
+    english = len(_FAST_ENGLISH.find_matches_as_indexes(sample, overlapping=True))
+    return english >= 6 and english >= 4 * len(_FAST_NOT_ENGLISH.find_matches_as_indexes(sample, overlapping=True))
 
 
 def detect(text: str) -> str | None:

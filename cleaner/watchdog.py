@@ -52,11 +52,16 @@ class document:  # noqa: N801 - used like a function: `with watchdog.document(se
 
     def __enter__(self) -> bool:
         if self.seconds is None or not _HAS_TIMER or threading.current_thread() is not threading.main_thread() \
-                or _raw.getsignal(signal.SIGALRM) != signal.SIG_DFL or _raw.getitimer(signal.ITIMER_REAL)[0]:
-            return False  # (a timer already running is the host program's own alarm(): leave it be)
+                or _raw.getsignal(signal.SIGALRM) != signal.SIG_DFL:
+            return False
         _alarm.seconds = self.seconds
         self.previous = _raw.signal(signal.SIGALRM, _on_alarm)
-        _raw.setitimer(signal.ITIMER_REAL, self.seconds)
+        replaced = _raw.setitimer(signal.ITIMER_REAL, self.seconds)  # (one call: it returns the timer it replaced)
+        if replaced[0]:  # the host program's own alarm() was running: put it back and leave it be
+            _raw.setitimer(signal.ITIMER_REAL, *replaced)
+            _raw.signal(signal.SIGALRM, self.previous)
+            self.previous = None
+            return False
         return True
 
     def __exit__(self, *exc: object) -> None:
