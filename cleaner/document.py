@@ -25,7 +25,7 @@ class Doc:
     """Lines of one document (trailing whitespace already stripped) and which are still kept.
     `texts` holds each line without its indentation too: what rules match against."""
 
-    __slots__ = ("lines", "texts", "original", "dropped", "memo", "_kept")
+    __slots__ = ("lines", "texts", "original", "dropped", "memo", "line_memo", "_kept")
 
     def __init__(self, text: str) -> None:
         text = text.lstrip("\ufeff")  # byte-order marks, however many were glued on
@@ -38,6 +38,7 @@ class Doc:
         self.original = tuple(self.lines)  # lines as read, before any span was cut from them
         self.dropped: set[int] = set()
         self.memo: dict[str, object] = {}  # figures steps derive from the kept lines; cleared on change
+        self.line_memo: dict[str, object] = {}  # figures of each line (by index): dropping lines keeps them
         self._kept: list[int] | None = list(range(len(self.lines)))
 
     @property
@@ -56,6 +57,7 @@ class Doc:
         """Replace what is left of a line after a span was cut from it."""
         self.lines[index], self.texts[index] = line, line.lstrip()
         self.memo.clear()
+        self.line_memo.clear()
 
     def render(self) -> str:
         """Kept lines with exactly one blank line between paragraphs and a final newline."""

@@ -225,14 +225,19 @@ def _marker_positions(doc: Doc, candidates: Iterable[int], pattern: LazyPattern,
 
 def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
     """Running totals of words and prose sentences over the kept lines: the text between kept
-    positions a and b holds words[b] - words[a] words. (Kept in doc.memo until the next change:
-    several tail and comment rules may ask for them.)"""
+    positions a and b holds words[b] - words[a] words. (Kept in doc.memo until the next change,
+    the figures of each line until a line is edited: several rules may ask, and a drop only
+    changes which lines add up.)"""
     totals = doc.memo.get("prose_totals")
     if totals is None:
-        texts = list(map(doc.texts.__getitem__, doc.kept))
-        counts = list(map(word_count, texts))
-        prose = [count >= PROSE_WORDS and is_sentence(text) for count, text in zip(counts, texts)]
-        totals = doc.memo["prose_totals"] = ([0, *accumulate(counts)], [0, *accumulate(prose)])
+        figures = doc.line_memo.get("prose")
+        if figures is None:
+            counts = list(map(word_count, doc.texts))
+            prose = [count >= PROSE_WORDS and is_sentence(text) for count, text in zip(counts, doc.texts)]
+            figures = doc.line_memo["prose"] = (counts, prose)
+        counts, prose = figures  # type: ignore[misc]
+        totals = doc.memo["prose_totals"] = ([0, *accumulate(map(counts.__getitem__, doc.kept))],
+                                             [0, *accumulate(map(prose.__getitem__, doc.kept))])
     return totals  # type: ignore[return-value]
 
 
