@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import filterfalse
+
+_BLANK_LINES = re.compile("\n\n\n+")  # two or more blank lines in a row
 
 
 @dataclass(slots=True)  # (not frozen: that makes each one three times as costly to create)
@@ -45,7 +49,7 @@ class Doc:
     def kept(self) -> list[int]:
         """Indices of the lines still in the document, in order (rebuilt only after drops)."""
         if self._kept is None:
-            self._kept = [i for i in range(len(self.lines)) if i not in self.dropped]
+            self._kept = list(filterfalse(self.dropped.__contains__, range(len(self.lines))))
         return self._kept
 
     def drop(self, indices: set[int]) -> None:
@@ -61,18 +65,8 @@ class Doc:
 
     def render(self) -> str:
         """Kept lines with exactly one blank line between paragraphs and a final newline."""
-        out: list[str] = []
-        gap = False
-        for index in self.kept:
-            line = self.lines[index]
-            if not line:
-                gap = bool(out)
-            elif gap:
-                out.extend(("", line))
-                gap = False
-            else:
-                out.append(line)
-        text = "\n".join(out).lstrip("\ufeff")  # a mark left in front by a dropped first line
+        text = "\n".join(map(self.lines.__getitem__, self.kept)).strip("\n")  # (blank lines are empty)
+        text = _BLANK_LINES.sub("\n\n", text).lstrip("\ufeff")  # a mark left in front by a dropped first line
         return text + "\n" if text.strip() else ""
 
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
-from cleaner.document import normalize
+from cleaner.document import Doc, normalize
 from cleaner.kinds import word_count
 
 from conftest import GOLDEN
@@ -205,3 +205,25 @@ def test_word_count_is_the_number_of_words(text: str) -> None:
     # word_count's shortcut is for lines whose only whitespace is single spaces
     text = text.strip()
     assert word_count(text) == len(text.split())
+
+
+def _paragraphs_reference(lines: list[str]) -> str:
+    """The output convention spelled out line by line: one blank line between paragraphs."""
+    out: list[str] = []
+    gap = False
+    for line in lines:
+        if not line:
+            gap = bool(out)
+        elif gap:
+            out += ["", line]
+            gap = False
+        else:
+            out.append(line)
+    text = "\n".join(out).lstrip("\ufeff")
+    return text + "\n" if text.strip() else ""
+
+
+@given(st.lists(st.sampled_from(["", "", "a b", "  indented", "\ufeffmark", "x\ufeff", "\t"]), max_size=12))
+def test_render_keeps_one_blank_line_between_paragraphs(lines: list[str]) -> None:
+    doc = Doc("\n".join(lines))
+    assert doc.render() == _paragraphs_reference(doc.lines)
