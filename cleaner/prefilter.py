@@ -490,18 +490,16 @@ class LiteralIndex:
                 found.pop(step, None)
         if not self.shaped:
             return found
-        sizes = list(map(len, stripped))
-        filled = set(compress(kept, sizes))
-        upper: set[int] | None = None  # lines without lower-case letters, found when first needed
+        sizes: list[int] | None = None  # line lengths, found when first needed
         for step, limit, wants_upper in self.shaped:
             hits = found.get(step, set() if self.atoms_of[step] is not None else None)
-            if hits is None:  # no atoms: every line of the right shape
-                hits = set(compress(kept, map(limit.__ge__, sizes))) & filled if limit is not None else set(filled)
+            if hits is None:  # no atoms: every non-blank line of the right shape
+                sizes = list(map(len, stripped)) if sizes is None else sizes
+                hits = set(compress(kept, sizes if limit is None else [0 < n <= limit for n in sizes]))
             elif limit is not None:
                 hits = {i for i in hits if len(texts[i]) <= limit}
             if wants_upper and hits:
-                upper = set(compress(kept, map(str.isupper, stripped))) if upper is None else upper
-                hits &= upper
+                hits = {i for i in hits if texts[i].isupper()}
             if hits:
                 found[step] = hits
             else:
