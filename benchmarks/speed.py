@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,78 +44,88 @@ def note(message: str) -> None:
     print(f"[speed] {message}", file=sys.stderr, flush=True)
 
 
-def best_time(work: Callable[[], object], budget: float = 3.0, most: int = 3, warm_up: bool = False) -> float:
-    """CPU seconds of this process for `work` (so other load on the machine does not skew ratios):
-    the best of up to `most` runs, repeating only while under `budget` in all."""
-    if warm_up:
-        work()
-    times: list[float] = []
-    while len(times) < most and sum(times) < budget:
-        start = time.process_time()
-        work()
-        times.append(time.process_time() - start)
-    return min(times)
-
-
-def clean_time(cleaner: Cleaner, docs: Sequence[str]) -> float:
-    """Best time after one untimed pass (which pays for any rule compiled on first use)."""
-    return best_time(lambda: [cleaner.clean(doc) for doc in docs], warm_up=True)
-
-
 # --- throughput and the two other tools --------------------------------------------------
 
 
-def c4_time(texts: list[str]) -> float:
+def interleaved_best(works: dict[str, Callable[[], object]], rounds: int = 3, repeats: dict[str, int] | None = None
+                     ) -> dict[str, float]:
+    """CPU seconds of each work, the best over `rounds` rounds that run every work in turn (a work
+    listed in `repeats` that many times a round): on a machine whose speed drifts by tens of percent
+    within minutes, ratios of measurements taken side by side are the ones that hold."""
+    best = dict.fromkeys(works, float("inf"))
+    for _ in range(rounds):
+        for name, work in works.items():
+            for _ in range((repeats or {}).get(name, 1)):
+                start = time.process_time()
+                work()
+                best[name] = min(best[name], time.process_time() - start)
+    return best
+
+
+def c4_work(texts: list[str]) -> Callable[[], object]:
     """datatrove's C4QualityFilter over every text as a Document (it edits or drops each)."""
     from datatrove.data import Document
     from datatrove.pipeline.filters.c4_filters import C4QualityFilter
 
     step = C4QualityFilter()
     step.filter(Document(text="Load the sentence splitter first. It is slow to load.", id="warm-up"))
-    return best_time(lambda: [step.filter(Document(text=t, id=str(i))) for i, t in enumerate(texts)], most=1)
+    return lambda: [step.filter(Document(text=t, id=str(i))) for i, t in enumerate(texts)]
 
 
-def justext_time(texts: list[str]) -> float:
+def justext_work(texts: list[str]) -> Callable[[], object]:
     """jusText (English stoplist) over each text, its non-blank lines given as <p> paragraphs."""
     import justext
 
     stoplist = justext.get_stoplist("English")
     pages = ["<html><body>" + "".join(f"<p>{html.escape(line)}</p>" for line in t.splitlines() if line.strip())
              + "</body></html>" for t in texts]
-    return best_time(lambda: [justext.justext(page, stoplist) for page in pages], most=1)
+    return lambda: [justext.justext(page, stoplist) for page in pages]
 
 
-def comparison_rows(texts: list[str], cleaner: Cleaner, ours: float) -> list[Row]:
+def comparison_rows(texts: list[str], cleaner: Cleaner) -> tuple[list[Row], float]:
+    """Cleaner, C4QualityFilter and jusText timed side by side; also returns cleaner's time."""
     mb = size_mb(texts)
-    note("datatrove C4QualityFilter")
-    c4 = c4_time(texts)
-    note("jusText")
-    jt = justext_time(texts)
+    note("cleaner, datatrove C4QualityFilter and jusText, side by side")
+    def ours() -> object:
+        return [cleaner.clean(doc) for doc in texts]
+
+    ours()  # (pays for the rules compiled on first use)
+    best = interleaved_best({"cleaner": ours, "c4": c4_work(texts), "justext": justext_work(texts)},
+                            repeats={"cleaner": 5})
+    ours_s, c4, jt = best["cleaner"], best["c4"], best["justext"]
     return [
-        Row(f"text throughput, shipped rules ({len(cleaner.rules)}), 1 process", f"{mb / ours:.1f} MB/s",
-            ">= 30 MB/s", mb / ours >= 30),
-        Row("datatrove C4QualityFilter, same texts", f"{mb / c4:.2f} MB/s: cleaner is {c4 / ours:.1f}x faster",
-            ">= 50x", c4 / ours >= 50),
-        Row("jusText over the texts' lines, same texts", f"{mb / jt:.2f} MB/s: cleaner is {jt / ours:.1f}x faster",
-            ">= 20x", jt / ours >= 20),
-    ]
+        Row(f"text throughput, shipped rules ({len(cleaner.rules)}), 1 process", f"{mb / ours_s:.1f} MB/s",
+            ">= 30 MB/s", mb / ours_s >= 30),
+        Row("datatrove C4QualityFilter, same texts", f"{mb / c4:.2f} MB/s: cleaner is {c4 / ours_s:.1f}x faster",
+            ">= 50x", c4 / ours_s >= 50),
+        Row("jusText over the texts' lines, same texts", f"{mb / jt:.2f} MB/s: cleaner is {jt / ours_s:.1f}x faster",
+            ">= 20x", jt / ours_s >= 20),
+    ], ours_s
 
 
 # --- scaling -----------------------------------------------------------------------------
 
 
-def rule_count_rows(texts: list[str], ours: float) -> list[Row]:
-    """The shipped rules plus generated drop_line rules that never match the corpus."""
-    rows = []
+def rule_count_rows(texts: list[str], cleaner: Cleaner) -> list[Row]:
+    """The shipped rules plus generated drop_line rules that never match the corpus, timed side by
+    side with the shipped rules alone."""
+    note("shipped rules, + 100 and + 1000 generated rules, side by side")
     with tempfile.TemporaryDirectory() as tmp:
+        works: dict[str, Callable[[], object]] = {"shipped": lambda: [cleaner.clean(t) for t in texts]}
         for count in (100, 1000):
-            note(f"shipped + {count} generated rules")
             path = Path(tmp) / f"generated-{count}.toml"
             path.write_text(generated_rules(count, texts), encoding="utf-8")
-            ratio = clean_time(Cleaner([path]), texts) / ours
-            big = count == 1000
-            rows.append(Row(f"shipped + {count:,} generated drop_line rules", f"{ratio:.2f}x the time",
-                            "<= 2x" if big else "", ratio <= 2 if big else None))
+            more = Cleaner([path])
+            works[str(count)] = lambda more=more: [more.clean(t) for t in texts]  # type: ignore[misc]
+        for work in works.values():
+            work()  # (rules compile on first use)
+        best = interleaved_best(works, rounds=5)
+    rows = []
+    for count in (100, 1000):
+        ratio = best[str(count)] / best["shipped"]
+        big = count == 1000
+        rows.append(Row(f"shipped + {count:,} generated drop_line rules", f"{ratio:.2f}x the time",
+                        "<= 2x" if big else "", ratio <= 2 if big else None))
     return rows
 
 
@@ -123,13 +133,14 @@ def size_rows(texts: list[str], cleaner: Cleaner) -> list[Row]:
     """The same 10 MB of text cleaned as documents of each size, and as one 10 MB line."""
     text = long_text(texts, SIZES[-1])
     mb = len(text.encode("utf-8")) / 1e6
-    per_char: dict[str, float] = {}
-    for size in SIZES:
-        note(f"documents of {size:,} characters")
-        per_char[f"{size:,} B documents"] = clean_time(cleaner, pieces(text, size)) / len(text)
-    note("one 10 MB line")
-    line = one_line(texts, SIZES[-1])
-    per_char["one 10 MB line"] = clean_time(cleaner, [line]) / len(line)
+    note("documents of 1 KB to 10 MB, and one 10 MB line, side by side")
+    inputs = {f"{size:,} B documents": pieces(text, size) for size in SIZES}
+    inputs["one 10 MB line"] = [one_line(texts, SIZES[-1])]
+    works = {name: lambda docs=docs: [cleaner.clean(doc) for doc in docs] for name, docs in inputs.items()}
+    for work in works.values():
+        work()  # (rules compile on first use)
+    best = interleaved_best(works, rounds=2)
+    per_char = {name: best[name] / sum(map(len, docs)) for name, docs in inputs.items()}
     base = per_char[f"{SIZES[0]:,} B documents"]
     rows = []
     for name, cost in per_char.items():
@@ -336,9 +347,8 @@ def main(argv: list[str] | None = None) -> None:
     note("building the corpus")
     texts = corpus()
     cleaner = Cleaner()
-    note("cleaner over the corpus")
-    ours = clean_time(cleaner, texts)
-    rows = comparison_rows(texts, cleaner, ours) + rule_count_rows(texts, ours) + size_rows(texts, cleaner)
+    rows, ours = comparison_rows(texts, cleaner)
+    rows += rule_count_rows(texts, cleaner) + size_rows(texts, cleaner)
     rows += startup_rows() + batch_rows(texts, size_mb(texts) / ours)
     if args.big:
         rows += big_rows(texts, args.big_mb)
