@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from cleaner import cache
 from cleaner.document import Doc
 from cleaner.elements import drop_element, drop_element_text
+from cleaner.prefilter import starts_every_branch
 
 if TYPE_CHECKING:
     import regex
@@ -68,10 +69,11 @@ SIMPLE_CASE = "(?-f)"  # simple case folding: compiles about twice as fast as fu
 class LazyPattern:
     """A regex compiled on first use: most rules never meet a candidate line in a document."""
 
-    __slots__ = ("source", "_compiled")
+    __slots__ = ("source", "_compiled", "_line_search")
 
     def __init__(self, source: str, compiled: regex.Pattern[str] | None = None) -> None:
         self.source, self._compiled = source, compiled
+        self._line_search: Callable[..., regex.Match[str] | None] | None = None
 
     @property
     def compiled(self) -> regex.Pattern[str]:
@@ -80,6 +82,18 @@ class LazyPattern:
 
             self._compiled = regex.compile(SIMPLE_CASE + self.source, regex.VERSION1)
         return self._compiled
+
+    @property
+    def line_search(self) -> Callable[..., regex.Match[str] | None]:
+        """`search` for one line (no line breaks): `match` when every branch of the pattern starts
+        with '^', which search would try at each later position only to fail there."""
+        if self._line_search is None:
+            import regex
+
+            compiled = self.compiled
+            anchored = starts_every_branch(self.source) and not compiled.flags & (regex.MULTILINE | regex.WORD)
+            self._line_search = compiled.match if anchored else compiled.search
+        return self._line_search
 
     def search(self, text: str, **kw: object) -> regex.Match[str] | None:
         return self.compiled.search(text, **kw)
@@ -144,7 +158,7 @@ class DropLine:
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
-        texts, search, max_chars, max_words = doc.texts, self.pattern.compiled.search, self.max_chars, self.max_words
+        texts, search, max_chars, max_words = doc.texts, self.pattern.line_search, self.max_chars, self.max_words
         limited = budget.deadline is not None  # else the engine's alarm keeps time (see watchdog.py)
         for index in candidates:
             text = texts[index]
@@ -167,7 +181,7 @@ class DropLine:
             return []
         after = doc.kept[position]
         text = doc.texts[after]
-        if text and self.follower.search(text, timeout=budget.left()):
+        if text and self.follower.line_search(text, timeout=budget.left()):
             return [Cut(after, doc.lines[after])]
         return []
 
@@ -220,7 +234,7 @@ def _marker_positions(doc: Doc, candidates: Iterable[int], pattern: LazyPattern,
     """Positions in `doc.kept` of the candidate lines that match a section's marker, in order."""
     limit = max_chars or float("inf")
     return [bisect_left(doc.kept, i) for i in candidates
-            if 0 < len(doc.texts[i]) <= limit and pattern.search(doc.texts[i], timeout=budget.left())]
+            if 0 < len(doc.texts[i]) <= limit and pattern.line_search(doc.texts[i], timeout=budget.left())]
 
 
 def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:

@@ -418,6 +418,14 @@ def branch_req(branch: list[Item], want_prefix: bool = False) -> Req | None:
     return sequence_req(branch, want_prefix=want_prefix)
 
 
+def starts_every_branch(pattern: str) -> bool:
+    """Whether every top-level branch of `pattern` starts with '^' (False when unsure)."""
+    try:
+        return all(branch and branch[0].kind == "anchor" for branch in Parser(pattern).parse())
+    except (Unsupported, ValueError, IndexError):
+        return False
+
+
 def atoms_for(pattern: str) -> frozenset[str] | None:
     """Literals one of which every match of `pattern` contains (lower-cased), or None."""
     known, atoms = cache.get().atoms(pattern)

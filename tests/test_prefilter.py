@@ -157,3 +157,17 @@ def test_a_plans_joined_index_answers_as_one_index_over_its_rules(lang):
 ])
 def test_atoms_across_group_boundaries(pattern, atoms):
     assert atoms_for(pattern) == atoms
+
+
+def test_line_search_is_search_for_every_shipped_pattern():
+    """A pattern whose every branch starts with '^' is matched at a line's start only (match
+    instead of search): the same lines match, golden inputs and rule examples alike."""
+    lines = {line.strip() for p in GOLDEN.glob("*.txt") for line in p.read_text(encoding="utf-8").splitlines()}
+    anchored = 0
+    for rule in RULES:
+        pattern = rule.step.pattern
+        examples = {line.strip() for e in rule.examples for line in e.input.splitlines()}
+        for line in lines | examples:
+            assert bool(pattern.line_search(line)) == bool(pattern.compiled.search(line)), (rule.id, line)
+        anchored += pattern.line_search == pattern.compiled.match
+    assert anchored > 100  # most shipped patterns are anchored
