@@ -4,9 +4,9 @@ are its schema; it returns a step that says which lines or spans of a document g
 A step has `prefilter`: the regex whose literals (see prefilter.py) tell which lines the
 step might touch (None: the step looks at every line), and `apply`, which returns the
 cuts for the given candidate lines. A step may also carry `max_chars`, `upper_case` or
-`needs_repeats` (a line length), which the prefilter checks for whole lines or documents at once. Steps
-never change the document themselves; the engine applies their cuts, so a step that
-times out changes nothing."""
+`needs_repeats` (a line length), which the prefilter checks for whole lines or documents
+at once. Steps never change the document themselves; the engine applies their cuts, so a
+step that times out changes nothing."""
 
 from __future__ import annotations
 

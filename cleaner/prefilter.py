@@ -489,7 +489,7 @@ class LiteralIndex:
         every line). Steps left out have no candidate line, so a thousand idle rules cost nothing.
         `texts`: the lines without surrounding whitespace (Doc.texts); `kept`: the indices to look
         at; `whole`: `kept` is the whole document, not just some lines of it to check again;
-        `data`: haystack(texts, kept), when the caller has it already."""
+        `data`: the haystack of the kept lines, when the caller has built it already."""
         stripped = texts if len(kept) == len(texts) else list(map(texts.__getitem__, kept))
         found = self._atom_hits(haystack(stripped) if data is None else data, kept)
         for step, least in self.on_repeats if whole else ():
