@@ -75,9 +75,9 @@ def detect(text: str) -> str | None:
     sample = text[:SAMPLE_CHARS].casefold().replace("\u2019", " ").replace("\xa0", " ")
     words = sample.encode("utf-8", "surrogatepass").translate(_SEPARATORS).split()
     scores: Counter[str] = Counter()
-    for word in filter(_LANGS_OF_BYTES.__contains__, words):
+    for word, count in Counter(filter(_LANGS_OF_BYTES.__contains__, words)).items():
         for lang in _LANGS_OF_BYTES[word]:
-            scores[lang] += 1
+            scores[lang] += count
     ranked = [*scores.most_common(2), ("", 0), ("", 0)]
     (best, hits), (_, runner_up) = ranked[0], ranked[1]
     if hits < MIN_HITS or hits < MIN_RATIO * runner_up:
