@@ -1,5 +1,6 @@
 """An on-disk cache that makes start-up cheap: parsed rule files (keyed by path, size and
-modification time), regexes already known to compile, and each regex's prefilter atoms.
+modification time), regexes already known to compile, each regex's prefilter atoms, and
+whether each starts every branch with '^'.
 
 Compiling a couple of hundred large regexes costs seconds; with the cache, patterns are
 compiled lazily on first use instead. Set CLEANER_CACHE_DIR to move it, or to an empty
@@ -26,7 +27,7 @@ def schema() -> str:
     except OSError:
         stat = None
     installed = f"{stat.st_size}.{stat.st_mtime_ns}" if stat else "unknown"
-    return f"cleaner-{cleaner.__version__}-regex-{installed}-6"
+    return f"cleaner-{cleaner.__version__}-regex-{installed}-7"
 
 
 def cache_dir() -> Path | None:
@@ -43,7 +44,7 @@ class Cache:
     def __init__(self) -> None:
         folder = cache_dir()
         self.path = folder / f"{schema()}.json" if folder else None
-        self.data: dict[str, Any] = {"files": {}, "valid": [], "atoms": {}}
+        self.data: dict[str, Any] = {"files": {}, "valid": [], "atoms": {}, "anchored": {}}
         self.dirty = False
         if self.path is not None and self.path.is_file():
             try:
@@ -94,6 +95,15 @@ class Cache:
         self.data["atoms"][pattern] = atoms
         self.dirty = True
 
+    def anchored(self, pattern: str) -> bool | None:
+        """Whether every branch of a pattern starts with '^' (None: not known yet)."""
+        self.used.add(pattern)
+        return self.data["anchored"].get(pattern)
+
+    def put_anchored(self, pattern: str, anchored: bool) -> None:
+        self.data["anchored"][pattern] = anchored
+        self.dirty = True
+
     def save(self) -> None:
         if not self.dirty or self.path is None:
             return
@@ -120,7 +130,8 @@ class Cache:
         held = set(_strings(files))
         live = self.used | held | {"css:" + s for s in held}
         self.valid &= live
-        self.data["atoms"] = {p: a for p, a in self.data["atoms"].items() if p in live}
+        for table in ("atoms", "anchored"):
+            self.data[table] = {p: a for p, a in self.data[table].items() if p in live}
 
 
 def _file_of(key: str) -> str:

@@ -420,24 +420,38 @@ def branch_req(branch: list[Item], want_prefix: bool = False) -> Req | None:
 
 def starts_every_branch(pattern: str) -> bool:
     """Whether every top-level branch of `pattern` starts with '^' (False when unsure)."""
-    try:
-        return all(branch and branch[0].kind == "anchor" for branch in Parser(pattern).parse())
-    except (Unsupported, ValueError, IndexError):
-        return False
+    known = cache.get().anchored(pattern)
+    if known is None:
+        known = _anchored(_parse(pattern))
+        cache.get().put_anchored(pattern, known)
+    return known
 
 
 def atoms_for(pattern: str) -> frozenset[str] | None:
     """Literals one of which every match of `pattern` contains (lower-cased), or None."""
     known, atoms = cache.get().atoms(pattern)
     if not known:
-        atoms = _extract(pattern)
+        branches = _parse(pattern)
+        cache.get().put_anchored(pattern, _anchored(branches))  # (parsed anyway: saves a parse later)
+        atoms = _extract(branches)
         cache.get().put_atoms(pattern, atoms)
     return None if atoms is None else frozenset(atoms)
 
 
-def _extract(pattern: str) -> list[str] | None:
+def _parse(pattern: str) -> list[list[Item]] | None:
     try:
-        req = branches_req(Parser(pattern).parse())
+        return Parser(pattern).parse()
+    except (Unsupported, ValueError, IndexError):
+        return None
+
+
+def _anchored(branches: list[list[Item]] | None) -> bool:
+    return branches is not None and all(branch and branch[0].kind == "anchor" for branch in branches)
+
+
+def _extract(branches: list[list[Item]] | None) -> list[str] | None:
+    try:
+        req = None if branches is None else branches_req(branches)
     except (Unsupported, ValueError, IndexError):
         return None
     if req is None or req.score < MIN_SCORE:
