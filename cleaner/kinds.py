@@ -166,7 +166,7 @@ class DropLine:
                 continue
             if self.upper_case and not text.isupper():
                 continue
-            if max_words is not None and len(text.split(maxsplit=max_words)) > max_words:
+            if max_words is not None and word_count(text) > max_words:
                 continue
             if not (search(text, timeout=budget.left()) if limited else search(text)):
                 continue
@@ -205,8 +205,7 @@ class StripSpan:
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
         for index in candidates:
-            line = doc.lines[index]
-            content = line.lstrip()
+            line, content = doc.lines[index], doc.texts[index]
             spans: list[str] = []
             for _ in range(MAX_ROUNDS):  # a removal can bring a new match to the line's end
                 found = [m.group() for m in self.pattern.finditer(content, timeout=budget.left()) if m.group()]
@@ -216,7 +215,7 @@ class StripSpan:
                 content = self.pattern.sub("", content, timeout=budget.left())
             if not spans:
                 continue
-            rest = (line[: len(line) - len(line.lstrip())] + content).rstrip()
+            rest = (line[: len(line) - len(doc.texts[index])] + content).rstrip()  # (the indentation kept)
             if not any(ch.isalnum() for ch in rest):
                 cuts.append(Cut(index, line))
             else:

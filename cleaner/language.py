@@ -34,11 +34,11 @@ _WORDS = {
 LANGUAGES = tuple(_WORDS)
 
 
-def _languages_of_words() -> dict[str, tuple[str, ...]]:
-    """Each listed word and the languages whose list holds it."""
-    index: dict[str, tuple[str, ...]] = {}
+def _languages_of_words() -> dict[bytes, tuple[str, ...]]:
+    """Each listed word, as UTF-8, and the languages whose list holds it."""
+    index: dict[bytes, tuple[str, ...]] = {}
     for lang, words in _WORDS.items():
-        for word in words.split():
+        for word in words.encode().split():
             index[word] = (*index.get(word, ()), lang)
     return index
 
@@ -58,7 +58,6 @@ _FAST_NOT_ENGLISH = ahocorasick_rs.BytesAhoCorasick(list(_NOT_ENGLISH))
 # other ASCII byte separates words (the curly apostrophe and no-break space are replaced first:
 # "l’homme" holds "l", French puts a no-break space before ':').
 _SEPARATORS = bytes(b if chr(b).isalpha() or b >= 128 else 32 for b in range(256))
-_LANGS_OF_BYTES = {word.encode(): langs for word, langs in _LANGS_OF.items()}
 
 
 def _clearly_english(sample: bytes) -> bool:
@@ -75,8 +74,8 @@ def detect(text: str) -> str | None:
     sample = text[:SAMPLE_CHARS].casefold().replace("\u2019", " ").replace("\xa0", " ")
     words = sample.encode("utf-8", "surrogatepass").translate(_SEPARATORS).split()
     scores: Counter[str] = Counter()
-    for word, count in Counter(filter(_LANGS_OF_BYTES.__contains__, words)).items():
-        for lang in _LANGS_OF_BYTES[word]:
+    for word, count in Counter(filter(_LANGS_OF.__contains__, words)).items():
+        for lang in _LANGS_OF[word]:
             scores[lang] += count
     ranked = [*scores.most_common(2), ("", 0), ("", 0)]
     (best, hits), (_, runner_up) = ranked[0], ranked[1]

@@ -466,6 +466,11 @@ def _sharp_s_variants(atom: str) -> list[str]:
     return sorted(set(variants))[:64] if len(variants) <= 64 else [atom.replace("ss", "s")]
 
 
+def kept_texts(texts: Sequence[str], kept: Sequence[int]) -> Sequence[str]:
+    """The texts of the kept lines (`texts` itself when all are kept: `kept` holds distinct indices)."""
+    return texts if len(kept) == len(texts) else list(map(texts.__getitem__, kept))
+
+
 def haystack(lines: Sequence[str]) -> bytes:
     """What the automaton scans: the lines, each after a line break, as lower-cased UTF-8."""
     return ("\n" + "\n".join(lines)).encode("utf-8", "surrogatepass").lower()
@@ -504,7 +509,7 @@ class LiteralIndex:
         `texts`: the lines without surrounding whitespace (Doc.texts); `kept`: the indices to look
         at; `whole`: `kept` is the whole document, not just some lines of it to check again;
         `data`: the haystack of the kept lines, when the caller has built it already."""
-        stripped = texts if len(kept) == len(texts) else list(map(texts.__getitem__, kept))
+        stripped = kept_texts(texts, kept)
         found = self._atom_hits(haystack(stripped) if data is None else data, kept)
         for step, least in self.on_repeats if whole else ():
             long = [text for text in stripped if len(text) >= least]  # (blank lines never count)
@@ -560,7 +565,7 @@ class JoinedIndex:
     def candidates(self, texts: Sequence[str], kept: Sequence[int], whole: bool = True) -> dict[int, set[int] | None]:
         """LiteralIndex.candidates of every part, numbered as in the joined list."""
         found: dict[int, set[int] | None] = {}
-        data = haystack(list(map(texts.__getitem__, kept))) if len(self.parts) > 1 else None
+        data = haystack(kept_texts(texts, kept)) if len(self.parts) > 1 else None
         for index, positions in self.parts:
             for step, lines in index.candidates(texts, kept, whole, data).items():
                 found[positions[step]] = lines
