@@ -486,7 +486,10 @@ class LiteralIndex:
     def __init__(self, steps: Sequence[object]) -> None:
         self.atoms_of = [atoms_for(p) if (p := getattr(s, "prefilter", None)) else None for s in steps]
         shapes = [(getattr(s, "max_chars", None), bool(getattr(s, "upper_case", False))) for s in steps]
-        self.shaped = [(i, limit, upper) for i, (limit, upper) in enumerate(shapes) if limit is not None or upper]
+        shaped = [(i, limit, upper) for i, (limit, upper) in enumerate(shapes) if limit is not None or upper]
+        # Steps with atoms are shaped only when the automaton found them; those without, always.
+        self.shaped_found = {i: (limit, upper) for i, limit, upper in shaped if self.atoms_of[i] is not None}
+        self.shaped_always = [(i, limit, upper) for i, limit, upper in shaped if self.atoms_of[i] is None]
         self.unfiltered = [i for i, a in enumerate(self.atoms_of) if a is None and shapes[i] == (None, False)]
         self.on_repeats = [(i, least) for i, s in enumerate(steps) if (least := getattr(s, "needs_repeats", 0))]
         owners: dict[str, list[int]] = {}
@@ -515,12 +518,11 @@ class LiteralIndex:
             long = [text for text in stripped if len(text) >= least]  # (blank lines never count)
             if len(set(long)) == len(long):  # no line of that length occurs twice
                 found.pop(step, None)
-        if not self.shaped:
-            return found
         sizes: list[int] | None = None  # line lengths, found when first needed
-        for step, limit, wants_upper in self.shaped:
-            hits = found.get(step, set() if self.atoms_of[step] is not None else None)
-            if hits is None:  # no atoms: every non-blank line of the right shape
+        found_shaped = [(step, *self.shaped_found[step]) for step in self.shaped_found.keys() & found.keys()]
+        for step, limit, wants_upper in found_shaped + self.shaped_always:
+            hits = found.get(step)
+            if hits is None:  # no atoms (or a character that defeats them): every non-blank line of the shape
                 sizes = list(map(len, stripped)) if sizes is None else sizes
                 hits = set(compress(kept, sizes if limit is None else [0 < n <= limit for n in sizes]))
             elif limit is not None:
@@ -561,9 +563,13 @@ class JoinedIndex:
 
     def __init__(self, parts: Sequence[tuple[LiteralIndex, Sequence[int]]]) -> None:
         self.parts = parts
+        # One part numbered as the joined list (a language without rules of its own): its answer as is.
+        self.alone = parts[0][0] if len(parts) == 1 and list(parts[0][1]) == list(range(len(parts[0][1]))) else None
 
     def candidates(self, texts: Sequence[str], kept: Sequence[int], whole: bool = True) -> dict[int, set[int] | None]:
         """LiteralIndex.candidates of every part, numbered as in the joined list."""
+        if self.alone is not None:
+            return self.alone.candidates(texts, kept, whole)
         found: dict[int, set[int] | None] = {}
         data = haystack(kept_texts(texts, kept)) if len(self.parts) > 1 else None
         for index, positions in self.parts:
