@@ -6,9 +6,10 @@ import pytest
 import regex
 
 from cleaner import Cleaner
+from cleaner.atoms import _case_partner
 from cleaner.document import Doc
 from cleaner.kinds import KINDS
-from cleaner.prefilter import TRIGGERS, LiteralIndex, _case_partner, atoms_for
+from cleaner.prefilter import TRIGGERS, LiteralIndex, atoms_for
 
 from conftest import GOLDEN
 
