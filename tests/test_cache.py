@@ -1,7 +1,9 @@
 """The start-up cache: used when valid, rebuilt when stale or broken, never trusted blindly."""
 
-import json
+import marshal
 import os
+
+import pytest
 
 from cleaner import cache
 
@@ -17,9 +19,9 @@ def test_second_run_reads_the_cache(run_cli, tmp_path):
     folder = tmp_path / "cache"
     env = {"CLEANER_CACHE_DIR": str(folder)}
     first = run_cli(input="Body.\n\nLeave a Reply\n", env=env)
-    files = list(folder.glob("*.json"))
+    files = list(folder.glob("*.cache"))
     assert first.returncode == 0 and len(files) == 1
-    data = json.loads(files[0].read_text(encoding="utf-8"))
+    data = marshal.loads(files[0].read_bytes())
     assert data["files"] and data["valid"]
     second = run_cli(input="Body.\n\nLeave a Reply\n", env=env)
     assert second.stdout == first.stdout == b"Body.\n"
@@ -36,12 +38,16 @@ def test_edited_rule_file_is_validated_again(run_cli, tmp_path):
     assert proc.returncode == 2 and b"bad regex" in proc.stderr
 
 
-def test_broken_cache_file_is_ignored(run_cli, tmp_path):
+@pytest.mark.parametrize("content", [b"{not a cache", b"", marshal.dumps([1, 2]), marshal.dumps({"valid": 3}),
+                                     marshal.dumps({"files": {"x|1|2": "not tables"}, "valid": ["("]})])
+def test_broken_cache_file_is_ignored(run_cli, tmp_path, content):
     folder = tmp_path / "cache"
     env = {"CLEANER_CACHE_DIR": str(folder)}
     run_cli(input="x\n", env=env)
-    for path in folder.glob("*.json"):
-        path.write_text("{not json", encoding="utf-8")
+    paths = list(folder.glob("*.cache"))
+    assert paths
+    for path in paths:
+        path.write_bytes(content)
     proc = run_cli(input="Body.\n\nLeave a Reply\n", env=env)
     assert proc.returncode == 0 and proc.stdout == b"Body.\n"
 
@@ -65,7 +71,7 @@ def test_rule_files_that_are_gone_leave_the_cache(run_cli, tmp_path):
     other.write_text("[[rule]]\nid='house-cup'\nkind='drop_line'\ncategory='advertising'\n"
                      "description='d'\npattern='''^Buy our cup'''\n", encoding="utf-8")
     assert run_cli("--rules", other, input="Body.\n", env=env).returncode == 0  # a change: saved, pruned
-    data = json.loads(next(folder.glob("*.json")).read_text(encoding="utf-8"))
+    data = marshal.loads(next(folder.glob("*.cache")).read_bytes())
     assert not any(str(gone) in key for key in data["files"])
     assert "^Buy our mug" not in data["valid"] and "^Buy our mug" not in data["atoms"]
     assert "^Buy our cup" in data["valid"]
