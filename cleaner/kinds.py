@@ -1,7 +1,7 @@
 """The closed set of rule kinds. Each kind is a factory whose keyword-only parameters
 are its schema; it returns a step that says which lines or spans of a document go.
 
-A step has `prefilter`: the regex whose literals (see prefilter.py) tell which lines the
+A step has `prefilter`: the regex whose literals (atoms.py, prefilter.py) tell which lines the
 step might touch (None: the step looks at every line), and `apply`, which returns the
 cuts for the given candidate lines. A step may also carry `max_chars`, `upper_case` or
 `needs_repeats` (a line length), which the prefilter checks for whole lines or documents
