@@ -22,10 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import corpus, size_mb  # noqa: E402
+from speed import BIN, ONE_LINE  # noqa: E402
 
 import cleaner  # noqa: E402
 
-BIN = Path(sys.executable).parent
 # Cleans the corpus once to compile the rules, then `passes` more times. No time limit: under
 # valgrind everything runs some 50 times slower, and the per-document alarm would go off.
 PASSES = """
@@ -57,7 +57,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "CLEANER_CACHE_DIR": str(Path(tmp) / "cache")}
         line, texts_file = Path(tmp) / "one-line.txt", Path(tmp) / "corpus.json"
-        line.write_text("Hello world, this is one line of scraped text.\n", encoding="utf-8")
+        line.write_bytes(ONE_LINE)
         texts_file.write_text(json.dumps(texts), encoding="utf-8")
         # As installed (bytecode compiled, as pip does for a wheel), with the start-up cache that
         # earlier runs leave: one pass outside valgrind adds every language's plan to it, else
