@@ -10,7 +10,9 @@ from typing import Any
 import click
 
 from cleaner import batch
-from cleaner.cli import EXIT_ERROR, _options, build_cleaner, rule_options
+from cleaner.cli import _options, rule_options
+from cleaner.config import build_cleaner
+from cleaner.console import fail
 
 _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 
@@ -44,8 +46,7 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_erro
                             jobs=jobs, on_error=on_error, chunk_records=chunk_records)
     except batch.BatchStopped as err:
         where = "output on stdout is incomplete" if str(target) == "-" else f"{target} not written"
-        click.echo(f"cleaner: error: {err}; stopped ({where}; --on-error skip to go on)", err=True)
-        sys.exit(EXIT_ERROR)
+        fail(f"{err}; stopped ({where}; --on-error skip to go on)")
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(1)

@@ -1,21 +1,12 @@
-"""The `cleaner` command.
+"""The `cleaner` command's arguments, options and subcommands (click).
 
-Exit status: 0 success; 1 golden mismatch or failing rule examples; 2 usage, config or
-input error; 3 a document over --max-removed under `--on-excess fail` (not written).
-With several files, each failure is reported on stderr, the other files are still
-cleaned, a last line counts the failures, and the status is 2 if any input could not be
-read, else 3.
-
-Input is UTF-8. Bytes that are not are replaced (U+FFFD) with a warning naming the byte
-offset, or refused under --strict. Input that looks binary is refused: a NUL byte or more
-than 10% control bytes (other than tab, LF, CR, FF, VT) in the first 8 KB, or a UTF-16
-byte-order mark. Rule time-outs and the over-removal guard print warnings on stderr."""
+Plain `cleaner < in > out` never comes here: `cleaner.console.main` runs it without click.
+Reading, writing, error lines and exit statuses are in `cleaner.console`, shared by both."""
 
 from __future__ import annotations
 
 import inspect
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,34 +14,10 @@ from typing import Any
 
 import click
 
-from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
-from cleaner.loader import RuleError
-
-EXIT_MISMATCH = 1
-EXIT_ERROR = 2
-EXIT_EXCESS = 3
-BINARY_SNIFF = 8192  # judge binary input by its start, as git and grep do
-_CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f\v"))) + b"\x7f"
-
-
-class InputError(click.ClickException):
-    """A document left uncleaned: unreadable, binary, or not UTF-8 under --strict (status 2).
-    Shown as one line on stderr; `clean` with several files reports it and goes on."""
-
-    exit_code = EXIT_ERROR
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"cleaner: error: {self.format_message()}", err=True)
-
-
-class ExcessError(InputError):
-    """Cleaning would remove more than --max-removed of a document, under --on-excess fail."""
-
-    exit_code = EXIT_EXCESS
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+from cleaner.config import build_cleaner
+from cleaner.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
+                             write_out)
+from cleaner.engine import Cleaner
 
 
 def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -91,116 +58,6 @@ def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def build_cleaner(rule_paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-                  config_path: Path | None, isolated: bool, no_builtin: bool, timeout: float | None = None,
-                  max_removed: float | None = None, on_excess: str | None = None, **_: Any) -> Cleaner:
-    """Merge the settings file with the command line and load the rules once."""
-    from cleaner.config import Settings, find_config, load_config
-
-    limits = {"timeout": timeout, "max_removed": max_removed, "on_excess": on_excess}
-    settings = Settings()
-    if not isolated:
-        found = config_path or find_config(Path.cwd())
-        if found:
-            settings = load_config(found)
-    return Cleaner(
-        [*settings.rules, *rule_paths],
-        select=_split(select) or settings.select,
-        ignore=[*settings.ignore, *_split(ignore)],
-        builtin=not no_builtin,
-        **{k: v for k, v in limits.items() if v is not None},
-    )
-
-
-def fail(message: str) -> None:
-    click.echo(f"cleaner: error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-def read_bytes(path: Path | None) -> bytes:
-    """The bytes of a file, or of stdin for None; refused when unreadable or binary."""
-    name = "<stdin>" if path is None else str(path)
-    try:
-        data = sys.stdin.buffer.read() if path is None else path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{name}: cannot read: {err.strerror}") from None
-    reason = binary_reason(data)
-    if reason:
-        raise InputError(f"{name}: looks like binary data ({reason}); not cleaned")
-    return data
-
-
-def binary_reason(data: bytes) -> str | None:
-    """Why `data` looks binary rather than text (see the module docstring), or None."""
-    head = data[:BINARY_SNIFF]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16 byte-order mark (convert it to UTF-8)"
-    nul = head.find(b"\0")
-    if nul >= 0:
-        return f"NUL byte at offset {nul}"
-    controls = len(head) - len(head.translate(None, _CONTROL))
-    if controls * 10 > len(head):
-        return f"{controls} control bytes in the first {len(head)}"
-    return None
-
-
-def read_text(path: Path | None, data: bytes | None = None, strict: bool = False) -> str:
-    """Read a file (or stdin for None) as UTF-8, replacing undecodable bytes with a warning
-    (refused when `strict`)."""
-    name = "<stdin>" if path is None else str(path)
-    data = read_bytes(path) if data is None else data
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        if strict:
-            raise InputError(f"{name}: invalid UTF-8 at byte {err.start} (--strict)") from None
-        click.echo(f"cleaner: warning: {name}: invalid UTF-8 at byte {err.start}; replaced", err=True)
-        return data.decode("utf-8", errors="replace")
-
-
-_HTML_START = re.compile(
-    rb"<!doctype\s+html|<(?:html|head|body)[\s>]|^\s*<(?:div|p|article|section|main|meta|title|!--)[\s>/]", re.I)
-
-
-def looks_like_html(data: bytes) -> bool:
-    """A doctype or an html/head/body tag in the first KB, or a page fragment's opening tag."""
-    return bool(_HTML_START.search(data[:1024].removeprefix(b"\xef\xbb\xbf")))
-
-
-def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -> Result:
-    """Clean a file (or stdin for None) as HTML or as text: as --input says, else as its start suggests."""
-    kind = options.get("input_kind") or "auto"
-    name = "<stdin>" if path is None else str(path)
-    data = read_bytes(path)
-    try:
-        if kind == "html" or (kind == "auto" and looks_like_html(data)):
-            result = cleaner.clean_html(data, url=options.get("url"), lang=options.get("lang"))
-        else:
-            result = cleaner.clean(read_text(path, data, options.get("strict", False)), options.get("lang"))
-    except ExcessiveRemovalError as err:
-        raise ExcessError(f"{name}: {err} (--on-excess fail); not written") from None
-    for warning in result.warnings:
-        click.echo(f"cleaner: warning: {name}: {warning}", err=True)
-    return result
-
-
-def to_json(result: Result) -> str:
-    import json  # only when asked for: keeps text-mode start-up lean
-
-    return json.dumps({
-        "text": result.text,
-        "removals": [r.as_dict() for r in result.removals],
-        "counts": result.counts,
-        "warnings": result.warnings,
-        "removed_share": round(result.removed_share, 4),
-        "guard": result.guard,
-    }, ensure_ascii=False, indent=2) + "\n"
-
-
-def render(result: Result, fmt: str) -> str:
-    return to_json(result) if fmt == "json" else result.text
-
-
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default=None,
                              help="[default: text] Cleaned text, or JSON with the removals and per-rule counts.")
 
@@ -228,15 +85,13 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class CleanerGroup(click.Group):
-    """Turns rule and config errors raised anywhere into one line on stderr and exit status 2."""
+    """Turns rule, config and input errors raised anywhere into one line on stderr and their exit status."""
 
     lazy = {"serve": "cleaner.server_cli:serve_cmd", "batch": "cleaner.batch_cli:batch_cmd"}  # imported only when named
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        with reported():
             return super().invoke(ctx)
-        except RuleError as err:
-            fail(str(err))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
@@ -267,8 +122,7 @@ def main(ctx: click.Context, fmt: str, **options: Any) -> None:
     """
     ctx.obj = {**options, "fmt": fmt}
     if ctx.invoked_subcommand is None:
-        result = clean_source(build_cleaner(**options), None, options)
-        click.echo(render(result, fmt or "text"), nl=False)
+        clean_stdin(options, fmt or "text")
 
 
 def _options(ctx: click.Context, local: dict[str, Any]) -> dict[str, Any]:
@@ -303,17 +157,17 @@ def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | No
         try:
             result = clean_source(cleaner, path, options)
         except InputError as err:
-            err.show()
+            error(str(err))
             failures.append(err)
             continue
         if output_dir is None:
-            click.echo(render(result, fmt), nl=False)
+            write_out(render(result, fmt))
             continue
         output_dir.mkdir(parents=True, exist_ok=True)
         suffix = ".json" if fmt == "json" else ""
         (output_dir / (path.name + suffix)).write_text(render(result, fmt), encoding="utf-8")
     if failures:
-        click.echo(f"cleaner: error: {len(failures)} of {len(files)} file(s) not cleaned", err=True)
+        error(f"{len(failures)} of {len(files)} file(s) not cleaned")
         sys.exit(min(err.exit_code for err in failures))  # 2 if any could not be read, else 3
 
 

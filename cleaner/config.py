@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NamedTuple
 
+from cleaner.engine import Cleaner
 from cleaner.loader import RuleError
 
 KEYS = {"rules", "select", "ignore"}
 
 
-@dataclass
-class Settings:
-    rules: list[Path] = field(default_factory=list)
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
+class Settings(NamedTuple):
+    rules: Sequence[Path] = ()
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
     source: Path | None = None
 
 
@@ -45,6 +46,30 @@ def load_config(path: Path) -> Settings:
     return Settings(
         rules=[path.parent / p for p in values["rules"]],
         select=values["select"], ignore=values["ignore"], source=path,
+    )
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def build_cleaner(rule_paths: Sequence[Path] = (), select: Sequence[str] = (), ignore: Sequence[str] = (),
+                  config_path: Path | None = None, isolated: bool = False, no_builtin: bool = False,
+                  timeout: float | None = None, max_removed: float | None = None, on_excess: str | None = None,
+                  **_: Any) -> Cleaner:
+    """Merge the settings file (unless `isolated`) with the command line's options and load the rules once."""
+    limits = {"timeout": timeout, "max_removed": max_removed, "on_excess": on_excess}
+    settings = Settings()
+    if not isolated:
+        found = config_path or find_config(Path.cwd())
+        if found:
+            settings = load_config(found)
+    return Cleaner(
+        [*settings.rules, *rule_paths],
+        select=_split(select) or settings.select,
+        ignore=[*settings.ignore, *_split(ignore)],
+        builtin=not no_builtin,
+        **{k: v for k, v in limits.items() if v is not None},
     )
 
 

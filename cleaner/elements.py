@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -69,16 +68,16 @@ def _paragraph_chars(node: LexborNode) -> int:
     return sum(len(p.text()) for p in node.css("p"))
 
 
-@dataclass(frozen=True)
-class ElementStep:
+class ElementStep(NamedTuple):
     """Base of the HTML kinds; the text engine skips rules whose step is one of these."""
 
     selector: str
 
 
-@dataclass(frozen=True)
 class Prune(ElementStep):
     """Removes matching elements from the page before extraction."""
+
+    __slots__ = ()
 
     def __call__(self, page: Page) -> list[str]:
         """Remove the matches (outermost first) and return the text of each one that had any."""
@@ -94,9 +93,10 @@ class Prune(ElementStep):
         return texts
 
 
-@dataclass(frozen=True)
 class Echo(ElementStep):
     """Names the element whose text is dropped from the extracted text, the page left untouched."""
+
+    __slots__ = ()
 
     def __call__(self, page: Page) -> str | None:
         """The text of the first match, if it has any."""

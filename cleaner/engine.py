@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from cleaner import cache, watchdog
 from cleaner.document import Doc, Removal
@@ -29,13 +28,12 @@ class ExcessiveRemovalError(Exception):
         super().__init__(f"cleaning would remove {share:.0%} of the document (limit {limit:.0%})")
 
 
-@dataclass
-class Result:
+class Result(NamedTuple):
     """The cleaned text and everything that was taken out, in rule order."""
 
     text: str
-    removals: list[Removal] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    removals: list[Removal]
+    warnings: list[str]
     removed_share: float = 0.0  # share of the input's characters that the rules removed
     guard: str | None = None  # "kept-original" or "cleaned-anyway" when max_removed was exceeded
 
@@ -157,11 +155,10 @@ class Cleaner:
             raise ExcessiveRemovalError(result.removed_share, self.max_removed)
         share = f"{result.removed_share:.0%}"
         if self.on_excess == "clean":
-            result.guard = "cleaned-anyway"
-            result.warnings.append(f"rules removed {share} of the document (over max_removed); cleaned anyway")
-            return result
-        result.warnings.append(f"rules would remove {share} of the document (over max_removed); kept the original")
-        return Result(Doc(original).render(), [], result.warnings, result.removed_share, "kept-original")
+            warning = f"rules removed {share} of the document (over max_removed); cleaned anyway"
+            return result._replace(warnings=[*result.warnings, warning], guard="cleaned-anyway")
+        warning = f"rules would remove {share} of the document (over max_removed); kept the original"
+        return Result(Doc(original).render(), [], [*result.warnings, warning], result.removed_share, "kept-original")
 
 
 def removed_share(doc: Doc, removals: list[Removal]) -> float:

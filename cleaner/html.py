@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import re
 from functools import cache
 
@@ -45,7 +44,7 @@ def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang
         text, removals = extract(source, url), []
     text, dropped = drop_echoes(text, echoes)
     result = cleaner.clean(text, lang)
-    return dataclasses.replace(result, removals=removals + dropped + result.removals)
+    return result._replace(removals=removals + dropped + result.removals)
 
 
 def prune(page: Page, rules: list[Rule]) -> list[Removal]:

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cleaner.cli import _options, build_cleaner, fail, rule_options
+from cleaner.cli import _options, rule_options
+from cleaner.config import build_cleaner
+from cleaner.console import fail
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

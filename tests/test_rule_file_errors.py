@@ -36,3 +36,14 @@ def test_missing_rule_path(run_cli):
     proc = run_cli("--rules", "nowhere.toml", input="x\n")
     assert proc.returncode == 2
     assert b"nowhere.toml" in proc.stderr and b"no such rule file" in proc.stderr
+
+
+def test_every_kind_takes_keyword_only_options():
+    """The loader reads a kind's options off its keyword-only parameters; a positional one would go unchecked."""
+    from cleaner.kinds import KINDS
+    from cleaner.loader import _schema
+
+    for name, factory in KINDS.items():
+        assert factory.__code__.co_argcount == 0, name
+        hints, required = _schema(name)
+        assert set(required) <= set(hints) and hints, name

@@ -1,0 +1,190 @@
+"""What the `cleaner` command reads and writes, and its entry point, without click.
+
+The plain pipe filter (`cleaner < in > out`, no arguments) runs from here and never imports
+click, which costs more start-up than the rest of cleaner; any argument hands over to
+`cleaner.cli`, whose commands use the same reading, writing and error lines.
+
+Exit status: 0 success; 1 golden mismatch or failing rule examples (or interrupted, or the
+reader of stdout went away); 2 usage, config or input error; 3 a document over --max-removed
+under `--on-excess fail` (not written). With several files, each failure is reported on
+stderr, the other files are still cleaned, a last line counts the failures, and the status
+is 2 if any input could not be read, else 3.
+
+Input is UTF-8. Bytes that are not are replaced (U+FFFD) with a warning naming the byte
+offset, or refused under --strict. Input that looks binary is refused: a NUL byte or more
+than 10% control bytes (other than tab, LF, CR, FF, VT) in the first 8 KB, or a UTF-16
+byte-order mark. Output is the cleaned text as UTF-8, byte for byte (escape sequences in
+the text are kept). Rule time-outs and the over-removal guard print warnings on stderr."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cleaner.config import build_cleaner
+from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
+from cleaner.loader import RuleError
+
+EXIT_MISMATCH = 1
+EXIT_ERROR = 2
+EXIT_EXCESS = 3
+BINARY_SNIFF = 8192  # judge binary input by its start, as git and grep do
+_CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f\v"))) + b"\x7f"
+
+
+class InputError(Exception):
+    """A document left uncleaned: unreadable, binary, or not UTF-8 under --strict (status 2).
+    Shown as one line on stderr; `clean` with several files reports it and goes on."""
+
+    exit_code = EXIT_ERROR
+
+
+class ExcessError(InputError):
+    """Cleaning would remove more than --max-removed of a document, under --on-excess fail."""
+
+    exit_code = EXIT_EXCESS
+
+
+def warn(message: str) -> None:
+    print(f"cleaner: warning: {message}", file=sys.stderr, flush=True)
+
+
+def error(message: str) -> None:
+    print(f"cleaner: error: {message}", file=sys.stderr, flush=True)
+
+
+def fail(message: str, status: int = EXIT_ERROR) -> None:
+    error(message)
+    sys.exit(status)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Rule, config and input errors raised inside become one line on stderr and their exit status."""
+    try:
+        yield
+    except RuleError as err:
+        fail(str(err))
+    except InputError as err:
+        fail(str(err), err.exit_code)
+
+
+def write_out(text: str) -> None:
+    """The text on stdout as UTF-8, verbatim (click.echo would strip escape sequences when piped)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+def read_bytes(path: Path | None) -> bytes:
+    """The bytes of a file, or of stdin for None; refused when unreadable or binary."""
+    name = "<stdin>" if path is None else str(path)
+    try:
+        data = sys.stdin.buffer.read() if path is None else path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{name}: cannot read: {err.strerror}") from None
+    reason = binary_reason(data)
+    if reason:
+        raise InputError(f"{name}: looks like binary data ({reason}); not cleaned")
+    return data
+
+
+def binary_reason(data: bytes) -> str | None:
+    """Why `data` looks binary rather than text (see the module docstring), or None."""
+    head = data[:BINARY_SNIFF]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 byte-order mark (convert it to UTF-8)"
+    nul = head.find(b"\0")
+    if nul >= 0:
+        return f"NUL byte at offset {nul}"
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    if controls * 10 > len(head):
+        return f"{controls} control bytes in the first {len(head)}"
+    return None
+
+
+def read_text(path: Path | None, data: bytes | None = None, strict: bool = False) -> str:
+    """Read a file (or stdin for None) as UTF-8, replacing undecodable bytes with a warning
+    (refused when `strict`)."""
+    name = "<stdin>" if path is None else str(path)
+    data = read_bytes(path) if data is None else data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if strict:
+            raise InputError(f"{name}: invalid UTF-8 at byte {err.start} (--strict)") from None
+        warn(f"{name}: invalid UTF-8 at byte {err.start}; replaced")
+        return data.decode("utf-8", errors="replace")
+
+
+_HTML_START = re.compile(
+    rb"<!doctype\s+html|<(?:html|head|body)[\s>]|^\s*<(?:div|p|article|section|main|meta|title|!--)[\s>/]", re.I)
+
+
+def looks_like_html(data: bytes) -> bool:
+    """A doctype or an html/head/body tag in the first KB, or a page fragment's opening tag."""
+    return bool(_HTML_START.search(data[:1024].removeprefix(b"\xef\xbb\xbf")))
+
+
+def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -> Result:
+    """Clean a file (or stdin for None) as HTML or as text: as --input says, else as its start suggests."""
+    kind = options.get("input_kind") or "auto"
+    name = "<stdin>" if path is None else str(path)
+    data = read_bytes(path)
+    try:
+        if kind == "html" or (kind == "auto" and looks_like_html(data)):
+            result = cleaner.clean_html(data, url=options.get("url"), lang=options.get("lang"))
+        else:
+            result = cleaner.clean(read_text(path, data, options.get("strict", False)), options.get("lang"))
+    except ExcessiveRemovalError as err:
+        raise ExcessError(f"{name}: {err} (--on-excess fail); not written") from None
+    for warning in result.warnings:
+        warn(f"{name}: {warning}")
+    return result
+
+
+def to_json(result: Result) -> str:
+    import json  # only when asked for: keeps text-mode start-up lean
+
+    return json.dumps({
+        "text": result.text,
+        "removals": [r.as_dict() for r in result.removals],
+        "counts": result.counts,
+        "warnings": result.warnings,
+        "removed_share": round(result.removed_share, 4),
+        "guard": result.guard,
+    }, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(result: Result, fmt: str) -> str:
+    return to_json(result) if fmt == "json" else result.text
+
+
+def clean_stdin(options: dict[str, Any], fmt: str = "text") -> None:
+    """The pipe filter: stdin cleaned to stdout, with the settings file and `options` (the
+    command line's, by name; none for plain `cleaner`)."""
+    result = clean_source(build_cleaner(**options), None, options)
+    write_out(render(result, fmt))
+
+
+def main() -> None:
+    """The `cleaner` command: plain `cleaner` cleans stdin here; anything else goes to click."""
+    if len(sys.argv) > 1:
+        from cleaner.cli import main as cli
+
+        cli()
+        return
+    try:
+        with reported():
+            clean_stdin({})
+    except BrokenPipeError:  # as click does: the reader left, say nothing, status 1
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except KeyboardInterrupt:  # as click does
+        print("\nAborted!", file=sys.stderr)
+        sys.exit(1)
