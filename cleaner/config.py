@@ -58,7 +58,7 @@ def build_cleaner(rule_paths: Sequence[Path] = (), select: Sequence[str] = (), i
                   timeout: float | None = None, max_removed: float | None = None, on_excess: str | None = None,
                   **_: Any) -> Cleaner:
     """Merge the settings file (unless `isolated`) with the command line's options and load the rules once."""
-    limits = {"timeout": timeout, "max_removed": max_removed, "on_excess": on_excess}
+    limits: dict[str, Any] = {"timeout": timeout, "max_removed": max_removed, "on_excess": on_excess}
     settings = Settings()
     if not isolated:
         found = config_path or find_config(Path.cwd())
