@@ -44,9 +44,10 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_erro
     try:
         summary = batch.run(str(source), str(target), cleaner, (build_cleaner, options, fields),
                             jobs=jobs, on_error=on_error, chunk_records=chunk_records)
-    except batch.BatchStopped as err:
+    except (batch.BatchStopped, batch.WorkerDied) as err:
         where = "output on stdout is incomplete" if str(target) == "-" else f"{target} not written"
-        fail(f"{err}; stopped ({where}; --on-error skip to go on)")
+        hint = "; --on-error skip to go on" if isinstance(err, batch.BatchStopped) else ""
+        fail(f"{err}; stopped ({where}{hint})")
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(1)

@@ -144,3 +144,36 @@ def test_output_to_a_pipe_is_written_in_place(run_cli, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert records(data) == [{"text": CLEANED}]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_killed_worker_stops_the_run_with_a_message(tmp_path):
+    """A worker killed mid-run (as the OOM killer would): status 2 and a message, no hang, no output file."""
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "batch", "-", "-o", "out.jsonl", "--jobs", "2",
+                             "--isolated"], stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+
+    def feed():  # records until the run ends, so it cannot finish before the kill
+        line = jsonl({"text": "A sentence of the article that goes on for a while. " * 40}).encode()
+        try:
+            while proc.poll() is None:
+                proc.stdin.write(line * 50)
+        except (BrokenPipeError, ValueError):
+            pass
+
+    threading.Thread(target=feed, daemon=True).start()
+    children: list[str] = []
+    deadline = time.monotonic() + 60
+    while len(children) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        children = open(f"/proc/{proc.pid}/task/{proc.pid}/children").read().split()
+    assert len(children) >= 2, "the workers did not start"
+    os.kill(int(children[0]), signal.SIGKILL)
+    assert proc.wait(timeout=60) == 2
+    stderr = proc.stderr.read().decode()
+    assert "a worker process died" in stderr and "out.jsonl not written" in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "out.jsonl").exists()
