@@ -30,6 +30,7 @@ from cleaner import Cleaner  # noqa: E402
 BIN = Path(sys.executable).parent
 SIZES = [1_000, 10_000, 100_000, 1_000_000, 10_000_000]
 ONE_LINE = b"Hello world, this is one line of scraped text.\n"
+ARTICLE = ROOT / "tests" / "golden" / "metro-kyiv-getty-captions.input.txt"  # the rules it meets compile
 
 
 @dataclass
@@ -171,7 +172,8 @@ def run_ms(cmd: list[str], cwd: str, stdin: Path, env: dict[str, str]) -> tuple[
 
 
 def startup_rows(runs: int = 20) -> list[Row]:
-    """`cleaner < one-line` against `python -c pass`, interleaved, median of `runs` each.
+    """`cleaner < one-line` and `cleaner < article` against `python -c pass`, interleaved, median
+    of `runs` each.
 
     Measured as installed: the package's bytecode compiled (pip does this for a wheel; an
     editable install under PYTHONDONTWRITEBYTECODE would recompile every module on each run)
@@ -181,20 +183,22 @@ def startup_rows(runs: int = 20) -> list[Row]:
     import cleaner
 
     compileall.compile_dir(Path(cleaner.__file__).parent, quiet=1)
-    cmds = {"cleaner": [str(BIN / "cleaner")], "python": [sys.executable, "-c", "pass"]}
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in cmds}
+    runs_of = {"cleaner": ([str(BIN / "cleaner")], "one-line.txt"),
+               "python": ([sys.executable, "-c", "pass"], "one-line.txt"),
+               "article": ([str(BIN / "cleaner")], ARTICLE.name)}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs_of}
     with tempfile.TemporaryDirectory() as cwd:
         env = {**os.environ, "CLEANER_CACHE_DIR": str(Path(cwd) / "cache")}
-        stdin = Path(cwd) / "one-line.txt"
-        stdin.write_bytes(ONE_LINE)
-        run_ms(cmds["cleaner"], cwd, stdin, env)  # writes the start-up cache
+        (Path(cwd) / "one-line.txt").write_bytes(ONE_LINE)
+        (Path(cwd) / ARTICLE.name).write_bytes(ARTICLE.read_bytes())
+        run_ms(runs_of["cleaner"][0], cwd, Path(cwd) / "one-line.txt", env)  # writes the start-up cache
         for _ in range(runs):
-            for name, cmd in cmds.items():
-                times[name].append(run_ms(cmd, cwd, stdin, env))
+            for name, (cmd, stdin) in runs_of.items():
+                times[name].append(run_ms(cmd, cwd, Path(cwd) / stdin, env))
         probes = [subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=cwd,
                                  env=env, check=True).stdout.split() for _ in range(5)]
-    (ours, ours_cpu), (python, python_cpu) = ([statistics.median(t[i] for t in times[name]) for i in (0, 1)]
-                                              for name in cmds)
+    (ours, ours_cpu), (python, python_cpu), (article, _) = ([statistics.median(t[i] for t in times[name])
+                                                             for i in (0, 1)] for name in runs_of)
     imports, rules, first = (statistics.median(float(p[i]) * 1000 for p in probes) for i in (0, 1, 2))
     return [
         Row("CLI start-up: `cleaner < one-line` vs `python -c pass`, wall",
@@ -203,6 +207,8 @@ def startup_rows(runs: int = 20) -> list[Row]:
         Row("  of which: import cleaner.console (CPU; plain `cleaner` does not import click)", f"{imports:.0f} ms"),
         Row("  of which: load the shipped rules, `Cleaner()` (CPU)", f"{rules:.0f} ms"),
         Row("  of which: first `clean()` of one line (CPU)", f"{first:.0f} ms"),
+        Row(f"CLI on an article: `cleaner < {ARTICLE.name}` ({ARTICLE.stat().st_size / 1000:.1f} KB), wall",
+            f"{article:.0f} ms vs {python:.0f} ms: +{article - python:.0f} ms"),
     ]
 
 

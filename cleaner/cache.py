@@ -1,6 +1,7 @@
 """An on-disk cache that makes start-up cheap: parsed rule files (keyed by path, size and
-modification time), regexes already known to compile, each regex's prefilter atoms, and
-whether each starts every branch with '^'.
+modification time), regexes already known to compile and what the regex compiler made of
+them (see regexes.py), each regex's prefilter atoms, and whether each starts every branch
+with '^'.
 
 Compiling a couple of hundred large regexes costs seconds; with the cache, patterns are
 compiled lazily on first use instead. Set CLEANER_CACHE_DIR to move it, or to an empty
@@ -30,7 +31,7 @@ def schema() -> str:
         stat = None
     installed = f"{stat.st_size}.{stat.st_mtime_ns}" if stat else "unknown"
     python = f"{sys.implementation.cache_tag}-marshal{marshal.version}"
-    return f"cleaner-{cleaner.__version__}-regex-{installed}-{python}-8"
+    return f"cleaner-{cleaner.__version__}-regex-{installed}-{python}-9"
 
 
 def cache_dir() -> Path | None:
@@ -55,7 +56,7 @@ class Cache:
     def _read(self) -> dict[str, Any]:
         """The saved cache, or an empty one if there is none or it is unreadable or malformed.
         (In `marshal`, the format of Python's own .pyc files: it loads several times faster than JSON.)"""
-        data: dict[str, Any] = {"files": {}, "valid": [], "atoms": {}, "anchored": {}}
+        data: dict[str, Any] = {"files": {}, "valid": [], "atoms": {}, "anchored": {}, "code": {}}
         try:
             loaded = marshal.loads(self.path.read_bytes()) if self.path is not None and self.path.is_file() else {}
         except (OSError, ValueError, EOFError, TypeError):
@@ -114,6 +115,15 @@ class Cache:
         self.data["anchored"][pattern] = anchored
         self.dirty = True
 
+    def code(self, pattern: str) -> tuple[Any, ...] | None:
+        """What the regex compiler made of a pattern (regexes.py), if kept."""
+        self.used.add(pattern)
+        return self.data["code"].get(pattern)
+
+    def put_code(self, pattern: str, code: tuple[Any, ...]) -> None:
+        self.data["code"][pattern] = code
+        self.dirty = True
+
     def save(self) -> None:
         if not self.dirty or self.path is None:
             return
@@ -140,7 +150,7 @@ class Cache:
         held = set(_strings(files))
         live = self.used | held | {"css:" + s for s in held}
         self.valid &= live
-        for table in ("atoms", "anchored"):
+        for table in ("atoms", "anchored", "code"):
             self.data[table] = {p: a for p, a in self.data[table].items() if p in live}
 
 

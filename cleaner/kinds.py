@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from cleaner import cache
+from cleaner import cache, regexes
 from cleaner.document import Doc
 from cleaner.elements import drop_element, drop_element_text
 from cleaner.prefilter import starts_every_branch
@@ -63,7 +63,6 @@ class Step(Protocol):
 
 PROSE_WORDS = 8  # a line of at least this many words ending like a sentence counts as prose
 MAX_ROUNDS = 5  # strip_span passes over one line, so cleaning twice changes nothing more
-SIMPLE_CASE = "(?-f)"  # simple case folding: compiles about twice as fast as full folding
 
 
 class LazyPattern:
@@ -77,10 +76,8 @@ class LazyPattern:
 
     @property
     def compiled(self) -> regex.Pattern[str]:
-        if self._compiled is None:
-            import regex  # (imported on first use: a start-up whose input meets no rule never needs it)
-
-            self._compiled = regex.compile(SIMPLE_CASE + self.source, regex.VERSION1)
+        if self._compiled is None:  # (regex is imported then: a start-up whose input meets no rule never needs it)
+            self._compiled = regexes.load(self.source)
         return self._compiled
 
     @property
@@ -114,9 +111,9 @@ def compile_pattern(option: str, pattern: str) -> LazyPattern:
     import regex
 
     try:
-        compiled = regex.compile(SIMPLE_CASE + pattern, regex.VERSION1)
+        compiled = regexes.check(pattern)
     except regex.error as err:
-        where = f" at position {max(err.pos - len(SIMPLE_CASE), 0)}" if err.pos is not None else ""
+        where = f" at position {max(err.pos - len(regexes.SIMPLE_CASE), 0)}" if err.pos is not None else ""
         raise ValueError(f"bad regex in '{option}'{where}: {err.msg}") from None
     known.mark_valid(pattern)
     return LazyPattern(pattern, compiled)

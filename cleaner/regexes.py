@@ -1,0 +1,112 @@
+"""Compiling the rules' regexes, and keeping the compiler's output for the next run.
+
+The regex module compiles in two steps: Python code parses and optimises a pattern into the
+list of integers its matcher runs (about 3 ms a pattern here, most of a batch worker's or a
+one-file run's start-up), then its C part builds the pattern object from that list (about
+0.06 ms). The list, with the few other values the C part takes, is kept in the start-up
+cache when a pattern is first checked, and later runs take only the second step.
+
+The C entry point (`regex._regex.compile`) is not public API, and it trusts its input: code
+that is cut short can crash the process or loop forever. So each kept entry carries the regex
+version and code format it was made by and a CRC of its code, and is used only when all of
+them match (else, and if the second step fails, the pattern is compiled the normal way); the
+cache file is also named by the regex install (cache.schema)."""
+
+from __future__ import annotations
+
+import functools
+import marshal
+import threading
+import zlib
+from array import array
+from typing import TYPE_CHECKING, Any
+
+from cleaner import cache
+
+if TYPE_CHECKING:
+    import regex
+
+SIMPLE_CASE = "(?-f)"  # simple case folding: compiles about twice as fast as full folding
+_capturing = threading.Lock()
+
+
+def check(pattern: str) -> regex.Pattern[str]:
+    """Compile a rule's pattern the normal way (raising regex.error if it is bad) and keep what
+    the compiler made in the start-up cache."""
+    import regex
+    from regex import _main
+
+    real = _main._regex
+    made: list[tuple[Any, ...]] = []
+
+    class Recorder:  # stands in for the C module while regex compiles: notes what it is handed
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def compile(self, *args: Any) -> Any:
+            made.append(args)
+            return real.compile(*args)
+
+    with _capturing:
+        _main._regex = Recorder()
+        try:
+            compiled = regex.compile(SIMPLE_CASE + pattern, regex.VERSION1, cache_pattern=False)
+        finally:
+            _main._regex = real
+    if len(made) == 1 and (kept := _storable(made[0])) is not None:
+        cache.get().put_code(pattern, kept)
+    return compiled
+
+
+def load(pattern: str) -> regex.Pattern[str]:
+    """A pattern already checked: from its kept code when the cache has it, else compiled."""
+    import regex
+
+    kept = cache.get().code(pattern)
+    if kept is not None and _intact(kept):
+        try:
+            return _from_code(kept)
+        except Exception:  # noqa: BLE001 - an entry the C part refuses: compile the normal way
+            pass
+    return regex.compile(SIMPLE_CASE + pattern, regex.VERSION1)
+
+
+@functools.cache
+def _stamp() -> str:
+    """The regex version and the code format of its C part."""
+    import regex
+    from regex import _regex
+
+    return f"{regex.__version__}/{_regex.MAGIC}/{_regex.CODE_SIZE}"
+
+
+def _intact(kept: object) -> bool:
+    """Made by this regex, and the code as it was stored (a CRC over it)."""
+    return (isinstance(kept, tuple) and len(kept) > 4 and kept[0] == _stamp() and isinstance(kept[4], bytes)
+            and kept[1] == zlib.crc32(kept[4]))
+
+
+def _storable(args: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The C part's arguments as the cache keeps them, after the stamp and CRC: plain ints for
+    flags, the code as the bytes of 32-bit unsigned integers (marshal then loads it as one
+    block). None if they do not fit."""
+    code = args[2]
+    if not (isinstance(code, list) and all(isinstance(n, int) and 0 <= n < 1 << 32 for n in code)):
+        return None
+    plain = tuple(int(a) if isinstance(a, int) else a for a in args)  # (flags are enum members)
+    blob = array("I", code).tobytes()
+    kept = (_stamp(), zlib.crc32(blob), *plain[:2], blob, *plain[3:])
+    try:
+        marshal.dumps(kept)
+    except ValueError:
+        return None
+    return kept
+
+
+def _from_code(kept: tuple[Any, ...]) -> regex.Pattern[str]:
+    """(stamp, crc, the C part's arguments with the code as bytes) -> the pattern object."""
+    from regex import _regex
+
+    code = array("I")
+    code.frombytes(kept[4])
+    return _regex.compile(*kept[2:4], code.tolist(), *kept[5:])
