@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import marshal
+import sys
 import threading
 import zlib
 from array import array
@@ -34,25 +35,27 @@ def check(pattern: str) -> regex.Pattern[str]:
     """Compile a rule's pattern the normal way (raising regex.error if it is bad) and keep what
     the compiler made in the start-up cache."""
     import regex
-    from regex import _main
 
-    real = _main._regex
     made: list[tuple[Any, ...]] = []
-
-    class Recorder:  # stands in for the C module while regex compiles: notes what it is handed
-        def __getattr__(self, name: str) -> Any:
-            return getattr(real, name)
-
-        def compile(self, *args: Any) -> Any:
-            made.append(args)
-            return real.compile(*args)
-
     with _capturing:
-        _main._regex = Recorder()
+        main = sys.modules.get("regex._main")
+        real: Any = getattr(main, "_regex", None)
+        if real is None:  # a regex laid out otherwise: compile only
+            return regex.compile(SIMPLE_CASE + pattern, regex.VERSION1)
+
+        class Recorder:  # stands in for the C module while regex compiles: notes what it is handed
+            def __getattr__(self, name: str) -> Any:
+                return getattr(real, name)
+
+            def compile(self, *args: Any) -> Any:
+                made.append(args)
+                return real.compile(*args)
+
+        main._regex = Recorder()  # type: ignore[union-attr]
         try:
             compiled = regex.compile(SIMPLE_CASE + pattern, regex.VERSION1, cache_pattern=False)
         finally:
-            _main._regex = real
+            main._regex = real  # type: ignore[union-attr]
     if len(made) == 1 and (kept := _storable(made[0])) is not None:
         cache.get().put_code(pattern, kept)
     return compiled

@@ -79,3 +79,9 @@ def test_the_real_compiler_is_put_back(fresh_cache):
     with pytest.raises(regex.error):
         regexes.check(r"^(unclosed")
     assert _main._regex is real
+
+
+def test_a_regex_laid_out_otherwise_still_compiles(fresh_cache, monkeypatch):
+    monkeypatch.delattr(_main, "_regex")
+    assert regexes.check(r"(?i)^photo: \w+$").match("Photo: Reuters")
+    assert cache.get().code(r"(?i)^photo: \w+$") is None
