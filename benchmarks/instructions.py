@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import corpus, size_mb  # noqa: E402
-from speed import BIN, ONE_LINE  # noqa: E402
+from speed import ARTICLE, BIN, ONE_LINE  # noqa: E402
 
 import cleaner  # noqa: E402
 
@@ -69,6 +69,7 @@ def main() -> None:
         runs = {
             "python": ([sys.executable, "-c", "pass"], None),
             "cleaner": ([str(BIN / "cleaner")], line),
+            "article": ([str(BIN / "cleaner")], ARTICLE),
             "one pass": ([sys.executable, "-c", PASSES, str(texts_file), "1"], None),
             "three passes": ([sys.executable, "-c", PASSES, str(texts_file), "3"], None),
         }
@@ -80,6 +81,8 @@ def main() -> None:
     print("| measurement | instructions |\n| --- | --- |")
     print(f"| `python -c pass` | {count['python'] / 1e6:.0f} M |")
     print(f"| `cleaner < one-line` | {count['cleaner'] / 1e6:.0f} M (+{(count['cleaner'] - count['python']) / 1e6:.0f} M) |")
+    print(f"| `cleaner < {ARTICLE.name}` | {count['article'] / 1e6:.0f} M "
+          f"(+{(count['article'] - count['python']) / 1e6:.0f} M) |")
     print(f"| one pass over the corpus, shipped rules | {per_pass / 1e6:.0f} M "
           f"({per_pass / (size_mb(texts) * 1e6):.0f} per byte) |")
 
