@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +10,7 @@ import click
 from cleaner import batch
 from cleaner.cli import _options, rule_options
 from cleaner.config import build_cleaner
-from cleaner.console import fail
+from cleaner.console import fail, reader_gone
 
 _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 
@@ -49,7 +47,6 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_erro
         hint = "; --on-error skip to go on" if isinstance(err, batch.BatchStopped) else ""
         fail(f"{err}; stopped ({where}{hint})")
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        sys.exit(1)
+        reader_gone()
     if not quiet:
         click.echo(summary.render(), err=True)

@@ -74,6 +74,16 @@ def reported() -> Iterator[None]:
         fail(str(err), err.exit_code)
 
 
+def reader_gone() -> None:
+    """stdout's reader went away (`cleaner < in | head`): as click does, say nothing, status 1."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+    sys.exit(1)
+
+
+def source_name(path: Path | None) -> str:
+    return "<stdin>" if path is None else str(path)
+
+
 def write_out(text: str) -> None:
     """The text on stdout as UTF-8, verbatim (click.echo would strip escape sequences when piped)."""
     sys.stdout.flush()
@@ -83,7 +93,7 @@ def write_out(text: str) -> None:
 
 def read_bytes(path: Path | None) -> bytes:
     """The bytes of a file, or of stdin for None; refused when unreadable or binary."""
-    name = "<stdin>" if path is None else str(path)
+    name = source_name(path)
     try:
         data = sys.stdin.buffer.read() if path is None else path.read_bytes()
     except OSError as err:
@@ -111,7 +121,7 @@ def binary_reason(data: bytes) -> str | None:
 def read_text(path: Path | None, data: bytes | None = None, strict: bool = False) -> str:
     """Read a file (or stdin for None) as UTF-8, replacing undecodable bytes with a warning
     (refused when `strict`)."""
-    name = "<stdin>" if path is None else str(path)
+    name = source_name(path)
     data = read_bytes(path) if data is None else data
     try:
         return data.decode("utf-8")
@@ -134,7 +144,7 @@ def looks_like_html(data: bytes) -> bool:
 def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -> Result:
     """Clean a file (or stdin for None) as HTML or as text: as --input says, else as its start suggests."""
     kind = options.get("input_kind") or "auto"
-    name = "<stdin>" if path is None else str(path)
+    name = source_name(path)
     data = read_bytes(path)
     try:
         if kind == "html" or (kind == "auto" and looks_like_html(data)):
@@ -182,9 +192,8 @@ def main() -> None:
     try:
         with reported():
             clean_stdin({})
-    except BrokenPipeError:  # as click does: the reader left, say nothing, status 1
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+    except BrokenPipeError:
+        reader_gone()
     except KeyboardInterrupt:  # as click does
         print("\nAborted!", file=sys.stderr)
         sys.exit(1)

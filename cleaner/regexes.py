@@ -34,14 +34,14 @@ _capturing = threading.Lock()
 def check(pattern: str) -> regex.Pattern[str]:
     """Compile a rule's pattern the normal way (raising regex.error if it is bad) and keep what
     the compiler made in the start-up cache."""
-    import regex
+    import regex  # noqa: F401 - (loads regex._main, looked up below)
 
     made: list[tuple[Any, ...]] = []
     with _capturing:
         main = sys.modules.get("regex._main")
         real: Any = getattr(main, "_regex", None)
         if real is None:  # a regex laid out otherwise: compile only
-            return regex.compile(SIMPLE_CASE + pattern, regex.VERSION1)
+            return _compile(pattern)
 
         class Recorder:  # stands in for the C module while regex compiles: notes what it is handed
             def __getattr__(self, name: str) -> Any:
@@ -53,7 +53,7 @@ def check(pattern: str) -> regex.Pattern[str]:
 
         main._regex = Recorder()  # type: ignore[union-attr]
         try:
-            compiled = regex.compile(SIMPLE_CASE + pattern, regex.VERSION1, cache_pattern=False)
+            compiled = _compile(pattern, cache_pattern=False)  # (a cached pattern would not reach the C part)
         finally:
             main._regex = real  # type: ignore[union-attr]
     if len(made) == 1 and (kept := _storable(made[0])) is not None:
@@ -63,15 +63,20 @@ def check(pattern: str) -> regex.Pattern[str]:
 
 def load(pattern: str) -> regex.Pattern[str]:
     """A pattern already checked: from its kept code when the cache has it, else compiled."""
-    import regex
-
     kept = cache.get().code(pattern)
     if kept is not None and _intact(kept):
         try:
             return _from_code(kept)
         except Exception:  # noqa: BLE001 - an entry the C part refuses: compile the normal way
             pass
-    return regex.compile(SIMPLE_CASE + pattern, regex.VERSION1)
+    return _compile(pattern)
+
+
+def _compile(pattern: str, **options: Any) -> regex.Pattern[str]:
+    """The normal way: regex's own compiler, with the flags every rule pattern gets."""
+    import regex
+
+    return regex.compile(SIMPLE_CASE + pattern, regex.VERSION1, **options)
 
 
 @functools.cache
