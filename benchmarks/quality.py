@@ -1,0 +1,269 @@
+"""Quality on scraped text (and HTML): both data sets, one table from one run.
+
+    python benchmarks/quality.py [--data ../shared/data] [--limit N] [--html] [--samples FILE] [--json FILE]
+
+Sets: `aeb` (Article Extraction Benchmark, scored by its 4-token shingles) and `traf`
+(trafilatura's evaluation pages, dev half, scored by its with/without snippets). For each page
+two scraper texts are made (and cached in benchmarks/.cache): trafilatura favor_recall with
+comments and figure captions kept (`recall`), and the block text of the main container
+(`blocks`). Each is scored as it is and after Cleaner().clean, with a line report: the share of
+furniture lines removed and of article lines kept. `--html` adds HTML mode (clean_html against
+trafilatura alone). `--samples` writes the furniture kept and the article removed, per set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from aeb_metric import evaluate as aeb_evaluate  # noqa: E402
+from aeb_metric import shingles, tokenize  # noqa: E402
+from scraped import Page, SCRAPERS, load_set, scraped_texts  # noqa: E402
+
+from cleaner import Cleaner  # noqa: E402
+from cleaner.document import Doc  # noqa: E402
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+ARTICLE, FURNITURE = "article", "furniture"
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- the sets' own metrics ------------------------------------------------------------------
+
+def traf_evaluate(pages: list[Page], outputs: list[str]) -> dict[str, float]:
+    """trafilatura's evaluation: snippets found as substrings, counts summed over pages."""
+    found_with = found_without = total_with = 0
+    for page, output in zip(pages, outputs, strict=True):
+        text = squash(output)
+        found_with += sum(squash(s) in text for s in page.with_)
+        found_without += sum(squash(s) in text for s in page.without)
+        total_with += len(page.with_)
+    precision = found_with / (found_with + found_without) if found_with + found_without else 0.0
+    recall = found_with / total_with if total_with else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"f1": f1, "precision": precision, "recall": recall}
+
+
+def score(name: str, pages: list[Page], outputs: list[str]) -> dict[str, float]:
+    if name == "aeb":
+        return aeb_evaluate([p.truth for p in pages], outputs, n_bootstrap=0)
+    return traf_evaluate(pages, outputs)
+
+
+# --- line labels ------------------------------------------------------------------------------
+
+def line_labeller(name: str, page: Page) -> Callable[[str], str | None]:
+    """A function telling whether a line is article, furniture or (traf) unknown (None)."""
+    if name == "aeb":
+        gold = shingles(page.truth)
+        gold_text = " " + " ".join(tokenize(page.truth)) + " "
+
+        def aeb_label(line: str) -> str | None:
+            tokens = tokenize(line)
+            if not tokens:
+                return None
+            if len(tokens) < 4:  # too short for a shingle: article when its tokens occur in the gold in order
+                return ARTICLE if f" {' '.join(tokens)} " in gold_text else FURNITURE
+            mine = shingles(line)
+            hits = sum((mine & gold).values())
+            return ARTICLE if hits * 2 >= sum(mine.values()) else FURNITURE
+        return aeb_label
+    with_, without = [squash(s) for s in page.with_], [squash(s) for s in page.without]
+
+    def traf_label(line: str) -> str | None:
+        text = squash(line)
+        if any(s in text for s in with_):
+            return ARTICLE
+        if any(s in text for s in without):
+            return FURNITURE
+        return None
+    return traf_label
+
+
+def line_outcomes(text: str, result) -> list[tuple[str, str | None]]:  # noqa: ANN001 - an engine Result
+    """Each non-blank input line and what is left of it in the output (None: dropped)."""
+    lines = Doc(text).lines
+    left: list[str | None] = list(lines)
+    if getattr(result, "guard", None) != "kept-original":
+        for removal in result.removals:
+            index = removal.line - 1
+            if not 0 <= index < len(lines) or left[index] is None:
+                continue
+            left[index] = None if removal.whole_line else left[index].replace(removal.text, "", 1)
+    return [(line, rest if rest is None or rest.strip() else None) for line, rest in zip(lines, left) if line.strip()]
+
+
+def line_report(name: str, pages: list[Page], texts: list[str], results: list) -> dict:
+    """Shares of furniture lines removed and article lines kept, with the misses listed."""
+    counts: Counter[str] = Counter()
+    kept_furniture, removed_article = [], []
+    for page, text, result in zip(pages, texts, results, strict=True):
+        label = line_labeller(name, page)
+        for line, rest in line_outcomes(text, result):
+            before = label(line)
+            if before is None:
+                continue
+            after = None if rest is None else label(rest)
+            counts[before] += 1
+            if before == FURNITURE and after != FURNITURE:
+                counts["furniture removed"] += 1
+            elif before == FURNITURE:
+                kept_furniture.append((page.id, line))
+            if before == ARTICLE and after == ARTICLE:
+                counts["article kept"] += 1
+            elif before == ARTICLE:
+                removed_article.append((page.id, line, rule_of(result, line)))
+    return {
+        "furniture_lines": counts[FURNITURE], "article_lines": counts[ARTICLE],
+        "furniture_removed": counts["furniture removed"] / counts[FURNITURE] if counts[FURNITURE] else 0.0,
+        "article_kept": counts["article kept"] / counts[ARTICLE] if counts[ARTICLE] else 1.0,
+        "kept_furniture": kept_furniture, "removed_article": removed_article,
+    }
+
+
+def rule_of(result, line: str) -> str:  # noqa: ANN001
+    """The rule that removed (part of) a line, for the samples."""
+    for removal in result.removals:
+        if removal.text.strip() and removal.text.strip() in line:
+            return removal.rule_id
+    return "?"
+
+
+# --- the runs ---------------------------------------------------------------------------------
+
+def text_rows(name: str, pages: list[Page], cleaner: Cleaner, cache_dir: Path) -> list[dict]:
+    """For each scraper: scores as is and cleaned, throughput, and the line report."""
+    rows = []
+    for scraper, texts in scraped_texts(name, pages, cache_dir).items():
+        start = time.perf_counter()
+        results = [cleaner.clean(t) for t in texts]
+        seconds = time.perf_counter() - start
+        megabytes = sum(len(t.encode()) for t in texts) / 1e6
+        report = line_report(name, pages, texts, results)
+        rows.append({"set": name, "input": scraper, "raw": score(name, pages, texts),
+                     "cleaned": score(name, pages, [r.text for r in results]),
+                     "mb_s": megabytes / seconds if seconds else 0.0, **report})
+    return rows
+
+
+def html_rows(name: str, pages: list[Page], cleaner: Cleaner) -> list[dict]:
+    """HTML mode: clean_html against trafilatura alone, scores and pages/s."""
+    import trafilatura
+
+    systems: dict[str, Callable[[Page], str]] = {
+        "cleaner clean_html": lambda p: cleaner.clean_html(p.html, url=p.url).text,
+        "trafilatura default": lambda p: trafilatura.extract(p.html, url=p.url) or "",
+        "trafilatura favor_precision": lambda p: trafilatura.extract(p.html, url=p.url, favor_precision=True) or "",
+        "trafilatura favor_recall": lambda p: trafilatura.extract(p.html, url=p.url, favor_recall=True) or "",
+    }
+    rows = []
+    for system, extract in systems.items():
+        start = time.perf_counter()
+        outputs = [extract(p) for p in pages]
+        seconds = time.perf_counter() - start
+        rows.append({"set": name, "system": system, "scores": score(name, pages, outputs),
+                     "pages_s": len(pages) / seconds, "outputs": outputs})
+    return rows
+
+
+def render_text(rows: list[dict]) -> str:
+    head = (f"{'set':<5} {'input':<8} {'F1 as is':>8} {'F1 clean':>8} {'P clean':>7} {'R clean':>7} "
+            f"{'furn. removed':>13} {'art. kept':>9} {'lines F/A':>13} {'MB/s':>6}")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        raw, cleaned = r["raw"], r["cleaned"]
+        lines.append(f"{r['set']:<5} {r['input']:<8} {raw['f1']:>8.3f} {cleaned['f1']:>8.3f} "
+                     f"{cleaned['precision']:>7.3f} {cleaned['recall']:>7.3f} {r['furniture_removed']:>13.1%} "
+                     f"{r['article_kept']:>9.2%} {r['furniture_lines']:>6}/{r['article_lines']:<6} {r['mb_s']:>6.2f}")
+    return "\n".join(lines)
+
+
+def render_html(rows: list[dict]) -> str:
+    head = f"{'set':<5} {'system':<28} {'F1':>6} {'P':>6} {'R':>6} {'pages/s':>8}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        s = r["scores"]
+        lines.append(f"{r['set']:<5} {r['system']:<28} {s['f1']:>6.3f} {s['precision']:>6.3f} {s['recall']:>6.3f} "
+                     f"{r['pages_s']:>8.1f}")
+    return "\n".join(lines)
+
+
+def html_losses(name: str, pages: list[Page], rows: list[dict], margin: float = 0.2) -> list[str]:
+    """Pages where clean_html's recall is below trafilatura default's by more than `margin`."""
+    by_system = {r["system"]: r["outputs"] for r in rows if r["set"] == name}
+    ours, theirs = by_system["cleaner clean_html"], by_system["trafilatura default"]
+    lines = []
+    for page, mine, other in zip(pages, ours, theirs, strict=True):
+        a, b = score(name, [page], [mine])["recall"], score(name, [page], [other])["recall"]
+        if b - a > margin:
+            lines.append(f"  {name} {page.id[:12]} recall {a:.2f} vs {b:.2f}  {page.url}")
+    return lines
+
+
+def write_samples(path: Path, rows: list[dict], per_row: int, seed: int = 0) -> None:
+    rng = random.Random(seed)
+    out = []
+    for r in rows:
+        out.append(f"## {r['set']} {r['input']}: furniture kept ({len(r['kept_furniture'])})")
+        picked = rng.sample(r["kept_furniture"], min(per_row, len(r["kept_furniture"])))
+        out += [f"{pid[:10]}  {line[:160]}" for pid, line in picked]
+        out.append(f"## {r['set']} {r['input']}: article removed ({len(r['removed_article'])})")
+        out += [f"{pid[:10]}  [{rule}] {line[:160]}" for pid, line, rule in r["removed_article"]]
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA, help="folder holding aeb/ and traf-dev/")
+    parser.add_argument("--sets", default="aeb,traf", help="comma-separated: aeb, traf")
+    parser.add_argument("--limit", type=int, help="only the first N pages of each set (by id)")
+    parser.add_argument("--html", action="store_true", help="also score HTML mode against trafilatura")
+    parser.add_argument("--samples", type=Path, help="write furniture kept / article removed here")
+    parser.add_argument("--per-row", type=int, default=60, help="furniture lines sampled per row")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--cache-dir", type=Path, default=Path(__file__).resolve().parent / ".cache")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    cleaner = Cleaner()
+    rows, hrows, losses = [], [], []
+    for name in args.sets.split(","):
+        pages = load_set(name, args.data, args.limit)
+        rows += text_rows(name, pages, cleaner, args.cache_dir)
+        if args.html:
+            these = html_rows(name, pages, cleaner)
+            hrows += these
+            losses += html_losses(name, pages, these)
+    print(f"{len(cleaner.rules)} rules; scrapers: {', '.join(SCRAPERS)}")
+    print(render_text(rows))
+    if args.html:
+        print()
+        print(render_html(hrows))
+        print(f"pages where clean_html's recall is below trafilatura default's by > 0.2: {len(losses)}")
+        print("\n".join(losses))
+    if args.samples:
+        write_samples(args.samples, rows, args.per_row)
+    if args.json:
+        keep = ("set", "input", "raw", "cleaned", "mb_s", "furniture_lines", "article_lines",
+                "furniture_removed", "article_kept")
+        data = {"text": [{k: r[k] for k in keep} for r in rows],
+                "html": [{k: v for k, v in r.items() if k != "outputs"} for r in hrows]}
+        args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

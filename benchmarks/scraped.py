@@ -1,0 +1,76 @@
+"""The quality benchmark's pages and the text two kinds of scraper make of them (cached)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import trafilatura
+
+from aeb_inputs import block_text, decode_html, load_pages
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its HTML and its gold (AEB: the article text; traf: with/without snippets)."""
+
+    id: str
+    url: str
+    html: str
+    truth: str = ""
+    with_: tuple[str, ...] = field(default=())
+    without: tuple[str, ...] = field(default=())
+
+
+def load_set(name: str, data: Path, limit: int | None = None) -> list[Page]:
+    """The pages of `aeb` (data/aeb) or `traf` (data/traf-dev), sorted by id."""
+    if name == "aeb":
+        return [Page(p.id, p.url, p.html, p.truth) for p in load_pages(data / "aeb", limit)]
+    if name == "traf":
+        root = data / "traf-dev"
+        gold = json.loads((root / "gold.json").read_text(encoding="utf-8"))
+        return [Page(i, gold[i]["url"], decode_html(gzip.decompress((root / "html" / f"{i}.html.gz").read_bytes())),
+                     with_=tuple(gold[i]["with"]), without=tuple(gold[i]["without"]))
+                for i in sorted(gold)[:limit]]
+    raise ValueError(f"unknown set {name!r} (aeb, traf)")
+
+
+_FIGURE = re.compile(r"<(/?)(figure|figcaption)\b", re.I)
+
+
+def keep_captions(html: str) -> str:
+    """figure/figcaption renamed div/p, as a careless scraper leaves captions in the text."""
+    return _FIGURE.sub(lambda m: f"<{m.group(1)}{'div' if m.group(2).lower() == 'figure' else 'p'}", html)
+
+
+def recall_text(html: str) -> str:
+    """trafilatura favor_recall with comments, captions kept; '' when it finds nothing."""
+    return trafilatura.extract(keep_captions(html), favor_recall=True, include_comments=True) or ""
+
+
+SCRAPERS: dict[str, Callable[[str], str]] = {"recall": recall_text, "blocks": block_text}
+
+
+def _cache_file(cache_dir: Path, name: str) -> Path:
+    key = (Path(__file__).read_bytes() + (Path(__file__).parent / "aeb_inputs.py").read_bytes()
+           + version("trafilatura").encode() + version("selectolax").encode())
+    return cache_dir / f"scraped-{name}-{hashlib.sha256(key).hexdigest()[:12]}.json"
+
+
+def scraped_texts(name: str, pages: list[Page], cache_dir: Path) -> dict[str, list[str]]:
+    """scraper -> the text it makes of each page, made once and cached as JSON."""
+    path = _cache_file(cache_dir, name)
+    cache: dict[str, dict[str, str]] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    missing = [p for p in pages if p.id not in cache]
+    for page in missing:
+        cache[page.id] = {scraper: make(page.html) for scraper, make in SCRAPERS.items()}
+    if missing:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+    return {scraper: [cache[p.id][scraper] for p in pages] for scraper in SCRAPERS}
