@@ -336,6 +336,79 @@ def cut_comments(*, marker: str, min_words_before: int = 50, min_sentences_befor
     return CutComments(marker, min_words_before, min_sentences_before, max_chars)
 
 
+class CutThread:
+    """Cuts a reader-comment thread recognised by its shape rather than a heading: lines only
+    threads have (`marker`: reply buttons, 'NAME says:', 'Comment by NAME') recurring every few
+    lines, with comment metadata (`meta`: date-and-time stamps, vote counts) among them. A run
+    of `min_markers` markers, each within `max_gap` lines of the last, and `min_meta` metadata
+    lines in that stretch is a thread; the cut goes from its first comment to the end, once an
+    article body of `min_words_before` words and `min_sentences_before` prose sentences comes
+    before it (so a page that is only a thread, or a 'Reply' link above the text, never cuts)."""
+
+    def __init__(self, marker: str, meta: str, min_markers: int, min_meta: int, max_gap: int,
+                 min_words_before: int, min_sentences_before: int, max_chars: int) -> None:
+        self.pattern, self.meta = compile_pattern("marker", marker), compile_pattern("meta", meta)
+        self.prefilter, self.max_chars = marker, max_chars
+        self.min_markers, self.min_meta, self.max_gap = min_markers, min_meta, max_gap
+        self.min_words_before, self.min_sentences_before = min_words_before, min_sentences_before
+
+    def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
+        markers = _marker_positions(doc, candidates, self.pattern, self.max_chars, budget)
+        if len(markers) < self.min_markers:
+            return []
+        words, sentences = _prose_totals(doc)
+        for run in self._runs(markers):
+            start = self._thread_start(doc, run, budget)
+            if start is not None and words[start] >= self.min_words_before \
+                    and sentences[start] >= self.min_sentences_before:
+                return [Cut(i, doc.lines[i]) for i in doc.kept[start:] if doc.lines[i]]
+        return []
+
+    def _runs(self, markers: list[int]) -> list[list[int]]:
+        """Runs of markers each within max_gap kept lines of the one before, long enough."""
+        runs: list[list[int]] = [[markers[0]]]
+        for position in markers[1:]:
+            if position - runs[-1][-1] <= self.max_gap:
+                runs[-1].append(position)
+            else:
+                runs.append([position])
+        return [run for run in runs if len(run) >= self.min_markers]
+
+    def _thread_start(self, doc: Doc, run: list[int], budget: Budget) -> int | None:
+        """Where the thread begins in doc.kept, or None when the run holds too few metadata lines
+        to be a thread. A comment's stamp comes before its reply button: the thread starts at the
+        first stamp less than one comment's length (the run's shortest gap) above the first marker,
+        and at a bare author name right above that stamp."""
+        kept, texts = doc.kept, doc.texts
+        comment = min([b - a for a, b in zip(run, run[1:])] + [self.max_gap])
+        meta = [p for p in range(max(run[0] - comment + 1, 0), run[-1] + 1)
+                if 0 < len(texts[kept[p]]) <= self.max_chars
+                and self.meta.line_search(texts[kept[p]], timeout=budget.left())]
+        if len(meta) < self.min_meta:
+            return None
+        if meta and meta[0] < run[0]:
+            return meta[0] - 1 if meta[0] > 0 and _is_name(texts[kept[meta[0] - 1]]) else meta[0]
+        return run[0]
+
+
+def _is_name(text: str) -> bool:
+    """A bare author name, initial or handle: one to three words, without digits or a '?', '!' or ':'."""
+    return 0 < word_count(text) <= 3 and not text.endswith(("?", "!", ":")) and not any(map(str.isdigit, text))
+
+
+def cut_thread(*, marker: str, meta: str, min_markers: int = 2, min_meta: int = 1, max_gap: int = 12,
+               min_words_before: int = 50, min_sentences_before: int = 1, max_chars: int = 120) -> Step:
+    """Cuts a reader-comment thread, recognised by recurring reply/author lines and stamps, to the end."""
+    for option, value in (("min_markers", min_markers), ("max_gap", max_gap), ("max_chars", max_chars),
+                          ("min_words_before", min_words_before)):
+        _positive(option, value)
+    for option, value in (("min_meta", min_meta), ("min_sentences_before", min_sentences_before)):
+        if value < 0:
+            raise ValueError(f"'{option}' must be 0 or more, got {value}")
+    return CutThread(marker, meta, min_markers, min_meta, max_gap, min_words_before, min_sentences_before,
+                     max_chars)
+
+
 class DropRepeated:
     """Drops a line that repeats, word for word, one of the `within` kept lines just before it."""
 
@@ -371,14 +444,17 @@ def drop_repeated(*, min_words: int = 6, within: int = 2) -> Step:
 
 class DropShortRun:
     """Drops a run of adjacent short lines that do not read as sentences, at the very start
-    or end of the document (or anywhere, with `edges_only = false`)."""
+    or end of the document (or anywhere, with `edges_only = false`; or anywhere outside the
+    prose body, before its first prose sentence or after its last, with `outside_body`; at the
+    edges when there is no prose)."""
 
     prefilter = None
 
-    def __init__(self, min_run: int, max_words: int, max_chars: int, edges_only: bool) -> None:
+    def __init__(self, min_run: int, max_words: int, max_chars: int, edges_only: bool, outside_body: bool) -> None:
         # Not `max_chars`: the prefilter would then hand over only the short lines, and a run
         # must see the long lines that end it.
         self.min_run, self.max_words, self.label_chars, self.edges_only = min_run, max_words, max_chars, edges_only
+        self.outside_body = outside_body
 
     def _short(self, text: str) -> bool:
         """A label: few words, no sentence ending, and no digits or links (those are data)."""
@@ -388,13 +464,16 @@ class DropShortRun:
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         order = candidates if isinstance(candidates, list) else list(candidates)
-        doomed = {i for run in self._runs(doc, order) if len(run) >= self.min_run for i in run}
+        spans = _outside_body(doc, order) if self.outside_body else None
+        runs = self._runs(doc, order, self.edges_only or self.outside_body) if spans is None else \
+            [run for span in spans for run in self._runs(doc, span, False)]
+        doomed = {i for run in runs if len(run) >= self.min_run for i in run}
         return [Cut(i, doc.lines[i]) for i in sorted(doomed)]
 
-    def _runs(self, doc: Doc, order: list[int]) -> list[list[int]]:
+    def _runs(self, doc: Doc, order: list[int], edges_only: bool) -> list[list[int]]:
         """Maximal runs of adjacent short lines (a blank line ends a run); with `edges_only`,
         only the runs that could touch the first or last line are looked for."""
-        spans = [order, reversed(order)] if self.edges_only else [order]
+        spans = [order, reversed(order)] if edges_only else [order]
         runs: list[list[int]] = []
         for span in spans:
             run: list[int] = []
@@ -407,22 +486,36 @@ class DropShortRun:
                 if run:
                     runs.append(run)
                     run = []
-                if self.edges_only:
+                if edges_only:
                     break
             if run:
                 runs.append(run)
         return runs
 
 
-def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40, edges_only: bool = True) -> Step:
+def _outside_body(doc: Doc, order: list[int]) -> list[list[int]] | None:
+    """The lines of `order` before the first prose line and after the last; None when there
+    is no prose line (no body to be outside of)."""
+    _prose_totals(doc)
+    prose = doc.line_memo["prose"][1]  # type: ignore[index]
+    lines = [i for i in order if prose[i]]
+    if not lines:
+        return None
+    return [[i for i in order if i < lines[0]], [i for i in order if i > lines[-1]]]
+
+
+def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40, edges_only: bool = True,
+                   outside_body: bool = False) -> Step:
     """Drops runs of `min_run`+ adjacent short non-sentence lines: leftover menus and widget labels."""
     for option, value in (("min_run", min_run), ("max_words", max_words), ("max_chars", max_chars)):
         _positive(option, value)
-    return DropShortRun(min_run, max_words, max_chars, edges_only)
+    if edges_only and outside_body:
+        raise ValueError("'edges_only' and 'outside_body' exclude each other: set edges_only = false")
+    return DropShortRun(min_run, max_words, max_chars, edges_only, outside_body)
 
 
 KINDS: dict[str, Callable[..., Step]] = {
     kind.__name__: kind
-    for kind in (drop_line, strip_span, cut_tail, cut_comments, drop_repeated, drop_short_run, drop_element,
+    for kind in (drop_line, strip_span, cut_tail, cut_comments, cut_thread, drop_repeated, drop_short_run, drop_element,
                  drop_element_text)
 }
