@@ -444,9 +444,9 @@ def drop_repeated(*, min_words: int = 6, within: int = 2) -> Step:
 
 class DropShortRun:
     """Drops a run of adjacent short lines that do not read as sentences, at the very start
-    or end of the document (or anywhere, with `edges_only = false`; or anywhere outside the
-    prose body, before its first prose sentence or after its last, with `outside_body`; at the
-    edges when there is no prose)."""
+    or end of the document (or anywhere, with `edges_only = false`). With `outside_body`, only
+    before the first prose line and after the last (where `edges_only` means: touching either
+    end of those stretches), and at the document's edges when there is no prose."""
 
     prefilter = None
 
@@ -466,7 +466,7 @@ class DropShortRun:
         order = candidates if isinstance(candidates, list) else list(candidates)
         spans = _outside_body(doc, order) if self.outside_body else None
         runs = self._runs(doc, order, self.edges_only or self.outside_body) if spans is None else \
-            [run for span in spans for run in self._runs(doc, span, False)]
+            [run for span in spans for run in self._runs(doc, span, self.edges_only)]
         doomed = {i for run in runs if len(run) >= self.min_run for i in run}
         return [Cut(i, doc.lines[i]) for i in sorted(doomed)]
 
@@ -509,8 +509,6 @@ def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40,
     """Drops runs of `min_run`+ adjacent short non-sentence lines: leftover menus and widget labels."""
     for option, value in (("min_run", min_run), ("max_words", max_words), ("max_chars", max_chars)):
         _positive(option, value)
-    if edges_only and outside_body:
-        raise ValueError("'edges_only' and 'outside_body' exclude each other: set edges_only = false")
     return DropShortRun(min_run, max_words, max_chars, edges_only, outside_body)
 
 
