@@ -251,14 +251,30 @@ def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
     return totals  # type: ignore[return-value]
 
 
+def _closing_prose(doc: Doc) -> int:
+    """Where the run of prose lines (and blank lines) that ends the document starts, as a
+    position in doc.kept: the article's last paragraphs after an inline 'Related' box."""
+    prose = doc.line_memo["prose"][1]  # type: ignore[index]  (filled by _prose_totals)
+    kept, texts = doc.kept, doc.texts
+    position = len(kept)
+    while position > 0 and (prose[kept[position - 1]] or not texts[kept[position - 1]]):
+        position -= 1
+    while position < len(kept) and not texts[kept[position]]:
+        position += 1  # (the blank lines before it go with the cut)
+    return position
+
+
 class CutTail:
     """Cuts a trailing section from a marker line (of at most `max_chars` characters) to the
     end, only when that section is short (`max_words`, `max_share` of the document) and holds
-    few prose sentences."""
+    few prose sentences. Prose lines that close the document stay (the marker was an inline
+    box inside the article), unless `keep_closing_prose` is off: for sections that are prose
+    themselves, such as a donation appeal."""
 
     def __init__(self, marker: str, max_words: int, max_share: float, max_sentences: int,
-                 max_chars: int | None) -> None:
+                 max_chars: int | None, keep_closing_prose: bool) -> None:
         self.pattern = compile_pattern("marker", marker)
+        self.keep_closing_prose = keep_closing_prose
         self.prefilter, self.max_chars = marker, max_chars
         self.max_words, self.max_share, self.max_sentences = max_words, max_share, max_sentences
 
@@ -271,7 +287,8 @@ class CutTail:
         end = len(kept)
         while (start := self._first_cut(markers, words, sentences, end)) is not None:
             end = start  # a cut shrinks the document: an earlier marker may now qualify too
-        return [Cut(i, doc.lines[i]) for i in kept[end:] if doc.lines[i]]
+        stop = _closing_prose(doc) if self.keep_closing_prose else len(kept)
+        return [Cut(i, doc.lines[i]) for i in kept[end:stop] if doc.lines[i]]
 
     def _first_cut(self, markers: list[int], words: list[int], sentences: list[int], end: int) -> int | None:
         """Position of the first marker whose tail (up to `end`) is short, holds few prose
@@ -287,7 +304,7 @@ class CutTail:
 
 
 def cut_tail(*, marker: str, max_words: int = 300, max_share: float = 0.35, max_sentences: int = 2,
-             max_chars: int | None = None) -> Step:
+             max_chars: int | None = None, keep_closing_prose: bool = True) -> Step:
     """Cuts a short trailing block (related links, teasers) that starts at a `marker` line."""
     _positive("max_words", max_words)
     _positive("max_chars", max_chars)
@@ -295,7 +312,7 @@ def cut_tail(*, marker: str, max_words: int = 300, max_share: float = 0.35, max_
         raise ValueError(f"'max_share' must be in (0, 1], got {max_share}")
     if max_sentences < 0:
         raise ValueError(f"'max_sentences' must be 0 or more, got {max_sentences}")
-    return CutTail(marker, max_words, max_share, max_sentences, max_chars)
+    return CutTail(marker, max_words, max_share, max_sentences, max_chars, keep_closing_prose)
 
 
 class CutComments:

@@ -1,0 +1,107 @@
+"""Kinds that read a document's shape: cut_thread, drop_short_run outside the prose body, and
+cut_tail sparing the article's closing prose."""
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.loader import RuleError, build_rule
+
+BODY = ("The council approved the budget on Tuesday after a long debate about the new bridge over the river, "
+        "which has been planned for twenty years.\n\n"
+        "The mayor said work would start in spring and take two years, with the road closed for most of that "
+        "time and drivers sent on a long detour.")
+LAST = "When the council finally votes next week, the bridge will be the first built here in fifty years."
+
+
+def run(kind, **options):
+    table = {"id": "r", "kind": kind, "category": "comments", "description": "d", **options}
+    return Cleaner.from_rules([build_rule("test.toml", table)], max_removed=None)
+
+
+def thread(**options):
+    return run("cut_thread", marker=r"(?i)^reply$|^\S+ says:$", meta=r"^\d{4}-\d\d-\d\d \d\d:\d\d$|^\d{1,4}$",
+               **options)
+
+
+def comment(name, stamp, words):
+    return f"{name} says:\n{stamp}\n{words}\nReply"
+
+
+def test_thread_cut_from_its_first_comment():
+    text = BODY + "\n\n" + "\n".join([comment("anna", "2021-05-05 08:31", "About time."),
+                                      comment("tom", "2021-05-05 09:58", "Too expensive.")])
+    result = thread().clean(text)
+    assert result.text == BODY + "\n"
+    assert result.removals[0].text == "anna says:"
+
+
+def test_thread_starts_at_the_stamp_and_name_above_a_reply_button():
+    """Reply buttons alone mark the thread; the first comment's stamp and author above go too."""
+    block = "P.\n2021-05-05 08:31\nAbout time.\n15\n7\nReply\nLegart\n2021-05-05 09:58\nToo dear.\n8\n3\nReply"
+    assert thread().clean(BODY + "\n\n" + block).text == BODY + "\n"
+
+
+def test_markers_without_metadata_are_no_thread():
+    text = BODY + "\n\nReply\n\nSome text.\n\nReply"
+    assert thread().clean(text).text == text + "\n"
+
+
+def test_markers_too_far_apart_are_no_thread():
+    filler = "\n".join(f"Paragraph {n} of the article goes on about the bridge and its cost." for n in range(15))
+    text = BODY + "\n\n2021-05-05 08:31\nReply\n" + filler + "\nReply"
+    assert thread(max_gap=12).clean(text).text == text + "\n"
+
+
+def test_no_cut_without_an_article_body_before_it():
+    text = "\n".join([comment("anna", "2021-05-05 08:31", "About time."), comment("tom", "2021-05-05 09:58", "No.")])
+    assert thread().clean(text).text == text + "\n"
+
+
+@pytest.mark.parametrize(("options", "message"), [({"min_markers": 0}, "'min_markers' must be greater than 0"),
+                                                  ({"min_meta": -1}, "'min_meta' must be 0 or more")])
+def test_thread_bad_options(options, message):
+    with pytest.raises(RuleError, match=message):
+        thread(**options)
+
+
+def test_shipped_thread_rule_keeps_a_live_blog():
+    """Time stamps without reply buttons or author lines are no thread."""
+    text = BODY + "\n\n" + "\n\n".join(f"12:{m:02} 2024-03-0{m % 9 + 1} — The storm moved on to the next town "
+                                       "and cut power to thousands of homes." for m in range(10, 20))
+    assert Cleaner().clean(text).text == text + "\n"
+
+
+def short_run(**options):
+    return run("drop_short_run", min_run=4, max_words=3, max_chars=40, edges_only=False, outside_body=True,
+               **options)
+
+
+def test_menu_after_the_body_goes_even_when_not_at_the_end():
+    text = BODY + "\n\nShare this\nFacebook\nTwitter\nEmail\n\n© 2024 The Daily Example"
+    assert short_run().clean(text).text == BODY + "\n\n© 2024 The Daily Example\n"
+
+
+def test_list_inside_the_body_stays():
+    text = BODY + "\n\nTents\nSleeping bags\nStoves\nLanterns\n\n" + LAST
+    assert short_run().clean(text).text == text + "\n"
+
+
+def test_without_prose_only_the_edges_count():
+    text = "Home\nWorld\nPolitics\nSport\n\nThe grid:\n\nAnna Berg\nTom Lee\nJo Kim\nAl Bo\n\nOk then, go."
+    assert short_run().clean(text).text == "The grid:\n\nAnna Berg\nTom Lee\nJo Kim\nAl Bo\n\nOk then, go.\n"
+
+
+def tail(**options):
+    return run("cut_tail", marker=r"(?i)^related(?: links)?$", **options)
+
+
+def test_tail_spares_the_closing_prose_after_an_inline_box():
+    text = BODY + "\n\nRelated Links\n\nEuropean Space Agency website\n\n" + LAST
+    assert tail().clean(text).text == BODY + "\n\n" + LAST + "\n"
+
+
+def test_tail_cuts_to_the_end_when_told_the_section_is_prose():
+    appeal = "Support us from as little as one dollar, and help keep our journalism open to everyone who reads it."
+    text = BODY + "\n\nRelated\n\n" + appeal
+    assert tail(keep_closing_prose=False).clean(text).text == BODY + "\n"
+    assert tail().clean(text).text == BODY + "\n\n" + appeal + "\n"
