@@ -78,6 +78,9 @@ class Cleaner:
         self._plans: dict[str | None, tuple[list[Rule], JoinedIndex]] = {}
         self._shared: LiteralIndex | None = None  # the index of the rules without a language
         self._multilingual = any(r.lang for r in rules)  # else detection would change nothing
+        # Rules whose kind guards its own cut (a comment thread goes only after a real article
+        # body): what they remove is left out of the over-removal share.
+        self._self_guarded = frozenset(r.id for r in rules if getattr(r.step, "self_guarded", False))
 
     def clean(self, text: str, lang: str | None = None) -> Result:
         """Clean one document; rules declaring languages run only for `lang` (detected when None)."""
@@ -86,7 +89,8 @@ class Cleaner:
         seconds = None if self.timeout is None else self.timeout * max(1.0, len(text) / 1_000_000)
         with watchdog.document(seconds) as armed:  # one alarm, or else a time limit passed to each search
             removals, warnings = self._run(rules, index, doc, seconds, armed)
-        return self._guard(Result(doc.render(), removals, warnings, removed_share(doc, removals)), text)
+        share = removed_share(doc, removals, self._self_guarded)
+        return self._guard(Result(doc.render(), removals, warnings, share), text)
 
     @staticmethod
     def _run(rules: list[Rule], index: JoinedIndex, doc: Doc, seconds: float | None,
@@ -161,12 +165,15 @@ class Cleaner:
         return Result(Doc(original).render(), [], [*result.warnings, warning], result.removed_share, "kept-original")
 
 
-def removed_share(doc: Doc, removals: list[Removal]) -> float:
-    """Characters removed over characters in the input, ignoring whitespace at line ends."""
+def removed_share(doc: Doc, removals: list[Removal], exempt: frozenset[str] = frozenset()) -> float:
+    """Characters removed over characters in the input, ignoring whitespace at line ends; the
+    removals of `exempt` rules (kinds that guard their own cuts) count in neither."""
     if not removals:
         return 0.0
     total = sum(map(len, doc.original))
-    return sum(len(r.text.strip()) for r in removals) / total if total else 0.0
+    removed = sum(len(r.text.strip()) for r in removals if r.rule_id not in exempt)
+    total -= sum(len(r.text.strip()) for r in removals if r.rule_id in exempt)
+    return removed / total if total > 0 else 0.0
 
 
 def apply_cuts(doc: Doc, cuts: list[Cut]) -> set[int]:

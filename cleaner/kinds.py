@@ -323,6 +323,8 @@ class CutComments:
     'Comments' link) therefore never cuts; and when prose comes between two headings, the first
     was a comment link inside the article, so the cut starts at the later one."""
 
+    self_guarded = True  # the engine leaves its cuts out of the over-removal share
+
     def __init__(self, marker: str, min_words_before: int, min_sentences_before: int, max_chars: int | None) -> None:
         self.pattern = compile_pattern("marker", marker)
         self.prefilter, self.max_chars = marker, max_chars  # (a heading is never longer than max_chars)
@@ -361,6 +363,8 @@ class CutThread:
     lines in that stretch is a thread; the cut goes from its first comment to the end, once an
     article body of `min_words_before` words and `min_sentences_before` prose sentences comes
     before it (so a page that is only a thread, or a 'Reply' link above the text, never cuts)."""
+
+    self_guarded = True  # the engine leaves its cuts out of the over-removal share
 
     def __init__(self, marker: str, meta: str, min_markers: int, min_meta: int, max_gap: int,
                  min_words_before: int, min_sentences_before: int, max_chars: int) -> None:

@@ -105,3 +105,20 @@ def test_tail_cuts_to_the_end_when_told_the_section_is_prose():
     text = BODY + "\n\nRelated\n\n" + appeal
     assert tail(keep_closing_prose=False).clean(text).text == BODY + "\n"
     assert tail().clean(text).text == BODY + "\n\n" + appeal + "\n"
+
+
+def test_a_thread_longer_than_the_article_does_not_trip_the_over_removal_guard():
+    """The comment kinds guard their own cuts: a long thread goes, with the default max_removed."""
+    comments = "\n".join(comment(f"reader{n}", "2021-05-05 08:31", "I read this twice and still do not see why "
+                                 "the council waited so long to decide on the bridge.") for n in range(30))
+    table = {"id": "r", "kind": "cut_thread", "category": "comments", "description": "d",
+             "marker": r"(?i)^reply$|^\S+ says:$", "meta": r"^\d{4}-\d\d-\d\d \d\d:\d\d$"}
+    result = Cleaner.from_rules([build_rule("test.toml", table)]).clean(BODY + "\n\n" + comments)
+    assert result.guard is None and result.text == BODY + "\n"
+    assert result.removed_share == 0.0
+
+
+def test_other_rules_still_trip_the_guard():
+    table = {"id": "r", "kind": "drop_line", "category": "widget", "description": "d", "pattern": "."}
+    result = Cleaner.from_rules([build_rule("test.toml", table)]).clean(BODY)
+    assert result.guard == "kept-original"
