@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cleaner.engine import Cleaner, Result
+from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
 
 CHUNK_RECORDS = 500  # records per task sent to a worker
 CHUNK_BYTES = 1 << 19  # ...or fewer, once a task holds this much input
@@ -41,11 +41,16 @@ class WorkerDied(Exception):
 
 
 class BatchStopped(Exception):
-    """A malformed record under --on-error fail."""
+    """A malformed record under --on-error fail (status 2), or one over --max-removed under
+    --on-excess fail (status 3)."""
 
-    def __init__(self, line: int, message: str) -> None:
-        self.line, self.message = line, message
+    def __init__(self, line: int, message: str, status: int = 2) -> None:
+        self.line, self.message, self.status = line, message, status
         super().__init__(f"line {line}: {message}")
+
+
+class CannotWrite(Exception):
+    """The output file cannot be created (a missing folder, no permission)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
     warned: bool = False
     error: str | None = None
+    excess: bool = False  # the error is --on-excess fail's
 
 
 @dataclass
@@ -82,6 +88,7 @@ class Summary:
     counts: Counter[str] = field(default_factory=Counter)
     changed: int = 0
     warned: int = 0
+    excess: int = 0
     started: float = field(default_factory=time.monotonic)
 
     def add(self, outcome: Outcome) -> None:
@@ -90,6 +97,7 @@ class Summary:
         self.errors += outcome.error is not None
         self.changed += bool(outcome.counts)
         self.warned += outcome.warned
+        self.excess += outcome.excess
         self.counts.update(outcome.counts)
 
     def render(self) -> str:
@@ -189,6 +197,8 @@ def clean_line(number: int, raw: bytes) -> Outcome:
         output, result = clean_record(cleaner, fields, raw)
     except RecordError as err:
         return Outcome(number, len(raw), error=str(err))
+    except ExcessiveRemovalError as err:
+        return Outcome(number, len(raw), error=f"{err} (--on-excess fail)", excess=True)
     except Exception as err:  # noqa: BLE001 - a failing rule must not lose the line number
         return Outcome(number, len(raw), error=f"cleaning failed: {type(err).__name__}: {err}")
     return Outcome(number, len(raw), output, result.counts, bool(result.warnings))
@@ -290,7 +300,7 @@ def drain(batches: Iterable[list[Outcome]], sink: BinaryIO, on_error: str, progr
             if outcome.output is not None:
                 sink.write(outcome.output)
             elif on_error == "fail":
-                raise BatchStopped(outcome.line, outcome.error or "")
+                raise BatchStopped(outcome.line, outcome.error or "", 3 if outcome.excess else 2)
             else:
                 warn(f"line {outcome.line}: {outcome.error}; skipped", progress)
         progress.update(summary)
@@ -320,7 +330,11 @@ def open_output(path: str) -> Iterator[BinaryIO]:
     target = Path(path)
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with open(temp, "wb", buffering=1 << 20) as sink:
+        try:
+            sink = open(temp, "wb", buffering=1 << 20)
+        except OSError as err:
+            raise CannotWrite(f"{path}: cannot write: {err.strerror}") from None
+        with sink:
             yield sink
         os.replace(temp, target)
     finally:

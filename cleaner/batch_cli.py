@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from cleaner import batch
-from cleaner.cli import _options, rule_options
+from cleaner.cli import _options, limit_options, rule_options
 from cleaner.config import build_cleaner
-from cleaner.console import fail, reader_gone
+from cleaner.console import EXIT_EXCESS, fail, reader_gone
 
 _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 
@@ -30,10 +31,14 @@ _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
 @click.option("--chunk-records", type=click.IntRange(1), default=batch.CHUNK_RECORDS, hidden=True)
 @rule_options
+@limit_options
 @click.pass_context
 def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_error: str, quiet: bool,
               chunk_records: int, **local: Any) -> None:
-    """Clean the JSONL records of IN ('-' for stdin) into OUT, in input order; other fields pass through."""
+    """Clean the JSONL records of IN ('-' for stdin) into OUT, in input order; other fields pass through.
+
+    A record over --max-removed under --on-excess fail stops the run with status 3; with
+    --on-error skip it is left out and reported, and the run ends with status 3."""
     names = {"text": "text_field", "html": "html_field", "output": "output_field", "lang": "lang_field",
              "with_removals": "with_removals"}
     fields = batch.Fields(**{key: local.pop(option) for key, option in names.items()})
@@ -44,9 +49,14 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_erro
                             jobs=jobs, on_error=on_error, chunk_records=chunk_records)
     except (batch.BatchStopped, batch.WorkerDied) as err:
         where = "output on stdout is incomplete" if str(target) == "-" else f"{target} not written"
-        hint = "; --on-error skip to go on" if isinstance(err, batch.BatchStopped) else ""
-        fail(f"{err}; stopped ({where}{hint})")
+        stopped = isinstance(err, batch.BatchStopped)
+        hint = "; --on-error skip to go on" if stopped else ""
+        fail(f"{err}; stopped ({where}{hint})", err.status if stopped else 2)
+    except batch.CannotWrite as err:
+        fail(str(err))
     except BrokenPipeError:
         reader_gone()
     if not quiet:
         click.echo(summary.render(), err=True)
+    if summary.excess:
+        sys.exit(EXIT_EXCESS)
