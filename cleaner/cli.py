@@ -16,7 +16,7 @@ import click
 
 from cleaner.config import build_cleaner
 from cleaner.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
-                             write_out)
+                             write_file, write_out)
 from cleaner.engine import Cleaner
 
 
@@ -136,36 +136,67 @@ def _options(ctx: click.Context, local: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+
+
+def output_name(path: Path, fmt: str) -> str:
+    """The name of a cleaned file: its own, as text (page.html -> page.txt, a.txt.gz -> a.txt),
+    with .json added for --format json."""
+    name = path.name.removesuffix(".gz")
+    if name.lower().endswith(HTML_SUFFIXES):
+        name = name[: name.rindex(".")] + ".txt"
+    return name + (".json" if fmt == "json" else "")
+
+
+def output_paths(files: tuple[Path, ...], output_dir: Path, fmt: str, overwrite: bool) -> list[Path]:
+    """Where each file's result goes; two inputs to one output, or (without --overwrite) an output
+    over an input, stop with status 2 before anything is written."""
+    targets = [output_dir / output_name(path, fmt) for path in files]
+    first: dict[Path, Path] = {}
+    for path, target in zip(files, targets):
+        earlier = first.setdefault(target.resolve(), path)
+        if earlier.resolve() != path.resolve():  # not the same file named twice
+            fail(f"{earlier} and {path} would both be written to {target}; nothing written")
+    inputs = {path.resolve() for path in files}
+    for path, target in zip(files, targets):
+        if target.resolve() in inputs and not overwrite:
+            fail(f"{target} is an input: writing there would overwrite it; nothing written (--overwrite allows it)")
+    return targets
+
+
 @main.command("clean")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write each cleaned file here under its own name (needed for several files).")
+              help="Write each cleaned file here under its own name, as text (page.html gives page.txt); "
+                   "needed for several files.")
+@click.option("--overwrite", is_flag=True, help="Let -o DIR write over input files (refused by default).")
 @rule_options
 @format_option
 @lang_option
 @input_options
 @click.pass_context
-def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | None, fmt: str, **local: Any) -> None:
+def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | None, overwrite: bool, fmt: str,
+              **local: Any) -> None:
     """Clean FILES; print to stdout (one file) or write into -o DIR."""
     if output_dir is None and len(files) > 1:
         raise click.UsageError("several files need -o DIR")
     fmt = fmt or (ctx.obj or {}).get("fmt") or "text"
+    targets = None if output_dir is None else output_paths(files, output_dir, fmt, overwrite)
     options = _options(ctx, local)
     cleaner = build_cleaner(**options)
     failures: list[InputError] = []
-    for path in files:
+    for number, path in enumerate(files):
         try:
             result = clean_source(cleaner, path, options)
         except InputError as err:
             error(str(err))
             failures.append(err)
             continue
-        if output_dir is None:
+        if targets is None:
             write_out(render(result, fmt))
             continue
-        output_dir.mkdir(parents=True, exist_ok=True)
-        suffix = ".json" if fmt == "json" else ""
-        (output_dir / (path.name + suffix)).write_text(render(result, fmt), encoding="utf-8")
+        targets[number].parent.mkdir(parents=True, exist_ok=True)
+        write_file(targets[number], render(result, fmt))
     if failures:
         error(f"{len(failures)} of {len(files)} file(s) not cleaned")
         sys.exit(min(err.exit_code for err in failures))  # 2 if any could not be read, else 3

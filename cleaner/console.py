@@ -91,6 +91,17 @@ def write_out(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
+def write_file(path: Path, text: str) -> None:
+    """Write `text` as UTF-8 to a temp file beside `path`, then rename it over `path`: a failed
+    write never leaves a partial file under the final name."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(text.encode("utf-8"))
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
 def read_bytes(path: Path | None) -> bytes:
     """The bytes of a file, or of stdin for None; refused when unreadable or binary."""
     name = source_name(path)
