@@ -6,11 +6,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from datatrove.data import Document, DocumentsPipeline
-from datatrove.pipeline.base import PipelineStep
-from datatrove.utils.typeshelper import StatHints
-
 from cleaner.engine import Cleaner, Result
+from cleaner.extras import missing_extra
+
+try:
+    from datatrove.data import Document, DocumentsPipeline
+    from datatrove.pipeline.base import PipelineStep
+    from datatrove.utils.typeshelper import StatHints
+except ImportError as err:
+    raise ModuleNotFoundError(missing_extra("cleaner.datatrove_step", "datatrove", err.name), name=err.name) from None
 
 
 class CleanerStep(PipelineStep):
