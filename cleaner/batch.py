@@ -136,10 +136,18 @@ def _string(record: dict[str, Any], name: str) -> str:
     return value
 
 
+def _language(cleaner: Cleaner, record: dict[str, Any], name: str | None) -> str | None:
+    """The record's language code (DE, de-DE, german: de); missing or null: None, to be detected."""
+    value = record.get(name) if name else None
+    try:
+        return None if value is None else cleaner.language(value)
+    except ValueError as err:
+        raise RecordError(f"field '{name}': {err}") from None
+
+
 def run_cleaner(cleaner: Cleaner, fields: Fields, record: dict[str, Any]) -> Result:
     """Clean the record's HTML when it has some (and --html-field is set), else its text."""
-    lang = record.get(fields.lang) if fields.lang else None
-    lang = lang if isinstance(lang, str) else None
+    lang = _language(cleaner, record, fields.lang)
     if fields.html and record.get(fields.html) is not None:
         clean_html = getattr(cleaner, "clean_html", None)
         if clean_html is None:

@@ -63,15 +63,13 @@ format_option = click.option("--format", "fmt", type=click.Choice(["text", "json
 
 
 def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None or value == "auto":
-        return None
-    if len(value) != 2 or not value.isalpha() or not value.islower():
-        raise click.BadParameter(f"expected a two-letter code such as de or fr, or 'auto'; got {value!r}")
-    return value
+    """'auto' is no language given; any other value is checked once the rules are loaded (build_cleaner)."""
+    return None if value is None or value.lower() == "auto" else value
 
 
 lang_option = click.option("--lang", metavar="CODE", callback=_lang,
-                           help="Language of the text (de, fr, es, it, pt, nl, en...). Default: auto (detected).")
+                           help="Language of the text: de, en, es, fr, it, nl, pt or one a rule names, in any case, "
+                                "with a region (de-DE) or by English name (german). Default: auto (detected).")
 
 
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:

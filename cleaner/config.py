@@ -56,21 +56,28 @@ def _split(values: Sequence[str]) -> list[str]:
 def build_cleaner(rule_paths: Sequence[Path] = (), select: Sequence[str] = (), ignore: Sequence[str] = (),
                   config_path: Path | None = None, isolated: bool = False, no_builtin: bool = False,
                   timeout: float | None = None, max_removed: float | None = None, on_excess: str | None = None,
-                  **_: Any) -> Cleaner:
-    """Merge the settings file (unless `isolated`) with the command line's options and load the rules once."""
+                  lang: str | None = None, **_: Any) -> Cleaner:
+    """Merge the settings file (unless `isolated`) with the command line's options and load the rules once;
+    a --lang the rules and the detector do not know stops here."""
     limits: dict[str, Any] = {"timeout": timeout, "max_removed": max_removed, "on_excess": on_excess}
     settings = Settings()
     if not isolated:
         found = config_path or find_config(Path.cwd())
         if found:
             settings = load_config(found)
-    return Cleaner(
+    cleaner = Cleaner(
         [*settings.rules, *rule_paths],
         select=_split(select) or settings.select,
         ignore=[*settings.ignore, *_split(ignore)],
         builtin=not no_builtin,
         **{k: v for k, v in limits.items() if v is not None},
     )
+    if lang is not None:
+        try:
+            cleaner.language(lang)
+        except ValueError as err:
+            raise RuleError("--lang", str(err)) from None
+    return cleaner
 
 
 def _read(path: Path) -> dict:
