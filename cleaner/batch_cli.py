@@ -43,6 +43,7 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_erro
              "with_removals": "with_removals"}
     fields = batch.Fields(**{key: local.pop(option) for key, option in names.items()})
     options = _options(ctx.find_root(), local)
+    options["start"] = None if str(source) == "-" else source.absolute().parent  # settings nearest to IN
     cleaner = build_cleaner(**options)  # rule errors stop here, before any output
     try:
         summary = batch.run(str(source), str(target), cleaner, (build_cleaner, options, fields),

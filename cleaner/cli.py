@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from cleaner.config import build_cleaner
+from cleaner.config import build_cleaner, cleaners_for
 from cleaner.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
                              write_file, write_out)
 from cleaner.engine import Cleaner
@@ -181,11 +181,11 @@ def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | No
     fmt = fmt or (ctx.obj or {}).get("fmt") or "text"
     targets = None if output_dir is None else output_paths(files, output_dir, fmt, overwrite)
     options = _options(ctx, local)
-    cleaner = build_cleaner(**options)
+    cleaners = cleaners_for(files, options)
     failures: list[InputError] = []
     for number, path in enumerate(files):
         try:
-            result = clean_source(cleaner, path, options)
+            result = clean_source(cleaners[number], path, options)
         except InputError as err:
             error(str(err))
             failures.append(err)
@@ -209,7 +209,9 @@ def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | No
 def explain_cmd(ctx: click.Context, file: Path, **local: Any) -> None:
     """Show every removed line or span of FILE ('-' for stdin) and the rule that removed it."""
     options = _options(ctx, local)
-    result = clean_source(build_cleaner(**options), None if str(file) == "-" else file, options)
+    path = None if str(file) == "-" else file
+    start = None if path is None else path.absolute().parent
+    result = clean_source(build_cleaner(**options, start=start), path, options)
     for r in sorted(result.removals, key=lambda r: r.line):  # document order; stable within a line
         where = click.style(f"{file}:{r.line or 'html'}:", dim=True)
         rule = click.style(r.rule_id, fg="cyan", bold=True)
@@ -263,7 +265,7 @@ def golden_check(ctx: click.Context, folder: Path, **local: Any) -> None:
     """Clean each input in FOLDER and diff it with its expected file; exit 1 on any mismatch."""
     from cleaner.golden import check_case, find_cases
 
-    cleaner = build_cleaner(**_options(ctx.find_root(), local))
+    cleaner = build_cleaner(**_options(ctx.find_root(), local), start=folder)
     outcomes = [check_case(cleaner, case) for case in find_cases(folder)]
     for outcome in outcomes:
         if not outcome.ok:
@@ -285,7 +287,7 @@ def golden_update(ctx: click.Context, folder: Path, **local: Any) -> None:
 
     if os.environ.get("CI"):
         fail("refusing to write golden files while the CI environment variable is set")
-    cleaner = build_cleaner(**_options(ctx.find_root(), local))
+    cleaner = build_cleaner(**_options(ctx.find_root(), local), start=folder)
     cases = find_cases(folder)
     changed = [case.name for case in cases if update_case(cleaner, case)]
     for name in changed:
