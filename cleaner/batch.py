@@ -315,13 +315,28 @@ def drain(batches: Iterable[list[Outcome]], sink: BinaryIO, on_error: str, progr
     return summary
 
 
+class CannotRead(Exception):
+    """The input is not what its name says (a .gz file that is not gzip data)."""
+
+
 @contextmanager
 def open_input(path: str) -> Iterator[BinaryIO]:
+    """stdin for '-'; a file, decompressed as it is read when its name ends in .gz."""
     if path == "-":
         yield sys.stdin.buffer
         return
-    with open(path, "rb", buffering=1 << 20) as stream:
-        yield stream
+    if not path.endswith(".gz"):
+        with open(path, "rb", buffering=1 << 20) as stream:
+            yield stream
+        return
+    import gzip
+    import zlib
+
+    try:
+        with gzip.open(path, "rb") as stream:
+            yield stream  # type: ignore[misc]
+    except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+        raise CannotRead(f"{path}: not valid gzip data ({err})") from None
 
 
 @contextmanager

@@ -53,7 +53,7 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_erro
         stopped = isinstance(err, batch.BatchStopped)
         hint = "; --on-error skip to go on" if stopped else ""
         fail(f"{err}; stopped ({where}{hint})", err.status if stopped else 2)
-    except batch.CannotWrite as err:
+    except (batch.CannotRead, batch.CannotWrite) as err:
         fail(str(err))
     except BrokenPipeError:
         reader_gone()

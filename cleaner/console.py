@@ -103,16 +103,32 @@ def write_file(path: Path, text: str) -> None:
 
 
 def read_bytes(path: Path | None) -> bytes:
-    """The bytes of a file, or of stdin for None; refused when unreadable or binary."""
+    """The bytes of a file (decompressed when its name ends in .gz), or of stdin for None;
+    refused when unreadable or binary. Stdin on a terminal is announced on stderr first."""
     name = source_name(path)
+    if path is None and sys.stdin.isatty():
+        print("cleaner: reading text from stdin (end it with Ctrl-D; 'cleaner --help' for help)",
+              file=sys.stderr, flush=True)
     try:
         data = sys.stdin.buffer.read() if path is None else path.read_bytes()
     except OSError as err:
         raise InputError(f"{name}: cannot read: {err.strerror}") from None
+    if path is not None and path.name.endswith(".gz"):
+        data = gunzip(data, name)
     reason = binary_reason(data)
     if reason:
         raise InputError(f"{name}: looks like binary data ({reason}); not cleaned")
     return data
+
+
+def gunzip(data: bytes, name: str) -> bytes:
+    import gzip  # only for .gz input
+    import zlib
+
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as err:
+        raise InputError(f"{name}: not valid gzip data ({err})") from None
 
 
 def binary_reason(data: bytes) -> str | None:
