@@ -126,7 +126,7 @@ class CleanerGroup(click.Group):
 
 def _names_a_file(word: str) -> bool:
     """An existing file, or a word shaped like a path (a.txt, sub/x), rather than a mistyped command."""
-    return "." in word or "/" in word or os.sep in word or os.path.exists(word)
+    return "." in word or "/" in word or os.path.exists(word)
 
 
 @click.group(cls=CleanerGroup, invoke_without_command=True,
@@ -207,22 +207,21 @@ def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | No
     if output_dir is None and len(files) > 1:
         raise click.UsageError("several files need -o DIR")
     fmt = fmt or (ctx.obj or {}).get("fmt") or "text"
-    targets = None if output_dir is None else output_paths(files, output_dir, fmt, overwrite)
+    targets: list[Path | None] = [None] * len(files)  # stdout
+    if output_dir is not None:
+        targets = list(output_paths(files, output_dir, fmt, overwrite))
     options = _options(ctx, local)
-    cleaners = cleaners_for(files, options)
     failures: list[InputError] = []
-    for number, path in enumerate(files):
+    for path, cleaner, target in zip(files, cleaners_for(files, options), targets):
         try:
-            result = clean_source(cleaners[number], path, options)
+            result = clean_source(cleaner, path, options)
+            if target is None:
+                write_out(render(result, fmt))
+            else:
+                write_file(target, render(result, fmt))
         except InputError as err:
             error(str(err))
             failures.append(err)
-            continue
-        if targets is None:
-            write_out(render(result, fmt))
-            continue
-        targets[number].parent.mkdir(parents=True, exist_ok=True)
-        write_file(targets[number], render(result, fmt))
     if failures:
         error(f"{len(failures)} of {len(files)} file(s) not cleaned")
         sys.exit(min(err.exit_code for err in failures))  # 2 if any could not be read, else 3

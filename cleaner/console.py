@@ -38,7 +38,8 @@ _CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f\v"))) + b"\x7f"
 
 
 class InputError(Exception):
-    """A document left uncleaned: unreadable, binary, or not UTF-8 under --strict (status 2).
+    """A document left uncleaned: unreadable, binary, or not UTF-8 under --strict, or its output
+    file could not be written (status 2).
     Shown as one line on stderr; `clean` with several files reports it and goes on."""
 
     exit_code = EXIT_ERROR
@@ -92,12 +93,15 @@ def write_out(text: str) -> None:
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write `text` as UTF-8 to a temp file beside `path`, then rename it over `path`: a failed
-    write never leaves a partial file under the final name."""
+    """Write `text` as UTF-8 to a temp file beside `path` (making the folder), then rename it over
+    `path`: a failed write never leaves a partial file under the final name."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         temp.write_bytes(text.encode("utf-8"))
         os.replace(temp, path)
+    except OSError as err:
+        raise InputError(f"{path}: cannot write: {err.strerror}") from None
     finally:
         temp.unlink(missing_ok=True)
 

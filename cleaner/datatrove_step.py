@@ -21,7 +21,8 @@ class CleanerStep(PipelineStep):
     """Cleans each document's text (or its HTML), counts removals per rule, and drops emptied documents.
 
     Stats: `total`, `forwarded`, `dropped`, `changed` (documents that lost something), `emptied`, `warned`
-    (the engine left a warning), `lang_unknown` (a metadata language cleaner does not know), and one `rule:<id>` per rule: its removals, over the documents it touched.
+    (the engine left a warning), `lang_unknown` (a metadata language cleaner does not know), and one
+    `rule:<id>` per rule: its removals, over the documents it touched.
     """
 
     name = "🧹 cleaner"

@@ -72,3 +72,14 @@ def test_written_through_a_temp_file_and_rename(run_cli, tmp_path):
         assert os.read(keep, 100) == b"previous\n"
     finally:
         os.close(keep)
+
+
+def test_an_output_that_cannot_be_written_is_reported_and_the_rest_written(run_cli, tmp_path):
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "b.txt", BODY)
+    (tmp_path / "out" / "a.txt").mkdir(parents=True)  # a folder where the output file should go
+    proc = run_cli("clean", "a.txt", "b.txt", "-o", "out")
+    assert proc.returncode == 2
+    assert b"out/a.txt: cannot write" in proc.stderr and b"Traceback" not in proc.stderr
+    assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8") == CLEANED
+    assert sorted(os.listdir(tmp_path / "out")) == ["a.txt", "b.txt"]  # no temp file left
