@@ -61,6 +61,7 @@ class Fields:
     html: str | None = None
     output: str | None = None  # None: overwrite the text field
     lang: str | None = None
+    default_lang: str | None = None  # --lang: for records without a language (None: detected)
     url: str = "url"
     with_removals: bool = False
 
@@ -136,18 +137,18 @@ def _string(record: dict[str, Any], name: str) -> str:
     return value
 
 
-def _language(cleaner: Cleaner, record: dict[str, Any], name: str | None) -> str | None:
-    """The record's language code (DE, de-DE, german: de); missing or null: None, to be detected."""
-    value = record.get(name) if name else None
+def _language(cleaner: Cleaner, record: dict[str, Any], fields: Fields) -> str | None:
+    """The record's language code (DE, de-DE, german: de); missing or null: --lang's, else None (detected)."""
+    value = record.get(fields.lang) if fields.lang else None
     try:
-        return None if value is None else cleaner.language(value)
+        return fields.default_lang if value is None else cleaner.language(value)
     except ValueError as err:
-        raise RecordError(f"field '{name}': {err}") from None
+        raise RecordError(f"field '{fields.lang}': {err}") from None
 
 
 def run_cleaner(cleaner: Cleaner, fields: Fields, record: dict[str, Any]) -> Result:
     """Clean the record's HTML when it has some (and --html-field is set), else its text."""
-    lang = _language(cleaner, record, fields.lang)
+    lang = _language(cleaner, record, fields)
     if fields.html and record.get(fields.html) is not None:
         clean_html = getattr(cleaner, "clean_html", None)
         if clean_html is None:

@@ -100,3 +100,12 @@ def test_datatrove_metadata_language():
     docs = [Document(text=GERMAN, id=lang, metadata={"language": lang}) for lang in ("de_DE", "ja")]
     assert [d.text for d in step.run(iter(docs))] == [CLEANED, GERMAN]
     assert step.stats["lang_unknown"].total == 1
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_batch_lang_option_for_records_without_one(run_cli, where):
+    lines = [{"text": GERMAN}, {"text": GERMAN, "lang": "en"}]
+    args = ["--lang", "DE", "batch", "-"] if where == "before" else ["batch", "-", "--lang", "DE"]
+    proc = run_cli(*args, "--lang-field", "lang", input="".join(json.dumps(r) + "\n" for r in lines))
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(line)["text"] for line in proc.stdout.decode().splitlines()] == [CLEANED, GERMAN]
