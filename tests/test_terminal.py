@@ -54,9 +54,8 @@ def test_explain_colour_on_a_terminal_and_no_color(article, tmp_path):
 
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_color_option(run_cli, article, tmp_path, where):
-    def explain(value, **kw):
-        args = ["--color", value, "explain", article] if where == "before" else ["explain", article, "--color", value]
-        return args
+    def explain(value):
+        return ["--color", value, "explain", article] if where == "before" else ["explain", article, "--color", value]
 
     assert ESC in run_cli(*explain("always"), env={"NO_COLOR": "1"}).stdout  # the option wins over NO_COLOR
     assert ESC not in run_cli(*explain("auto")).stdout  # piped
