@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cleaner.engine import Cleaner, Result
+from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
 
 CHUNK_RECORDS = 500  # records per task sent to a worker
 CHUNK_BYTES = 1 << 19  # ...or fewer, once a task holds this much input
@@ -41,11 +41,16 @@ class WorkerDied(Exception):
 
 
 class BatchStopped(Exception):
-    """A malformed record under --on-error fail."""
+    """A malformed record under --on-error fail (status 2), or one over --max-removed under
+    --on-excess fail (status 3)."""
 
-    def __init__(self, line: int, message: str) -> None:
-        self.line, self.message = line, message
+    def __init__(self, line: int, message: str, status: int = 2) -> None:
+        self.line, self.message, self.status = line, message, status
         super().__init__(f"line {line}: {message}")
+
+
+class CannotWrite(Exception):
+    """The output file cannot be created (a missing folder, no permission)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class Fields:
     html: str | None = None
     output: str | None = None  # None: overwrite the text field
     lang: str | None = None
+    default_lang: str | None = None  # --lang: for records without a language (None: detected)
     url: str = "url"
     with_removals: bool = False
 
@@ -70,6 +76,7 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
     warned: bool = False
     error: str | None = None
+    excess: bool = False  # the error is --on-excess fail's
 
 
 @dataclass
@@ -82,6 +89,7 @@ class Summary:
     counts: Counter[str] = field(default_factory=Counter)
     changed: int = 0
     warned: int = 0
+    excess: int = 0
     started: float = field(default_factory=time.monotonic)
 
     def add(self, outcome: Outcome) -> None:
@@ -90,6 +98,7 @@ class Summary:
         self.errors += outcome.error is not None
         self.changed += bool(outcome.counts)
         self.warned += outcome.warned
+        self.excess += outcome.excess
         self.counts.update(outcome.counts)
 
     def render(self) -> str:
@@ -128,10 +137,18 @@ def _string(record: dict[str, Any], name: str) -> str:
     return value
 
 
+def _language(cleaner: Cleaner, record: dict[str, Any], fields: Fields) -> str | None:
+    """The record's language code (DE, de-DE, german: de); missing or null: --lang's, else None (detected)."""
+    value = record.get(fields.lang) if fields.lang else None
+    try:
+        return fields.default_lang if value is None else cleaner.language(value)
+    except ValueError as err:
+        raise RecordError(f"field '{fields.lang}': {err}") from None
+
+
 def run_cleaner(cleaner: Cleaner, fields: Fields, record: dict[str, Any]) -> Result:
     """Clean the record's HTML when it has some (and --html-field is set), else its text."""
-    lang = record.get(fields.lang) if fields.lang else None
-    lang = lang if isinstance(lang, str) else None
+    lang = _language(cleaner, record, fields)
     if fields.html and record.get(fields.html) is not None:
         clean_html = getattr(cleaner, "clean_html", None)
         if clean_html is None:
@@ -189,6 +206,8 @@ def clean_line(number: int, raw: bytes) -> Outcome:
         output, result = clean_record(cleaner, fields, raw)
     except RecordError as err:
         return Outcome(number, len(raw), error=str(err))
+    except ExcessiveRemovalError as err:
+        return Outcome(number, len(raw), error=f"{err} (--on-excess fail)", excess=True)
     except Exception as err:  # noqa: BLE001 - a failing rule must not lose the line number
         return Outcome(number, len(raw), error=f"cleaning failed: {type(err).__name__}: {err}")
     return Outcome(number, len(raw), output, result.counts, bool(result.warnings))
@@ -290,20 +309,35 @@ def drain(batches: Iterable[list[Outcome]], sink: BinaryIO, on_error: str, progr
             if outcome.output is not None:
                 sink.write(outcome.output)
             elif on_error == "fail":
-                raise BatchStopped(outcome.line, outcome.error or "")
+                raise BatchStopped(outcome.line, outcome.error or "", 3 if outcome.excess else 2)
             else:
                 warn(f"line {outcome.line}: {outcome.error}; skipped", progress)
         progress.update(summary)
     return summary
 
 
+class CannotRead(Exception):
+    """The input is not what its name says (a .gz file that is not gzip data)."""
+
+
 @contextmanager
 def open_input(path: str) -> Iterator[BinaryIO]:
+    """stdin for '-'; a file, decompressed as it is read when its name ends in .gz."""
     if path == "-":
         yield sys.stdin.buffer
         return
-    with open(path, "rb", buffering=1 << 20) as stream:
-        yield stream
+    if not path.endswith(".gz"):
+        with open(path, "rb", buffering=1 << 20) as stream:
+            yield stream
+        return
+    import gzip
+    import zlib
+
+    try:
+        with gzip.open(path, "rb") as stream:
+            yield stream  # type: ignore[misc]
+    except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+        raise CannotRead(f"{path}: not valid gzip data ({err})") from None
 
 
 @contextmanager
@@ -320,7 +354,11 @@ def open_output(path: str) -> Iterator[BinaryIO]:
     target = Path(path)
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with open(temp, "wb", buffering=1 << 20) as sink:
+        try:
+            sink = open(temp, "wb", buffering=1 << 20)
+        except OSError as err:
+            raise CannotWrite(f"{path}: cannot write: {err.strerror}") from None
+        with sink:
             yield sink
         os.replace(temp, target)
     finally:

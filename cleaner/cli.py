@@ -14,9 +14,9 @@ from typing import Any
 
 import click
 
-from cleaner.config import build_cleaner
+from cleaner.config import build_cleaner, cleaners_for
 from cleaner.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
-                             write_out)
+                             write_file, write_out)
 from cleaner.engine import Cleaner
 
 
@@ -30,7 +30,8 @@ def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--ignore", multiple=True,
                      help="Skip these rule ids or categories (comma-separated, repeatable)."),
         click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Settings file (default: nearest cleaner.toml or pyproject.toml [tool.cleaner])."),
+                     help="Settings file for every input (default: the nearest cleaner.toml or pyproject.toml "
+                          "[tool.cleaner], from each input file's folder up; for stdin, the working directory's)."),
         click.option("--isolated", is_flag=True, help="Ignore any settings file."),
         click.option("--no-builtin", is_flag=True, help="Do not load the shipped rules."),
     ]
@@ -58,20 +59,32 @@ def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]),
+                            help="[default: auto] Colour on a terminal unless NO_COLOR is set; always; never.")
+
+
+def use_color(choice: str | None) -> bool | None:
+    """click.echo's `color` for --color: None lets click colour only a terminal; NO_COLOR (set and not
+    empty, as no-color.org says) turns auto off; the option itself wins over it."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return None
+
+
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default=None,
                              help="[default: text] Cleaned text, or JSON with the removals and per-rule counts.")
 
 
 def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None or value == "auto":
-        return None
-    if len(value) != 2 or not value.isalpha() or not value.islower():
-        raise click.BadParameter(f"expected a two-letter code such as de or fr, or 'auto'; got {value!r}")
-    return value
+    """'auto' is no language given; any other value is checked once the rules are loaded (build_cleaner)."""
+    return None if value is None or value.lower() == "auto" else value
 
 
 lang_option = click.option("--lang", metavar="CODE", callback=_lang,
-                           help="Language of the text (de, fr, es, it, pt, nl, en...). Default: auto (detected).")
+                           help="Language of the text: de, en, es, fr, it, nl, pt or one a rule names, in any case, "
+                                "with a region (de-DE) or by English name (german). Default: auto (detected).")
 
 
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -96,6 +109,12 @@ class CleanerGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        """`cleaner FILE ...` is `cleaner clean FILE ...`: a first word that is no command but names a file."""
+        if args and self.get_command(ctx, args[0]) is None and _names_a_file(args[0]):
+            return "clean", self.get_command(ctx, "clean"), args
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
             import importlib
@@ -105,18 +124,25 @@ class CleanerGroup(click.Group):
         return super().get_command(ctx, name)
 
 
+def _names_a_file(word: str) -> bool:
+    """An existing file, or a word shaped like a path (a.txt, sub/x), rather than a mistyped command."""
+    return "." in word or "/" in word or os.path.exists(word)
+
+
 @click.group(cls=CleanerGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @rule_options
 @format_option
 @lang_option
 @input_options
+@color_option
 @click.version_option(package_name="cleaner")
 @click.pass_context
 def main(ctx: click.Context, fmt: str, **options: Any) -> None:
     """Strip page furniture from scraped article text.
 
-    With no command, read text on stdin and write the cleaned text to stdout:
+    With no command, read text on stdin and write the cleaned text to stdout; `cleaner FILE ...`
+    is `cleaner clean FILE ...`:
 
         cleaner --ignore rating < scraped.txt > clean.txt
     """
@@ -136,36 +162,66 @@ def _options(ctx: click.Context, local: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+
+
+def output_name(path: Path, fmt: str) -> str:
+    """The name of a cleaned file: its own, as text (page.html -> page.txt, a.txt.gz -> a.txt),
+    with .json added for --format json."""
+    name = path.name.removesuffix(".gz")
+    if name.lower().endswith(HTML_SUFFIXES):
+        name = name[: name.rindex(".")] + ".txt"
+    return name + (".json" if fmt == "json" else "")
+
+
+def output_paths(files: tuple[Path, ...], output_dir: Path, fmt: str, overwrite: bool) -> list[Path]:
+    """Where each file's result goes; two inputs to one output, or (without --overwrite) an output
+    over an input, stop with status 2 before anything is written."""
+    targets = [output_dir / output_name(path, fmt) for path in files]
+    first: dict[Path, Path] = {}
+    for path, target in zip(files, targets):
+        earlier = first.setdefault(target.resolve(), path)
+        if earlier.resolve() != path.resolve():  # not the same file named twice
+            fail(f"{earlier} and {path} would both be written to {target}; nothing written")
+    inputs = {path.resolve() for path in files}
+    for path, target in zip(files, targets):
+        if target.resolve() in inputs and not overwrite:
+            fail(f"{target} is an input: writing there would overwrite it; nothing written (--overwrite allows it)")
+    return targets
+
+
 @main.command("clean")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write each cleaned file here under its own name (needed for several files).")
+              help="Write each cleaned file here under its own name, as text (page.html gives page.txt); "
+                   "needed for several files.")
+@click.option("--overwrite", is_flag=True, help="Let -o DIR write over input files (refused by default).")
 @rule_options
 @format_option
 @lang_option
 @input_options
 @click.pass_context
-def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | None, fmt: str, **local: Any) -> None:
+def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | None, overwrite: bool, fmt: str,
+              **local: Any) -> None:
     """Clean FILES; print to stdout (one file) or write into -o DIR."""
     if output_dir is None and len(files) > 1:
         raise click.UsageError("several files need -o DIR")
     fmt = fmt or (ctx.obj or {}).get("fmt") or "text"
+    targets: list[Path | None] = [None] * len(files)  # stdout
+    if output_dir is not None:
+        targets = list(output_paths(files, output_dir, fmt, overwrite))
     options = _options(ctx, local)
-    cleaner = build_cleaner(**options)
     failures: list[InputError] = []
-    for path in files:
+    for path, cleaner, target in zip(files, cleaners_for(files, options), targets):
         try:
             result = clean_source(cleaner, path, options)
+            if target is None:
+                write_out(render(result, fmt))
+            else:
+                write_file(target, render(result, fmt))
         except InputError as err:
             error(str(err))
             failures.append(err)
-            continue
-        if output_dir is None:
-            write_out(render(result, fmt))
-            continue
-        output_dir.mkdir(parents=True, exist_ok=True)
-        suffix = ".json" if fmt == "json" else ""
-        (output_dir / (path.name + suffix)).write_text(render(result, fmt), encoding="utf-8")
     if failures:
         error(f"{len(failures)} of {len(files)} file(s) not cleaned")
         sys.exit(min(err.exit_code for err in failures))  # 2 if any could not be read, else 3
@@ -176,16 +232,20 @@ def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | No
 @rule_options
 @lang_option
 @input_options
+@color_option
 @click.pass_context
 def explain_cmd(ctx: click.Context, file: Path, **local: Any) -> None:
     """Show every removed line or span of FILE ('-' for stdin) and the rule that removed it."""
     options = _options(ctx, local)
-    result = clean_source(build_cleaner(**options), None if str(file) == "-" else file, options)
+    path = None if str(file) == "-" else file
+    start = None if path is None else path.absolute().parent
+    result = clean_source(build_cleaner(**options, start=start), path, options)
+    color = use_color(options.get("color"))
     for r in sorted(result.removals, key=lambda r: r.line):  # document order; stable within a line
         where = click.style(f"{file}:{r.line or 'html'}:", dim=True)
         rule = click.style(r.rule_id, fg="cyan", bold=True)
         what = "" if r.whole_line else click.style("(span) ", fg="yellow")
-        click.echo(f"{where} {rule} [{r.category}] {what}{click.style(r.text.strip(), fg='red')}")
+        click.echo(f"{where} {rule} [{r.category}] {what}{click.style(r.text.strip(), fg='red')}", color=color)
     kept = len(result.text.splitlines())
     click.echo(f"{len(result.removals)} removal(s) by {len(result.counts)} rule(s); {kept} line(s) kept")
 
@@ -226,19 +286,37 @@ def golden_group() -> None:
     """Compare cleaned inputs with locked expected files (NAME.input.txt / NAME.expected.txt)."""
 
 
+_DIFF_COLORS = {"+++": "bright_white", "---": "bright_white", "+": "green", "-": "red", "@": "cyan"}
+
+
+def styled_diff(diff: str) -> str:
+    """A unified diff with added lines green, removed red, hunk headers cyan (click drops the
+    colour when it is not wanted)."""
+    lines = []
+    for line in diff.splitlines():
+        color = _DIFF_COLORS.get(line[:3]) or _DIFF_COLORS.get(line[:1])
+        lines.append(click.style(line, fg=color) if color else line)
+    return "\n".join(lines)
+
+
 @golden_group.command("check")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @rule_options
+@color_option
 @click.pass_context
 def golden_check(ctx: click.Context, folder: Path, **local: Any) -> None:
-    """Clean each input in FOLDER and diff it with its expected file; exit 1 on any mismatch."""
-    from cleaner.golden import check_case, find_cases
+    """Clean each input in FOLDER and diff it with its expected file; exit 1 on any mismatch, a
+    missing expected file, or an expected file with no input."""
+    from cleaner.golden import check_case, find_cases, find_orphans
 
-    cleaner = build_cleaner(**_options(ctx.find_root(), local))
-    outcomes = [check_case(cleaner, case) for case in find_cases(folder)]
+    options = _options(ctx.find_root(), local)
+    cleaner = build_cleaner(**options, start=folder)
+    cases = sorted(find_cases(folder) + find_orphans(folder), key=lambda case: case.name)
+    outcomes = [check_case(cleaner, case) for case in cases]
+    color = use_color(options.get("color"))
     for outcome in outcomes:
         if not outcome.ok:
-            click.echo(f"FAIL {outcome.case.name}\n{outcome.diff}")
+            click.echo(f"FAIL {outcome.case.name}\n{styled_diff(outcome.diff)}", color=color)
     failed = sum(not o.ok for o in outcomes)
     click.echo(f"{len(outcomes) - failed} passed, {failed} failed")
     if not outcomes:
@@ -248,16 +326,24 @@ def golden_check(ctx: click.Context, folder: Path, **local: Any) -> None:
 
 @golden_group.command("update")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("names", nargs=-1)
 @rule_options
 @click.pass_context
-def golden_update(ctx: click.Context, folder: Path, **local: Any) -> None:
-    """Rewrite the expected files in FOLDER from the current output (refused when CI is set)."""
+def golden_update(ctx: click.Context, folder: Path, names: tuple[str, ...], **local: Any) -> None:
+    """Rewrite the expected files in FOLDER (only those of the cases NAMES, if given) from the
+    current output; refused when CI is set."""
     from cleaner.golden import find_cases, update_case
 
     if os.environ.get("CI"):
         fail("refusing to write golden files while the CI environment variable is set")
-    cleaner = build_cleaner(**_options(ctx.find_root(), local))
     cases = find_cases(folder)
+    if not cases:
+        fail(f"no golden cases (*.input.txt) in {folder}")
+    unknown = sorted(set(names) - {case.name for case in cases})
+    if unknown:
+        fail(f"no golden case named {', '.join(unknown)} in {folder}")
+    cases = [case for case in cases if not names or case.name in names]
+    cleaner = build_cleaner(**_options(ctx.find_root(), local), start=folder)
     changed = [case.name for case in cases if update_case(cleaner, case)]
     for name in changed:
         click.echo(f"updated {name}")

@@ -38,7 +38,8 @@ _CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f\v"))) + b"\x7f"
 
 
 class InputError(Exception):
-    """A document left uncleaned: unreadable, binary, or not UTF-8 under --strict (status 2).
+    """A document left uncleaned: unreadable, binary, or not UTF-8 under --strict, or its output
+    file could not be written (status 2).
     Shown as one line on stderr; `clean` with several files reports it and goes on."""
 
     exit_code = EXIT_ERROR
@@ -91,17 +92,47 @@ def write_out(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
+def write_file(path: Path, text: str) -> None:
+    """Write `text` as UTF-8 to a temp file beside `path` (making the folder), then rename it over
+    `path`: a failed write never leaves a partial file under the final name."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(text.encode("utf-8"))
+        os.replace(temp, path)
+    except OSError as err:
+        raise InputError(f"{path}: cannot write: {err.strerror}") from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
 def read_bytes(path: Path | None) -> bytes:
-    """The bytes of a file, or of stdin for None; refused when unreadable or binary."""
+    """The bytes of a file (decompressed when its name ends in .gz), or of stdin for None;
+    refused when unreadable or binary. Stdin on a terminal is announced on stderr first."""
     name = source_name(path)
+    if path is None and sys.stdin.isatty():
+        print("cleaner: reading text from stdin (end it with Ctrl-D; 'cleaner --help' for help)",
+              file=sys.stderr, flush=True)
     try:
         data = sys.stdin.buffer.read() if path is None else path.read_bytes()
     except OSError as err:
         raise InputError(f"{name}: cannot read: {err.strerror}") from None
+    if path is not None and path.name.endswith(".gz"):
+        data = gunzip(data, name)
     reason = binary_reason(data)
     if reason:
         raise InputError(f"{name}: looks like binary data ({reason}); not cleaned")
     return data
+
+
+def gunzip(data: bytes, name: str) -> bytes:
+    import gzip  # only for .gz input
+    import zlib
+
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as err:
+        raise InputError(f"{name}: not valid gzip data ({err})") from None
 
 
 def binary_reason(data: bytes) -> str | None:

@@ -6,18 +6,23 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from datatrove.data import Document, DocumentsPipeline
-from datatrove.pipeline.base import PipelineStep
-from datatrove.utils.typeshelper import StatHints
-
 from cleaner.engine import Cleaner, Result
+from cleaner.extras import missing_extra
+
+try:
+    from datatrove.data import Document, DocumentsPipeline
+    from datatrove.pipeline.base import PipelineStep
+    from datatrove.utils.typeshelper import StatHints
+except ImportError as err:
+    raise ModuleNotFoundError(missing_extra("cleaner.datatrove_step", "datatrove", err.name), name=err.name) from None
 
 
 class CleanerStep(PipelineStep):
     """Cleans each document's text (or its HTML), counts removals per rule, and drops emptied documents.
 
     Stats: `total`, `forwarded`, `dropped`, `changed` (documents that lost something), `emptied`, `warned`
-    (the engine left a warning), and one `rule:<id>` per rule: its removals, over the documents it touched.
+    (the engine left a warning), `lang_unknown` (a metadata language cleaner does not know), and one
+    `rule:<id>` per rule: its removals, over the documents it touched.
     """
 
     name = "🧹 cleaner"
@@ -46,11 +51,21 @@ class CleanerStep(PipelineStep):
 
     def clean(self, doc: Document) -> Result:
         """The Result for one document: HTML through clean_html, text through clean."""
-        lang = doc.metadata.get(self.lang_key) if self.lang_key else None
-        lang = lang if isinstance(lang, str) and len(lang) == 2 else None  # else the engine detects it
+        lang = self.language(doc)
         if self.html:
             return self.cleaner.clean_html(doc.text, doc.metadata.get("url"), lang=lang)
         return self.cleaner.clean(doc.text, lang=lang)
+
+    def language(self, doc: Document) -> str | None:
+        """metadata[lang_key] as cleaner's code (DE, de-DE, german: de). A language cleaner does not
+        know (datatrove's language filters name many more) counts in `lang_unknown`, and the engine
+        detects the language instead; so does a document without one."""
+        value = doc.metadata.get(self.lang_key) if self.lang_key else None
+        try:
+            return None if value is None else self.cleaner.language(value)
+        except ValueError:
+            self.stat_update("lang_unknown")
+            return None
 
     def record(self, result: Result) -> None:
         """Per-rule counts and whether the document changed, in datatrove's stats."""

@@ -11,7 +11,7 @@ from cleaner import cache, watchdog
 from cleaner.document import Doc, Removal
 from cleaner.elements import ElementStep
 from cleaner.kinds import Budget, Cut
-from cleaner.language import detect
+from cleaner.language import LANGUAGES, detect, normalise
 from cleaner.prefilter import JoinedIndex, LiteralIndex
 from cleaner.loader import Rule, RuleError, builtin_rules_dir, load_paths
 
@@ -81,9 +81,17 @@ class Cleaner:
         # Rules whose kind guards its own cut (a comment thread goes only after a real article
         # body): what they remove is left out of the over-removal share.
         self._self_guarded = frozenset(r.id for r in rules if getattr(r.step, "self_guarded", False))
+        self.languages = frozenset(LANGUAGES).union(*(r.lang for r in rules))
+
+    def language(self, lang: object) -> str:
+        """The code `lang` stands for (DE, de-DE and german give de), among the detected languages and
+        those the rules name; ValueError naming it otherwise."""
+        return normalise(lang, self.languages)
 
     def clean(self, text: str, lang: str | None = None) -> Result:
         """Clean one document; rules declaring languages run only for `lang` (detected when None)."""
+        if lang is not None:
+            lang = self.language(lang)
         rules, index = self._plan(detect(text) if lang is None and self._multilingual else lang)
         doc = Doc(text)
         seconds = None if self.timeout is None else self.timeout * max(1.0, len(text) / 1_000_000)
@@ -136,7 +144,7 @@ class Cleaner:
         """Clean one page: prune furniture with the HTML rules, extract the main text, run the text rules."""
         from cleaner.html import clean_page  # imports trafilatura (slow): plain text never pays for it
 
-        return clean_page(self, html, url, lang)
+        return clean_page(self, html, url, None if lang is None else self.language(lang))
 
     def _plan(self, lang: str | None) -> tuple[list[Rule], JoinedIndex]:
         """The rules that run for a language and their literal prefilter, built once per language:

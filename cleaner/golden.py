@@ -33,7 +33,16 @@ def find_cases(folder: Path) -> list[Case]:
     return [Case(p.name[: -len(INPUT_SUFFIX)], p) for p in sorted(folder.glob("*" + INPUT_SUFFIX))]
 
 
+def find_orphans(folder: Path) -> list[Case]:
+    """Cases whose expected file has no input beside it (the input renamed or deleted)."""
+    cases = [Case(p.name[: -len(EXPECTED_SUFFIX)], p.with_name(p.name[: -len(EXPECTED_SUFFIX)] + INPUT_SUFFIX))
+             for p in sorted(folder.glob("*" + EXPECTED_SUFFIX))]
+    return [case for case in cases if not case.input.is_file()]
+
+
 def check_case(cleaner: Cleaner, case: Case) -> Outcome:
+    if not case.input.is_file():
+        return Outcome(case, False, f"expected file {case.expected} has no input {case.input.name}")
     got = cleaner.clean(case.input.read_text(encoding="utf-8")).text
     if not case.expected.is_file():
         return Outcome(case, False, f"missing expected file {case.expected}")

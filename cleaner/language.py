@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Collection
 
 import ahocorasick_rs
 
@@ -32,6 +34,23 @@ _WORDS = {
           " uit worden dan nog tot heeft deze hij was over ze zij of kan geen werd zei dit al meer",
 }
 LANGUAGES = tuple(_WORDS)
+_NAMES = {"english": "en", "german": "de", "french": "fr", "spanish": "es", "italian": "it",
+          "portuguese": "pt", "dutch": "nl"}
+_TAG = re.compile(r"([a-z]{2})(?:[-_][a-z0-9]{2,8})*")  # de, de-DE, de_CH, pt-BR: the first part names it
+
+
+def normalise(value: object, known: Collection[str] = LANGUAGES) -> str:
+    """The two-letter code `value` stands for, among the `known` ones: any case, with or without a
+    region (DE, de-DE, de_DE), or the English name of a detected language (german). Else ValueError."""
+    if isinstance(value, str):
+        if value in known:
+            return value
+        text = value.strip().lower()
+        tag = _TAG.fullmatch(_NAMES.get(text, text))
+        if tag and tag[1] in known:
+            return tag[1]
+    raise ValueError(f"unknown language {value!r}: expected one of {', '.join(sorted(known))} "
+                     "(any case, a region such as de-DE allowed) or an English name such as german")
 
 
 def _languages_of_words() -> dict[bytes, tuple[str, ...]]:

@@ -152,9 +152,16 @@ router = APIRouter()
 
 
 async def clean_in_pool(request: Request, docs: list[CleanRequest]) -> list[dict[str, Any]]:
-    """Clean in the app's CleaningPool; 501 for HTML when this cleaner has no HTML path."""
+    """Clean in the app's CleaningPool; 501 for HTML when this cleaner has no HTML path, 422 for an
+    unknown language (DE, de-DE and german are de)."""
     if any(d.html is not None for d in docs) and not hasattr(request.app.state.cleaner, "clean_html"):
         raise HTTPException(501, "HTML input is not available: this cleaner has no clean_html")
+    for number, doc in enumerate(docs, 1):
+        try:
+            doc.lang = None if doc.lang is None else request.app.state.cleaner.language(doc.lang)
+        except ValueError as err:
+            where = f"document {number}: " if len(docs) > 1 else ""
+            raise HTTPException(422, f"{where}'lang': {err}") from None
     return await request.app.state.pool.clean([d.model_dump() for d in docs])
 
 

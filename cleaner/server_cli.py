@@ -13,6 +13,7 @@ import click
 from cleaner.cli import _options, rule_options
 from cleaner.config import build_cleaner
 from cleaner.console import fail
+from cleaner.extras import missing_extra
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -44,7 +45,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, max_body_b
         import pebble  # noqa: F401
         import uvicorn
     except ImportError as err:
-        fail(f"'cleaner serve' needs the server extra ({err.name} is missing): pip install 'cleaner[server]'")
+        fail(missing_extra("'cleaner serve'", "server", err.name))
     settings = {"factory": partial(build_cleaner, **options), "max_body_bytes": max_body_bytes,
                 "time_budget": time_budget}
     os.environ[ENV_VAR] = base64.b64encode(pickle.dumps(settings)).decode("ascii")

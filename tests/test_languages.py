@@ -159,6 +159,6 @@ def test_cli_lang_option_on_subcommands(run_cli, tmp_path):
 
 
 def test_cli_rejects_a_bad_language_code(run_cli):
-    proc = run_cli("--lang", "german", input="x\n")
+    proc = run_cli("--lang", "klingon", input="x\n")
     assert proc.returncode == 2
     assert b"--lang" in proc.stderr
