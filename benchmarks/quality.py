@@ -32,7 +32,7 @@ from aeb_metric import shingles, tokenize  # noqa: E402
 from scraped import Page, SCRAPERS, load_set, scraped_texts  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.document import Doc  # noqa: E402
+from cleaner.document import Doc, normalize  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 ARTICLE, FURNITURE = "article", "furniture"
@@ -160,6 +160,18 @@ def text_rows(name: str, pages: list[Page], cleaner: Cleaner, cache_dir: Path) -
     return rows
 
 
+def passthrough(pages: list[Page], cleaner: Cleaner) -> str:
+    """AEB's ground-truth articles through the cleaner: share of tokens kept, articles unchanged."""
+    kept, unchanged = [], 0
+    for page in pages:
+        text = cleaner.clean(page.truth).text
+        unchanged += normalize(page.truth) == text
+        before, after = Counter(tokenize(page.truth)), Counter(tokenize(text))
+        kept.append(sum((before & after).values()) / sum(before.values()) if before else 1.0)
+    return (f"passthrough (AEB ground truth cleaned): tokens kept {sum(kept) / len(kept):.2%}, "
+            f"articles unchanged {unchanged}/{len(pages)}")
+
+
 def html_rows(name: str, pages: list[Page], cleaner: Cleaner) -> list[dict]:
     """HTML mode: clean_html against trafilatura alone, scores and pages/s."""
     import trafilatura
@@ -243,16 +255,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cleaner = Cleaner([args.rules], builtin=False) if args.rules else Cleaner()
-    rows, hrows, losses = [], [], []
+    rows, hrows, losses, notes = [], [], [], []
     for name in args.sets.split(","):
         pages = load_set(name, args.data, args.limit)
         rows += text_rows(name, pages, cleaner, args.cache_dir)
+        if name == "aeb":
+            notes.append(passthrough(pages, cleaner))
         if args.html:
             these = html_rows(name, pages, cleaner)
             hrows += these
             losses += html_losses(name, pages, these)
     print(f"{len(cleaner.rules)} rules; scrapers: {', '.join(SCRAPERS)}")
     print(render_text(rows))
+    print("\n".join(notes))
     if args.html:
         print()
         print(render_html(hrows))
