@@ -142,12 +142,14 @@ def _positive(option: str, value: int | float | None) -> None:
 class DropLine:
     """Drops each line the pattern matches (searched in the stripped line), optionally only
     lines of at most `max_words` words or `max_chars` characters, or without lower-case
-    letters (`upper_case`, a cheap test the prefilter can apply), and the line right after
+    letters (`upper_case`, a cheap test the prefilter can apply), or outside the prose body
+    (`outside_body`: before its first prose line or after its last), and the line right after
     when it matches `next_line`."""
 
     def __init__(self, pattern: str, max_words: int | None, max_chars: int | None, next_line: str | None,
-                 upper_case: bool) -> None:
+                 upper_case: bool, outside_body: bool) -> None:
         self.pattern = compile_pattern("pattern", pattern)
+        self.outside_body = outside_body
         self.max_chars, self.upper_case = max_chars, upper_case
         self.follower = compile_pattern("next_line", next_line) if next_line else None
         self.max_words = max_words
@@ -157,6 +159,8 @@ class DropLine:
         cuts: list[Cut] = []
         texts, search, max_chars, max_words = doc.texts, self.pattern.line_search, self.max_chars, self.max_words
         limited = budget.deadline is not None  # else the engine's alarm keeps time (see watchdog.py)
+        if self.outside_body:
+            candidates = _outside_body_lines(doc, candidates)
         for index in candidates:
             text = texts[index]
             if not text or (max_chars is not None and len(text) > max_chars):
@@ -184,11 +188,29 @@ class DropLine:
 
 
 def drop_line(*, pattern: str, max_words: int | None = None, max_chars: int | None = None,
-              next_line: str | None = None, upper_case: bool = False) -> Step:
-    """Drops lines matching `pattern` (and the next line when it matches `next_line`)."""
+              next_line: str | None = None, upper_case: bool = False, outside_body: bool = False) -> Step:
+    """Drops lines matching `pattern` (and the next line when it matches `next_line`); with
+    `outside_body`, only before the first prose line or after the last."""
     _positive("max_words", max_words)
     _positive("max_chars", max_chars)
-    return DropLine(pattern, max_words, max_chars, next_line, upper_case)
+    return DropLine(pattern, max_words, max_chars, next_line, upper_case, outside_body)
+
+
+def _outside_body_lines(doc: Doc, candidates: Iterable[int]) -> list[int]:
+    """The candidates before the document's first prose line or after its last (all of them
+    when it has none)."""
+    bounds = _body_bounds(doc)
+    return list(candidates) if bounds is None else [i for i in candidates if i < bounds[0] or i > bounds[1]]
+
+
+def _body_bounds(doc: Doc) -> tuple[int, int] | None:
+    """Indices of the first and last kept prose lines (the article's body), None without any."""
+    _prose_totals(doc)
+    prose = doc.line_memo["prose"][1]  # type: ignore[index]
+    first = next((i for i in doc.kept if prose[i]), None)
+    if first is None:
+        return None
+    return first, next(i for i in reversed(doc.kept) if prose[i])
 
 
 class StripSpan:
@@ -517,12 +539,10 @@ class DropShortRun:
 def _outside_body(doc: Doc, order: list[int]) -> list[list[int]] | None:
     """The lines of `order` before the first prose line and after the last; None when there
     is no prose line (no body to be outside of)."""
-    _prose_totals(doc)
-    prose = doc.line_memo["prose"][1]  # type: ignore[index]
-    lines = [i for i in order if prose[i]]
-    if not lines:
+    bounds = _body_bounds(doc)
+    if bounds is None:
         return None
-    return [[i for i in order if i < lines[0]], [i for i in order if i > lines[-1]]]
+    return [[i for i in order if i < bounds[0]], [i for i in order if i > bounds[1]]]
 
 
 def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40, edges_only: bool = True,
