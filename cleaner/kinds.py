@@ -159,8 +159,6 @@ class DropLine:
         cuts: list[Cut] = []
         texts, search, max_chars, max_words = doc.texts, self.pattern.line_search, self.max_chars, self.max_words
         limited = budget.deadline is not None  # else the engine's alarm keeps time (see watchdog.py)
-        if self.outside_body:
-            candidates = _outside_body_lines(doc, candidates)
         for index in candidates:
             text = texts[index]
             if not text or (max_chars is not None and len(text) > max_chars):
@@ -170,6 +168,8 @@ class DropLine:
             if max_words is not None and word_count(text) > max_words:
                 continue
             if not (search(text, timeout=budget.left()) if limited else search(text)):
+                continue
+            if self.outside_body and _inside_body(doc, index):
                 continue
             cuts.append(Cut(index, doc.lines[index]))
             if self.follower is not None:
@@ -196,21 +196,25 @@ def drop_line(*, pattern: str, max_words: int | None = None, max_chars: int | No
     return DropLine(pattern, max_words, max_chars, next_line, upper_case, outside_body)
 
 
-def _outside_body_lines(doc: Doc, candidates: Iterable[int]) -> list[int]:
-    """The candidates before the document's first prose line or after its last (all of them
-    when it has none)."""
+def _inside_body(doc: Doc, index: int) -> bool:
+    """Whether line `index` lies between the document's first and last prose lines."""
     bounds = _body_bounds(doc)
-    return list(candidates) if bounds is None else [i for i in candidates if i < bounds[0] or i > bounds[1]]
+    return bounds is not None and bounds[0] < index < bounds[1]
 
 
 def _body_bounds(doc: Doc) -> tuple[int, int] | None:
-    """Indices of the first and last kept prose lines (the article's body), None without any."""
-    _prose_totals(doc)
-    prose = doc.line_memo["prose"][1]  # type: ignore[index]
-    first = next((i for i in doc.kept if prose[i]), None)
-    if first is None:
-        return None
-    return first, next(i for i in reversed(doc.kept) if prose[i])
+    """Indices of the first and last kept prose lines (the article's body), None without any
+    (kept in doc.memo until the next change)."""
+    if "body" not in doc.memo:  # (looked for from each end: most documents reach prose in a few lines)
+        texts = doc.texts
+        first = next((i for i in doc.kept if _is_prose(texts[i])), None)
+        doc.memo["body"] = None if first is None else (first, next(i for i in reversed(doc.kept) if _is_prose(texts[i])))
+    return doc.memo["body"]  # type: ignore[return-value]
+
+
+def _is_prose(text: str) -> bool:
+    """At least PROSE_WORDS words ending like a sentence: what _prose_totals counts."""
+    return is_sentence(text) and word_count(text) >= PROSE_WORDS
 
 
 class StripSpan:
@@ -542,7 +546,7 @@ def _outside_body(doc: Doc, order: list[int]) -> list[list[int]] | None:
     bounds = _body_bounds(doc)
     if bounds is None:
         return None
-    return [[i for i in order if i < bounds[0]], [i for i in order if i > bounds[1]]]
+    return [order[:bisect_left(order, bounds[0])], order[bisect_left(order, bounds[1] + 1):]]  # (order is sorted)
 
 
 def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40, edges_only: bool = True,
