@@ -110,6 +110,10 @@ def compile_pattern(option: str, pattern: str) -> LazyPattern:
     known = cache.get()
     if known.is_valid(pattern):
         return LazyPattern(pattern)
+    size = regexes.expanded_size(pattern) if "{" in pattern or len(pattern) > regexes.MAX_SIZE else 0
+    if size > regexes.MAX_SIZE:
+        raise ValueError(f"pattern in '{option}' is too large to compile: {size:,} characters with its counted "
+                         f"repeats written out (limit {regexes.MAX_SIZE:,})")
     import regex
 
     try:
