@@ -40,6 +40,7 @@ _SCRIPT = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
 # Browsers read these as windows-1252 (WHATWG Encoding Standard); names as codecs.lookup gives them.
 _AS_CP1252 = {"iso8859-1", "ascii"}
+_PRINTABLE = bytes(range(0x20, 0x7F))
 
 
 def clean_html(html: str | bytes, url: str | None = None) -> str:
@@ -172,7 +173,7 @@ def decode(data: bytes) -> str:
     for encoding in filter(None, ("utf-8", declared)):
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeError:  # (some codecs raise its base class)
             continue
     return _sniff(data) or data.decode(declared or "utf-8", errors="replace")
 
@@ -187,7 +188,17 @@ def declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
-    return "cp1252" if name in _AS_CP1252 else name
+    return ("cp1252" if name in _AS_CP1252 else name) if _reads_ascii(name) else None
+
+
+def _reads_ascii(encoding: str) -> bool:
+    """Whether the encoding reads printable ASCII as ASCII: the declaration was read that way, so
+    UTF-16, UTF-32, UTF-7 or EBCDIC cannot be the page's (WHATWG ignores them too), and codecs
+    that are not text encodings (rot13, base64) cannot decode a page at all."""
+    try:
+        return _PRINTABLE.decode(encoding) == _PRINTABLE.decode("ascii")
+    except (UnicodeError, LookupError):
+        return False
 
 
 def _sniff(data: bytes) -> str | None:
