@@ -33,7 +33,6 @@ class _Alarm:
 
 
 _alarm = _Alarm()
-_MAIN = threading.main_thread().ident
 
 
 def _on_alarm(signum: int, frame: object) -> None:
@@ -57,7 +56,7 @@ class document:  # noqa: N801 - used like a function: `with watchdog.document(se
         self.seconds, self.previous = seconds, None
 
     def __enter__(self) -> bool:
-        if self.seconds is None or not _HAS_TIMER or threading.get_ident() != _MAIN \
+        if self.seconds is None or not _HAS_TIMER or threading.current_thread() is not threading.main_thread() \
                 or _raw.getsignal(signal.SIGALRM) != signal.SIG_DFL:
             return False
         _alarm.seconds, _alarm.fired = self.seconds, False
@@ -109,7 +108,7 @@ class paused:  # noqa: N801 - `with watchdog.paused():` around work no alarm may
     __slots__ = ("active",)
 
     def __enter__(self) -> None:
-        self.active = _alarm.in_rule and threading.get_ident() == _MAIN
+        self.active = _alarm.in_rule and threading.current_thread() is threading.main_thread()
         if self.active:
             _alarm.in_rule = False
 
