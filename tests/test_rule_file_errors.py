@@ -118,3 +118,16 @@ def test_expanded_size(pattern, size):
     from cleaner.regexes import expanded_size
 
     assert expanded_size(pattern) == size
+
+
+@pytest.mark.parametrize("hostile", ["slow-pattern", "fifo"])
+def test_hostile_rule_file_in_batch_with_two_jobs(tmp_path, hostile):
+    (tmp_path / "rules").mkdir()
+    if hostile == "fifo":
+        os.mkfifo(tmp_path / "rules" / "bad.toml")
+    else:
+        (tmp_path / "rules" / "bad.toml").write_text(CASES["slow-to-compile"][0], encoding="utf-8")
+    (tmp_path / "in.jsonl").write_text('{"id": 1, "text": "Some text."}\n', encoding="utf-8")
+    proc = _run(tmp_path, "--rules", "rules", "batch", "in.jsonl", "-o", "out.jsonl", "--jobs", "2")
+    _one_clear_line(proc, "bad.toml", "not a regular file" if hostile == "fifo" else "too large to compile")
+    assert not (tmp_path / "out.jsonl").exists()
