@@ -117,9 +117,10 @@ class Cleaner:
                 hits -= doc.dropped  # (the sets are this call's own: changed in place)
                 if not hits:
                     continue
-            try:
-                cuts = watchdog.run(rule.step.apply, doc, doc.kept if hits is None else sorted(hits),
-                                   unlimited if armed or seconds is None else Budget(seconds))
+            lines = doc.kept if hits is None else sorted(hits)
+            try:  # (watchdog.run only under this thread's alarm: other threads' searches carry the limit)
+                cuts = watchdog.run(rule.step.apply, doc, lines, unlimited) if armed \
+                    else rule.step.apply(doc, lines, unlimited if seconds is None else Budget(seconds))
             except (TimeoutError, MemoryError, RecursionError) as err:  # a runaway pattern, e.g. '(?R)'
                 reason = f"exceeded the regex time limit ({seconds:.1f} s)" if isinstance(err, TimeoutError) \
                     else f"failed ({type(err).__name__})"

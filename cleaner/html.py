@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import html as html_lib
 import re
 from functools import cache
+from itertools import accumulate
+from operator import sub
 
 import trafilatura
 
@@ -19,8 +22,25 @@ EXTRACT_OPTIONS = {"include_comments": False, "fast": True}
 _DECLARED = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Bounds on the work per page (see the README's HTML input): lexbor builds a tree in time quadratic
+# in its depth (100,000 nested divs: 97 s), lxml under trafilatura drops all of a page nested past
+# 255 levels, and trafilatura takes about 3 s per 100,000 elements.
+MAX_DEPTH = 128  # nested elements kept; the tags of deeper ones are dropped, their text kept
+MAX_ELEMENTS = 100_000  # past this, no main-text extraction: the text of the whole page is kept
+# Not counted as nesting, nor ever dropped: void elements, and elements that a sibling closes
+# (a <p> ends at the next <p>, a <td> at the next <td>), whose end tags pages often leave out.
+_FLAT = "area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|" \
+        "p|li|dt|dd|option|optgroup|tr|td|th|thead|tbody|tfoot|colgroup|caption|rb|rt|rtc|rp|html|head|body"
+_NESTING = re.compile(rf"<(/?)(?!(?:{_FLAT})[\s/>])[a-zA-Z]", re.I)  # the start of a nesting tag: '' or '/'
+_NESTING_TAG = re.compile(rf"<(/?)(?!(?:{_FLAT})[\s/>])[a-zA-Z][^>]*>", re.I)
+_STEP = {"": 1, "/": -1}
+SCREEN_TAGS = 2_000  # a page with fewer tags is parsed first: lexbor takes a few ms even at that depth
+_DEEPER = " > ".join(["*"] * (MAX_DEPTH + 64))  # the tree's elements count, html, body and p included
+_SCRIPT = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
 # Browsers read these as windows-1252 (WHATWG Encoding Standard); names as codecs.lookup gives them.
 _AS_CP1252 = {"iso8859-1", "ascii"}
+_PRINTABLE = bytes(range(0x20, 0x7F))
 
 
 def clean_html(html: str | bytes, url: str | None = None) -> str:
@@ -36,7 +56,10 @@ def _shipped() -> Cleaner:
 def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang: str | None = None) -> Result:
     """Prune the page with the cleaner's HTML rules, extract its main text, then run its text rules."""
     source = decode(html) if isinstance(html, bytes) else html
-    page = Page(source)
+    tags = source.count("<") - source.count("</")  # start tags (at least as many as the elements)
+    if tags > MAX_ELEMENTS:
+        return _too_many_elements(cleaner, source, lang)
+    page, source, warnings = parse(source, tags)
     echoes = [(rule, text) for rule in cleaner.rules if isinstance(rule.step, Echo) and (text := rule.step(page))]
     removals = prune(page, cleaner.rules)
     text = extract(page.tree.html or "", url)
@@ -44,7 +67,60 @@ def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang
         text, removals = extract(source, url), []
     text, dropped = drop_echoes(text, echoes)
     result = cleaner.clean(text, lang)
-    return result._replace(removals=removals + dropped + result.removals)
+    return result._replace(removals=removals + dropped + result.removals, warnings=warnings + result.warnings)
+
+
+def parse(source: str, tags: int) -> tuple[Page, str, list[str]]:
+    """The page parsed, its tags nested past MAX_DEPTH dropped first when it is that deep (and a
+    warning saying so). A page of many tags is looked at before it is parsed: a deep one would take
+    long; one of few tags, after (a selector finds a deep element at once)."""
+    if tags > SCREEN_TAGS:
+        source, warning = flatten(source)
+        page = Page(source)
+    else:
+        page, warning = Page(source), None
+        if page.tree.css_first(_DEEPER) is not None:
+            source, warning = flatten(source)
+            page = Page(source) if warning else page
+    return page, source, [warning] if warning else []
+
+
+def _too_many_elements(cleaner: Cleaner, source: str, lang: str | None) -> Result:
+    """A page of more than MAX_ELEMENTS elements: its text, without a tree, as one paragraph."""
+    text = html_lib.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", source)))
+    result = cleaner.clean(" ".join(text.split()), lang)
+    warning = (f"page has more than {MAX_ELEMENTS:,} elements: main-text extraction and the HTML rules "
+               "skipped, all the text of the page kept as one paragraph")
+    return result._replace(warnings=[warning, *result.warnings])
+
+
+def flatten(html: str) -> tuple[str, str | None]:
+    """The page with the tags nested deeper than MAX_DEPTH dropped (their text stays), and a
+    warning saying so; the page itself and None when it is not that deep (one quick count)."""
+    if _peak_depth(html) <= MAX_DEPTH:
+        return html, None
+    pieces, last, depth, deepest = [], 0, 0, 0
+    for tag in _NESTING_TAG.finditer(html):
+        if tag.group(1):  # an end tag (one closing nothing is left alone)
+            if not depth:
+                continue
+            drop, depth = depth > MAX_DEPTH, depth - 1
+        else:
+            depth += 1
+            deepest, drop = max(deepest, depth), depth > MAX_DEPTH
+        if drop:
+            pieces += (html[last:tag.start()], " ")
+            last = tag.end()
+    pieces.append(html[last:])
+    return "".join(pieces), (f"page nested deeper than {MAX_DEPTH} elements ({deepest - MAX_DEPTH:,} levels "
+                             "more): the deeper tags were dropped, their text kept")
+
+
+def _peak_depth(html: str) -> int:
+    """How deep the nesting tags go, counting an end tag that closes nothing as nothing (in C:
+    the depth after each tag is the running sum of +1 and -1 less its running minimum)."""
+    levels = list(accumulate(map(_STEP.__getitem__, _NESTING.findall(html)), initial=0))
+    return max(map(sub, levels, accumulate(levels, min)))
 
 
 def prune(page: Page, rules: list[Rule]) -> list[Removal]:
@@ -97,7 +173,7 @@ def decode(data: bytes) -> str:
     for encoding in filter(None, ("utf-8", declared)):
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeError:  # (some codecs raise its base class)
             continue
     return _sniff(data) or data.decode(declared or "utf-8", errors="replace")
 
@@ -112,7 +188,17 @@ def declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
-    return "cp1252" if name in _AS_CP1252 else name
+    return ("cp1252" if name in _AS_CP1252 else name) if _reads_ascii(name) else None
+
+
+def _reads_ascii(encoding: str) -> bool:
+    """Whether the encoding reads printable ASCII as ASCII: the declaration was read that way, so
+    UTF-16, UTF-32, UTF-7 or EBCDIC cannot be the page's (WHATWG ignores them too), and codecs
+    that are not text encodings (rot13, base64) cannot decode a page at all."""
+    try:
+        return _PRINTABLE.decode(encoding) == _PRINTABLE.decode("ascii")
+    except (UnicodeError, LookupError):
+        return False
 
 
 def _sniff(data: bytes) -> str | None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from cleaner import cache, regexes
+from cleaner import cache, regexes, watchdog
 from cleaner.document import Doc
 from cleaner.elements import drop_element, drop_element_text
 from cleaner.prefilter import starts_every_branch
@@ -77,7 +77,8 @@ class LazyPattern:
     @property
     def compiled(self) -> regex.Pattern[str]:
         if self._compiled is None:  # (regex is imported then: a start-up whose input meets no rule never needs it)
-            self._compiled = regexes.load(self.source)
+            with watchdog.paused():  # (an alarm in the middle would leave the import or the cache half done)
+                self._compiled = regexes.load(self.source)
         return self._compiled
 
     @property
@@ -85,11 +86,12 @@ class LazyPattern:
         """`search` for one line (no line breaks): `match` when every branch of the pattern starts
         with '^', which search would try at each later position only to fail there."""
         if self._line_search is None:
-            import regex
-
             compiled = self.compiled
-            anchored = starts_every_branch(self.source) and not compiled.flags & (regex.MULTILINE | regex.WORD)
-            self._line_search = compiled.match if anchored else compiled.search
+            with watchdog.paused():
+                import regex
+
+                anchored = starts_every_branch(self.source) and not compiled.flags & (regex.MULTILINE | regex.WORD)
+                self._line_search = compiled.match if anchored else compiled.search
         return self._line_search
 
     def search(self, text: str, **kw: object) -> regex.Match[str] | None:
@@ -108,6 +110,10 @@ def compile_pattern(option: str, pattern: str) -> LazyPattern:
     known = cache.get()
     if known.is_valid(pattern):
         return LazyPattern(pattern)
+    size = regexes.expanded_size(pattern) if "{" in pattern or len(pattern) > regexes.MAX_SIZE else 0
+    if size > regexes.MAX_SIZE:
+        raise ValueError(f"pattern in '{option}' is too large to compile: {size:,} characters with its counted "
+                         f"repeats written out (limit {regexes.MAX_SIZE:,})")
     import regex
 
     try:

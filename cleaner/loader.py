@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
+import stat
 import typing
 from pathlib import Path
 from typing import NamedTuple
@@ -15,6 +17,7 @@ from cleaner.kinds import KINDS, Step
 RULE_KEYS = {"id", "kind", "category", "description", "example", "lang"}
 EXAMPLE_KEYS = {"input", "output"}
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_RULE_FILE = 10_000_000  # bytes: the 5,000-rule files of the tests are under 1 MB
 
 
 class RuleError(Exception):
@@ -53,7 +56,7 @@ def rule_files(path: Path) -> list[Path]:
     """A file as given, or every *.toml under a folder in path order."""
     if path.is_dir():
         return sorted(path.rglob("*.toml"), key=lambda p: p.relative_to(path).as_posix())
-    if path.is_file():
+    if path.exists():  # (a FIFO or a device too: read_tables says what is wrong with it)
         return [path]
     raise RuleError(path, "no such rule file or folder")
 
@@ -88,7 +91,7 @@ def read_tables(path: Path) -> list[dict]:
     import tomllib  # only on a cache miss
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as err:
         raise RuleError(path, f"invalid TOML: {err}") from None
     except RecursionError:
@@ -102,6 +105,22 @@ def read_tables(path: Path) -> list[dict]:
     if not isinstance(tables, list):
         raise RuleError(path, "'rule' must be an array of tables: write [[rule]]")
     return tables
+
+
+def read_text(path: Path) -> str:
+    """A rule file's text: only a regular file (a FIFO would block, a device never end) of at
+    most MAX_RULE_FILE bytes. (Opened without blocking, then checked: what was checked is what is read.)"""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise RuleError(path, "not a regular file")
+        if info.st_size > MAX_RULE_FILE:
+            raise RuleError(path, f"rule file is {info.st_size:,} bytes (limit {MAX_RULE_FILE:,})")
+        data = file.read(MAX_RULE_FILE + 1)
+    if len(data) > MAX_RULE_FILE:  # (grew since)
+        raise RuleError(path, f"rule file is over {MAX_RULE_FILE:,} bytes (the limit)")
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # (as Path.read_text reads it)
 
 
 def build_rule(path: Path | str, table: object, index: int = 1) -> Rule:

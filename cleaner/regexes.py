@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import marshal
+import re
 import sys
 import threading
 import zlib
@@ -118,3 +119,49 @@ def _from_code(kept: tuple[Any, ...]) -> regex.Pattern[str]:
     code = array("I")
     code.frombytes(kept[4])
     return _regex.compile(*kept[2:4], code.tolist(), *kept[5:])
+
+
+MAX_SIZE = 100_000  # see expanded_size: regex takes about a second to compile a pattern this large
+_QUANTIFIER = re.compile(r"\{(\d*)(?:,(\d*))?\}")
+_ESCAPE = re.compile(r"\\(?:[xuUNpPgk]\{[^}]*\}|.)", re.S)
+_GROUP_HEAD = re.compile(r"\((?:\?(?:[\w-]*:|P?<\w+>|'\w+'))?")  # '(', '(?:', '(?i:', '(?P<name>'...
+
+
+def expanded_size(pattern: str) -> int:
+    """About how many characters the pattern has with its counted repeats written out
+    ('(?:a{100}){100}' has 10,000; a character class or an escape counts one): regex's
+    compiler takes time in proportion to it (20 s for '(?:(?:a{1000}){1000}){1000}')."""
+    sizes = [0]  # of each group open at this point, outermost first
+    last, position = 0, 0  # the size of the item a quantifier would repeat
+    while position < len(pattern):
+        char = pattern[position]
+        if char == "(":
+            sizes.append(0)
+            position, last = _GROUP_HEAD.match(pattern, position).end(), 0  # type: ignore[union-attr]
+            continue
+        if char == "{" and (counted := _QUANTIFIER.match(pattern, position)) and any(counted.groups()):
+            times = max(int(n) for n in counted.groups(default="0") if n)
+            sizes[-1] += last * (times - 1)
+            position, last = counted.end(), last * times
+            continue
+        if char == ")" and len(sizes) > 1:
+            last = sizes.pop()
+            position += 1
+        else:
+            end = _ESCAPE.match(pattern, position).end() if char == "\\" else \
+                _class_end(pattern, position) if char == "[" else position + 1  # type: ignore[union-attr]
+            position, last = end, 1
+        sizes[-1] += last
+    return sum(sizes)
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Where the character class opening at `start` ends (sets nest in regex's VERSION1)."""
+    position, depth = start + 1, 1
+    position += pattern.startswith("^", position)
+    position += pattern.startswith("]", position)  # a ']' first is a literal
+    while position < len(pattern) and depth:
+        char = pattern[position]
+        position += 2 if char == "\\" else 1
+        depth += (char == "[") - (char == "]")
+    return position

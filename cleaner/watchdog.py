@@ -23,19 +23,24 @@ T = TypeVar("T")
 
 
 class _Alarm:
-    __slots__ = ("in_rule", "seconds")
+    """The main thread's alarm: only its armed `document` and `run` change this (other threads
+    never arm one, and their rules run with a time limit on each search instead)."""
+
+    __slots__ = ("in_rule", "fired", "seconds")
 
     def __init__(self) -> None:
-        self.in_rule, self.seconds = False, 0.0
+        self.in_rule, self.fired, self.seconds = False, False, 0.0
 
 
 _alarm = _Alarm()
 
 
 def _on_alarm(signum: int, frame: object) -> None:
+    """Stops the rule that is running; between rules only notes that the alarm went off (the
+    next rule arms it again: a handler that armed the timer itself could outlive the document)."""
     if _alarm.in_rule:
         raise TimeoutError("rule time limit")
-    signal.setitimer(signal.ITIMER_REAL, _alarm.seconds)  # fired between rules: watch the next one
+    _alarm.fired = True
 
 
 _HAS_TIMER = hasattr(signal, "setitimer")  # not on Windows
@@ -54,7 +59,7 @@ class document:  # noqa: N801 - used like a function: `with watchdog.document(se
         if self.seconds is None or not _HAS_TIMER or threading.current_thread() is not threading.main_thread() \
                 or _raw.getsignal(signal.SIGALRM) != signal.SIG_DFL:
             return False
-        _alarm.seconds = self.seconds
+        _alarm.seconds, _alarm.fired = self.seconds, False
         self.previous = _raw.signal(signal.SIGALRM, _on_alarm)
         replaced = _raw.setitimer(signal.ITIMER_REAL, self.seconds)  # (one call: it returns the timer it replaced)
         if replaced[0]:  # the host program's own alarm() was running: put it back and leave it be
@@ -65,21 +70,50 @@ class document:  # noqa: N801 - used like a function: `with watchdog.document(se
         return True
 
     def __exit__(self, *exc: object) -> None:
-        if self.previous is not None:
-            _raw.setitimer(signal.ITIMER_REAL, 0)
-            _raw.signal(signal.SIGALRM, self.previous)
+        if self.previous is not None:  # in this order: no rule, no timer, then the handler goes
             _alarm.in_rule = False
+            _raw.setitimer(signal.ITIMER_REAL, 0)
+            _settle()
+            _raw.signal(signal.SIGALRM, self.previous)
+
+
+def _settle() -> None:
+    """A Python function call: CPython runs the handler of a signal that came in before the
+    timer was stopped here, while it is still ours (not once the default handler is back)."""
 
 
 def run(call: Callable[..., T], *args: object) -> T:
-    """Call a rule's step, which the alarm may stop (a step changes nothing itself)."""
-    _alarm.in_rule = True
+    """Call a rule's step in the main thread's armed document; the alarm may stop it (a step
+    changes nothing itself)."""
+    _alarm.in_rule = True  # (first: an alarm from here on stops this rule rather than being missed)
     try:
+        if _alarm.fired:  # it went off between rules: a full time limit for this one
+            rearm()
         return call(*args)
     finally:
         _alarm.in_rule = False
 
 
 def rearm() -> None:
-    """After the alarm stopped a rule: a full time limit again for the rules after it."""
-    signal.setitimer(signal.ITIMER_REAL, _alarm.seconds)
+    """After the alarm went off: a full time limit again for the rules after it."""
+    _alarm.fired = False
+    _raw.setitimer(signal.ITIMER_REAL, _alarm.seconds)
+
+
+class paused:  # noqa: N801 - `with watchdog.paused():` around work no alarm may cut short
+    """Work inside a rule that must not be cut short (importing or compiling a regex leaves
+    modules and caches half made): the alarm only notes its firing meanwhile, and the rule gets
+    a full limit again after it. Does nothing outside the main thread's rules."""
+
+    __slots__ = ("active",)
+
+    def __enter__(self) -> None:
+        self.active = _alarm.in_rule and threading.current_thread() is threading.main_thread()
+        if self.active:
+            _alarm.in_rule = False
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            _alarm.in_rule = True
+            if _alarm.fired:
+                rearm()
