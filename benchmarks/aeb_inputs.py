@@ -146,12 +146,17 @@ def _cache_file(cache_dir: Path) -> Path:
 
 def careless_inputs(pages: list[Page], cache_dir: str | Path) -> dict[str, dict[str, str]]:
     """kind -> page id -> careless text, made once per page and cached as JSON in cache_dir."""
-    path = _cache_file(Path(cache_dir))
+    cache = cached_texts(_cache_file(Path(cache_dir)), pages, MAKERS)
+    return {kind: {p.id: cache[p.id][kind] for p in pages} for kind in MAKERS}
+
+
+def cached_texts(path: Path, pages: list, makers: dict[str, Callable[[str], str]]) -> dict[str, dict[str, str]]:
+    """page id -> maker -> the text it makes of the page's HTML, made once and kept as JSON at path."""
     cache: dict[str, dict[str, str]] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     missing = [p for p in pages if p.id not in cache]
     for page in missing:
-        cache[page.id] = {kind: make(page.html) for kind, make in MAKERS.items()}
+        cache[page.id] = {name: make(page.html) for name, make in makers.items()}
     if missing:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
-    return {kind: {p.id: cache[p.id][kind] for p in pages} for kind in MAKERS}
+    return cache

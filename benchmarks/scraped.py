@@ -13,7 +13,7 @@ from pathlib import Path
 
 import trafilatura
 
-from aeb_inputs import block_text, decode_html, load_pages
+from aeb_inputs import block_text, cached_texts, decode_html, load_pages
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,5 @@ def _cache_file(cache_dir: Path, name: str) -> Path:
 
 def scraped_texts(name: str, pages: list[Page], cache_dir: Path) -> dict[str, list[str]]:
     """scraper -> the text it makes of each page, made once and cached as JSON."""
-    path = _cache_file(cache_dir, name)
-    cache: dict[str, dict[str, str]] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    missing = [p for p in pages if p.id not in cache]
-    for page in missing:
-        cache[page.id] = {scraper: make(page.html) for scraper, make in SCRAPERS.items()}
-    if missing:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+    cache = cached_texts(_cache_file(cache_dir, name), pages, SCRAPERS)
     return {scraper: [cache[p.id][scraper] for p in pages] for scraper in SCRAPERS}
