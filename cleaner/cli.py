@@ -181,13 +181,18 @@ def explain_cmd(ctx: click.Context, file: Path, **local: Any) -> None:
     """Show every removed line or span of FILE ('-' for stdin) and the rule that removed it."""
     options = _options(ctx, local)
     result = clean_source(build_cleaner(**options), None if str(file) == "-" else file, options)
-    for r in sorted(result.removals, key=lambda r: r.line):  # document order; stable within a line
+    for r in result.removals + result.reverted:  # (each in line order; only one of them is ever non-empty)
         where = click.style(f"{file}:{r.line or 'html'}:", dim=True)
         rule = click.style(r.rule_id, fg="cyan", bold=True)
         what = "" if r.whole_line else click.style("(span) ", fg="yellow")
-        click.echo(f"{where} {rule} [{r.category}] {what}{click.style(r.text.strip(), fg='red')}")
+        back = click.style("(put back) ", fg="green") if result.reverted else ""
+        click.echo(f"{where} {rule} [{r.category}] {back}{what}{click.style(r.text.strip(), fg='red')}")
     kept = len(result.text.splitlines())
     click.echo(f"{len(result.removals)} removal(s) by {len(result.counts)} rule(s); {kept} line(s) kept")
+    if result.guard:
+        share = f"{result.removed_share:.0%}"
+        click.echo(f"guard: kept the original (rules would remove {share}); the removals above were put back"
+                   if result.guard == "kept-original" else f"guard: cleaned anyway (rules removed {share})")
 
 
 @main.group("rules")

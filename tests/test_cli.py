@@ -38,7 +38,7 @@ def test_json_format(run_cli):
     assert data["text"] == EXPECTED
     assert data["counts"]["caption-getty-dateline"] == 2
     first = data["removals"][0]
-    assert set(first) == {"rule", "category", "line", "text", "whole_line"}
+    assert set(first) == {"rule", "category", "line", "text", "whole_line", "start", "end"}
 
 
 def test_clean_files_into_folder(run_cli, tmp_path):
