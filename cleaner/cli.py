@@ -209,6 +209,15 @@ def rules_list(ctx: click.Context, **local: Any) -> None:
         click.echo(f"{rule.id}\t{rule.category}\t{rule.kind}\t{rule.description}")
 
 
+@rules_group.command("categories")
+def rules_categories() -> None:
+    """The rule categories --select and --ignore take, one per line: name, what it covers."""
+    from cleaner.categories import CATEGORIES
+
+    for name, what in CATEGORIES.items():
+        click.echo(f"{name}\t{what}")
+
+
 @rules_group.command("test")
 @rule_options
 @click.pass_context

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from cleaner import cache, watchdog
+from cleaner.categories import unknown_name_message
 from cleaner.document import Doc, Removal
 from cleaner.elements import ElementStep
 from cleaner.kinds import Budget, Cut
@@ -203,7 +204,8 @@ def select_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]
     for option, names in (("select", select), ("ignore", ignore)):
         unknown = sorted(set(names) - known)
         if unknown:
-            raise RuleError(f"--{option}", f"unknown rule id or category: {', '.join(unknown)}")
+            named = ", ".join(unknown_name_message(name, known) for name in unknown)
+            raise RuleError(f"--{option}", f"unknown rule id or category: {named}")
     chosen = set(select)
     dropped = set(ignore)
     return [

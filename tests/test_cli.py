@@ -15,7 +15,7 @@ def test_pipe_filter(run_cli):
 
 
 def test_pipe_ignore_category(run_cli):
-    proc = run_cli("--ignore", "comments,comment-form", input="Body text here.\n\nLeave a Reply\n")
+    proc = run_cli("--ignore", "comments", input="Body text here.\n\nLeave a Reply\n")
     assert proc.stdout.decode() == "Body text here.\n\nLeave a Reply\n"
 
 
