@@ -241,13 +241,18 @@ def explain_cmd(ctx: click.Context, file: Path, **local: Any) -> None:
     start = None if path is None else path.absolute().parent
     result = clean_source(build_cleaner(**options, start=start), path, options)
     color = use_color(options.get("color"))
-    for r in sorted(result.removals, key=lambda r: r.line):  # document order; stable within a line
+    for r in result.removals + result.reverted:  # (each in line order; only one of them is ever non-empty)
         where = click.style(f"{file}:{r.line or 'html'}:", dim=True)
         rule = click.style(r.rule_id, fg="cyan", bold=True)
         what = "" if r.whole_line else click.style("(span) ", fg="yellow")
-        click.echo(f"{where} {rule} [{r.category}] {what}{click.style(r.text.strip(), fg='red')}", color=color)
+        back = click.style("(put back) ", fg="green") if result.reverted else ""
+        click.echo(f"{where} {rule} [{r.category}] {back}{what}{click.style(r.text.strip(), fg='red')}", color=color)
     kept = len(result.text.splitlines())
     click.echo(f"{len(result.removals)} removal(s) by {len(result.counts)} rule(s); {kept} line(s) kept")
+    if result.guard:
+        share = f"{result.removed_share:.0%}"
+        click.echo(f"guard: kept the original (rules would remove {share}); the removals above were put back"
+                   if result.guard == "kept-original" else f"guard: cleaned anyway (rules removed {share})")
 
 
 @main.group("rules")
@@ -262,6 +267,15 @@ def rules_list(ctx: click.Context, **local: Any) -> None:
     """One rule per line: id, category, kind, description."""
     for rule in build_cleaner(**_options(ctx.find_root(), local)).rules:
         click.echo(f"{rule.id}\t{rule.category}\t{rule.kind}\t{rule.description}")
+
+
+@rules_group.command("categories")
+def rules_categories() -> None:
+    """The rule categories --select and --ignore take, one per line: name, what it covers."""
+    from cleaner.categories import CATEGORIES
+
+    for name, what in CATEGORIES.items():
+        click.echo(f"{name}\t{what}")
 
 
 @rules_group.command("test")

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.config import build_cleaner
+from cleaner.document import Removal, locate
 from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
 from cleaner.loader import RuleError
 
@@ -189,16 +190,26 @@ def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -
     return result
 
 
+def removal_dicts(result: Result, removals: list[Removal]) -> list[dict[str, object]]:
+    """Removals as in `--format json`, in line order, each with its offsets (start, end) into the input."""
+    located = [(r.as_dict(), where) for r, where in zip(removals, locate(result.source, removals))]
+    located.sort(key=lambda pair: (pair[0]["line"], pair[1][0] if pair[1] else -1))
+    return [d | {"start": where[0] if where else None, "end": where[1] if where else None} for d, where in located]
+
+
 def to_json(result: Result) -> str:
     import json  # only when asked for: keeps text-mode start-up lean
 
     return json.dumps({
         "text": result.text,
-        "removals": [r.as_dict() for r in result.removals],
+        "removals": removal_dicts(result, result.removals),
         "counts": result.counts,
         "warnings": result.warnings,
         "removed_share": round(result.removed_share, 4),
         "guard": result.guard,
+        "reverted": removal_dicts(result, result.reverted),
+        "lang": result.lang,
+        "lang_source": result.lang_source,
     }, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -73,3 +73,31 @@ def normalize(text: str) -> str:
     """The output convention applied to text without removing anything."""
     return Doc(text).render()
 
+
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")  # as Doc splits lines
+
+
+def locate(source: str, removals: list[Removal]) -> list[tuple[int, int] | None]:
+    """Character offsets (start, end) into `source`, the text as given, of each removal: the whole
+    line for a dropped line, the span inside its line for a cut span; None when a removal has no line
+    in `source` (an HTML element) or its span cannot be found there."""
+    lead = len(source) - len(source.lstrip("\ufeff"))
+    breaks = [(m.start(), m.end()) for m in _LINE_BREAK.finditer(source, lead)]
+    starts = [lead, *(end for _, end in breaks)]
+    ends = [*(start for start, _ in breaks), len(source)]
+    searched: dict[int, int] = {}  # per line: where the next span is looked for
+    offsets: list[tuple[int, int] | None] = []
+    for r in removals:
+        if not 0 < r.line <= len(starts):
+            offsets.append(None)
+            continue
+        start, line = starts[r.line - 1], source[starts[r.line - 1]:ends[r.line - 1]].rstrip()
+        if r.whole_line:
+            offsets.append((start, start + len(line)))
+            continue
+        at = line.find(r.text, searched.get(r.line, 0))
+        at = line.find(r.text) if at < 0 else at
+        searched[r.line] = at + len(r.text) if at >= 0 else searched.get(r.line, 0)
+        offsets.append(None if at < 0 else (start + at, start + at + len(r.text)))
+    return offsets

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from cleaner import cache, watchdog
+from cleaner.categories import unknown_name_message
 from cleaner.document import Doc, Removal
 from cleaner.elements import ElementStep
 from cleaner.kinds import Budget, Cut
@@ -18,6 +19,7 @@ from cleaner.loader import Rule, RuleError, builtin_rules_dir, load_paths
 Policy = Literal["keep", "clean", "fail"]
 TIMEOUT = 1.0  # seconds per rule per MB of input
 MAX_REMOVED = 0.8  # share of a document's characters; see the README's Guarantees
+MIN_GUARDED_WORDS = 20  # a shorter document is too small to judge: the guard leaves it alone
 
 
 class ExcessiveRemovalError(Exception):
@@ -29,13 +31,17 @@ class ExcessiveRemovalError(Exception):
 
 
 class Result(NamedTuple):
-    """The cleaned text and everything that was taken out, in rule order."""
+    """The cleaned text and everything that was taken out, in line order."""
 
     text: str
     removals: list[Removal]
     warnings: list[str]
     removed_share: float = 0.0  # share of the input's characters that the rules removed
     guard: str | None = None  # "kept-original" or "cleaned-anyway" when max_removed was exceeded
+    reverted: list[Removal] = []  # what the rules would have removed when the guard kept the original
+    lang: str | None = None  # the language the rules ran for
+    lang_source: str | None = None  # "given", "detected", or None (no language-specific rules loaded)
+    source: str = ""  # the text that was cleaned: what `locate` offsets point into
 
     @property
     def counts(self) -> dict[str, int]:
@@ -90,15 +96,20 @@ class Cleaner:
 
     def clean(self, text: str, lang: str | None = None) -> Result:
         """Clean one document; rules declaring languages run only for `lang` (detected when None)."""
+        lang_source = "given" if lang is not None else "detected" if self._multilingual else None
         if lang is not None:
             lang = self.language(lang)
-        rules, index = self._plan(detect(text) if lang is None and self._multilingual else lang)
+        elif self._multilingual:
+            lang = detect(text)
+        rules, index = self._plan(lang)
         doc = Doc(text)
         seconds = None if self.timeout is None else self.timeout * max(1.0, len(text) / 1_000_000)
         with watchdog.document(seconds) as armed:  # one alarm, or else a time limit passed to each search
             removals, warnings = self._run(rules, index, doc, seconds, armed)
-        share = removed_share(doc, removals, self._self_guarded)
-        return self._guard(Result(doc.render(), removals, warnings, share), text)
+        removals.sort(key=lambda r: r.line)  # line order; stable: rule order within a line
+        result = Result(doc.render(), removals, warnings, removed_share(doc, removals, self._self_guarded),
+                        lang=lang, lang_source=lang_source, source=text)
+        return self._guard(result, text)
 
     @staticmethod
     def _run(rules: list[Rule], index: JoinedIndex, doc: Doc, seconds: float | None,
@@ -162,7 +173,11 @@ class Cleaner:
         return self._plans[lang]
 
     def _guard(self, result: Result, original: str) -> Result:
+        """Over max_removed: keep the original (listing what would have gone), clean anyway, or fail.
+        A document of fewer than MIN_GUARDED_WORDS words is too small to judge and is never guarded."""
         if self.max_removed is None or result.removed_share <= self.max_removed:
+            return result
+        if len(original.split(maxsplit=MIN_GUARDED_WORDS)) < MIN_GUARDED_WORDS:
             return result
         if self.on_excess == "fail":
             raise ExcessiveRemovalError(result.removed_share, self.max_removed)
@@ -171,7 +186,8 @@ class Cleaner:
             warning = f"rules removed {share} of the document (over max_removed); cleaned anyway"
             return result._replace(warnings=[*result.warnings, warning], guard="cleaned-anyway")
         warning = f"rules would remove {share} of the document (over max_removed); kept the original"
-        return Result(Doc(original).render(), [], [*result.warnings, warning], result.removed_share, "kept-original")
+        return result._replace(text=Doc(original).render(), removals=[], warnings=[*result.warnings, warning],
+                               guard="kept-original", reverted=result.removals)
 
 
 def removed_share(doc: Doc, removals: list[Removal], exempt: frozenset[str] = frozenset()) -> float:
@@ -203,7 +219,8 @@ def select_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]
     for option, names in (("select", select), ("ignore", ignore)):
         unknown = sorted(set(names) - known)
         if unknown:
-            raise RuleError(f"--{option}", f"unknown rule id or category: {', '.join(unknown)}")
+            named = ", ".join(unknown_name_message(name, known) for name in unknown)
+            raise RuleError(f"--{option}", f"unknown rule id or category: {named}")
     chosen = set(select)
     dropped = set(ignore)
     return [

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 _DATA = re.compile(r"\d|/|@|www\.")
 _SENTENCE_MARKS = ".!?。！？"
 _CLOSERS = "\"'”’»)]"
+# A sentence end: punctuation after a word of two or more characters ('U.S.' and 'J.' are not
+# ends, 'Oct.' is), perhaps inside quotes or brackets, before a space or the end of the text.
+_SENTENCE_END = re.compile(r"(?<=\w\w)[.!?]+[\"'”’»)\]]*(?=\s|$)")
 
 
 class Cut(NamedTuple):
@@ -145,25 +148,32 @@ def _positive(option: str, value: int | float | None) -> None:
         raise ValueError(f"'{option}' must be greater than 0, got {value}")
 
 
+def sentence_ends(text: str) -> int:
+    """How many sentences end in `text` (see _SENTENCE_END)."""
+    return len(_SENTENCE_END.findall(text))
+
+
 class DropLine:
     """Drops each line the pattern matches (searched in the stripped line), optionally only
     lines of at most `max_words` words or `max_chars` characters, or without lower-case
-    letters (`upper_case`, a cheap test the prefilter can apply), or outside the prose body
-    (`outside_body`: before its first prose line or after its last), and the line right after
-    when it matches `next_line`."""
+    letters (`upper_case`, a cheap test the prefilter can apply), or with at most
+    `max_sentences` sentences ending before the match (more: prose with furniture glued on,
+    which a strip_span rule trims), or outside the prose body (`outside_body`: before its first
+    prose line or after its last), and the line right after when it matches `next_line`."""
 
     def __init__(self, pattern: str, max_words: int | None, max_chars: int | None, next_line: str | None,
-                 upper_case: bool, outside_body: bool) -> None:
+                 upper_case: bool, max_sentences: int | None = None, outside_body: bool = False) -> None:
         self.pattern = compile_pattern("pattern", pattern)
         self.outside_body = outside_body
         self.max_chars, self.upper_case = max_chars, upper_case
         self.follower = compile_pattern("next_line", next_line) if next_line else None
-        self.max_words = max_words
+        self.max_words, self.max_sentences = max_words, max_sentences
         self.prefilter = pattern
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
         texts, search, max_chars, max_words = doc.texts, self.pattern.line_search, self.max_chars, self.max_words
+        max_sentences = self.max_sentences
         limited = budget.deadline is not None  # else the engine's alarm keeps time (see watchdog.py)
         for index in candidates:
             text = texts[index]
@@ -173,7 +183,8 @@ class DropLine:
                 continue
             if max_words is not None and word_count(text) > max_words:
                 continue
-            if not (search(text, timeout=budget.left()) if limited else search(text)):
+            found = search(text, timeout=budget.left()) if limited else search(text)
+            if not found or (max_sentences is not None and sentence_ends(text[:found.start()]) > max_sentences):
                 continue
             if self.outside_body and _inside_body(doc, index):
                 continue
@@ -194,12 +205,15 @@ class DropLine:
 
 
 def drop_line(*, pattern: str, max_words: int | None = None, max_chars: int | None = None,
-              next_line: str | None = None, upper_case: bool = False, outside_body: bool = False) -> Step:
+              next_line: str | None = None, upper_case: bool = False, max_sentences: int | None = None,
+              outside_body: bool = False) -> Step:
     """Drops lines matching `pattern` (and the next line when it matches `next_line`); with
     `outside_body`, only before the first prose line or after the last."""
     _positive("max_words", max_words)
     _positive("max_chars", max_chars)
-    return DropLine(pattern, max_words, max_chars, next_line, upper_case, outside_body)
+    if max_sentences is not None and max_sentences < 0:
+        raise ValueError(f"'max_sentences' must be 0 or more, got {max_sentences}")
+    return DropLine(pattern, max_words, max_chars, next_line, upper_case, max_sentences, outside_body)
 
 
 def _inside_body(doc: Doc, index: int) -> bool:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 
 from cleaner import cache
+from cleaner.categories import CATEGORIES
 from cleaner.kinds import KINDS, Step
 
 RULE_KEYS = {"id", "kind", "category", "description", "example", "lang"}
@@ -137,8 +138,8 @@ def build_rule(path: Path | str, table: object, index: int = 1) -> Rule:
     kind = table["kind"]
     if kind not in KINDS:
         raise fail(f"unknown kind '{kind}'; known kinds: {', '.join(KINDS)}")
-    if not _KEBAB.match(table["category"]):
-        raise fail(f"'category' must be kebab-case, got {table['category']!r}")
+    if table["category"] not in CATEGORIES:
+        raise fail(f"unknown category {table['category']!r}; the categories are {', '.join(CATEGORIES)}")
     options = {k: v for k, v in table.items() if k not in RULE_KEYS}
     try:
         step = make_step(kind, options)

@@ -82,7 +82,7 @@ def test_screen_catches_a_quadratic_pattern():
     """The screen itself can fail: a known quadratic pattern (on this regex engine) is flagged."""
     from cleaner.loader import build_rule
 
-    rule = build_rule("<test>", {"id": "quadratic", "kind": "drop_line", "category": "test",
+    rule = build_rule("<test>", {"id": "quadratic", "kind": "drop_line", "category": "widget",
                                  "description": "d", "pattern": QUADRATIC})
     cleaner = Cleaner.from_rules([rule], timeout=None, max_removed=None)
     assert super_linear(cleaner, "en", "ab" * 5_000 + END, "ab" * 50_000 + END) is not None

@@ -15,7 +15,7 @@ def test_pipe_filter(run_cli):
 
 
 def test_pipe_ignore_category(run_cli):
-    proc = run_cli("--ignore", "comments,comment-form", input="Body text here.\n\nLeave a Reply\n")
+    proc = run_cli("--ignore", "comments", input="Body text here.\n\nLeave a Reply\n")
     assert proc.stdout.decode() == "Body text here.\n\nLeave a Reply\n"
 
 
@@ -38,7 +38,7 @@ def test_json_format(run_cli):
     assert data["text"] == EXPECTED
     assert data["counts"]["caption-getty-dateline"] == 2
     first = data["removals"][0]
-    assert set(first) == {"rule", "category", "line", "text", "whole_line"}
+    assert set(first) == {"rule", "category", "line", "text", "whole_line", "start", "end"}
 
 
 def test_clean_files_into_folder(run_cli, tmp_path):

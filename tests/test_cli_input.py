@@ -12,7 +12,9 @@ import pytest
 from conftest import GOLDEN
 
 ARTICLE = (GOLDEN / "metro-kyiv-getty-captions.expected.txt").read_text(encoding="utf-8")
-FURNITURE_ONLY = "Leave a Reply\n\nShare this article\n\nADVERTISEMENT\n"
+# At least MIN_GUARDED_WORDS words: a shorter document is too small for the guard to judge.
+FURNITURE_ONLY = ("Leave a Reply\n\nShare this article\n\nADVERTISEMENT\n\nSign up for our newsletter\n\n"
+                  "Follow us on Instagram\n\nRead the full story at The Independent\n\nAlready a subscriber? Log in\n")
 
 
 # ---- invalid UTF-8 -----------------------------------------------------------------------------

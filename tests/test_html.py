@@ -158,7 +158,7 @@ def test_cli_explain_and_json_report_selector_removals(run_cli, tmp_path):
     data = json.loads(run_cli("clean", "--format", "json", "--url", "https://example.com/a", "page.html").stdout)
     assert data["text"] == f"{P1}\n\n{P2}\n"
     assert {"rule": "html-headline", "category": "metadata", "line": 0, "text": "Council passes budget",
-            "whole_line": True} in data["removals"]
+            "whole_line": True, "start": None, "end": None} in data["removals"]  # (no offsets: not a line of text)
     assert data["counts"]["html-figure-caption"] == 1
 
 

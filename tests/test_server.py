@@ -19,7 +19,7 @@ SLOW_RULE = """\
 [[rule]]
 id = "slow-backtracking"
 kind = "drop_line"
-category = "test-only"
+category = "widget"
 description = "Backtracks exponentially on a long run of a's ending in b."
 pattern = '^(a|aa)+$'
 """
@@ -132,7 +132,7 @@ def test_batch_keeps_order_and_totals(server, reference):
 def test_rules_lists_rules_in_order(server, reference):
     rules = server.get("/v1/rules").json()
     assert [r["id"] for r in rules] == [r.id for r in reference.rules]
-    assert rules[-1] == {"id": "slow-backtracking", "category": "test-only", "kind": "drop_line",
+    assert rules[-1] == {"id": "slow-backtracking", "category": "widget", "kind": "drop_line",
                          "description": "Backtracks exponentially on a long run of a's ending in b.", "lang": []}
 
 

@@ -1,0 +1,108 @@
+"""Every fenced code block in README.md runs as written (issue 15, item 8).
+
+`sh` blocks run under `bash -e` (every command must succeed), `python` blocks as a script with this
+venv's python, `toml` blocks as the file they show: a `[[rule]]` file checked with `cleaner rules
+test`, a settings table saved as `pyproject.toml` (or `cleaner.toml`) and loaded by `cleaner rules
+list`. Each runs in a fresh folder holding the files the README's examples name (scraped.txt,
+article.txt, in.jsonl, house.toml, ...), with the venv's bin first on PATH. A block that cannot run
+here is marked in the README by an HTML comment on the line before it, `<!-- not run: reason -->`;
+the test prints how many were skipped and why, and fails on a block with neither."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import GOLDEN, ROOT
+
+BLOCK = re.compile(r"^```(\w*)\n(.*?)^```$", re.M | re.S)
+NOT_RUN = re.compile(r"<!-- not run: (.+?) -->\s*$")
+TIMEOUT = 30  # seconds per block
+BIN = Path(sys.executable).parent
+ARTICLE = (GOLDEN / "metro-kyiv-getty-captions.input.txt").read_text(encoding="utf-8")
+HOUSE_RULE = ("[[rule]]\nid = 'house-promo'\nkind = 'drop_line'\ncategory = 'advertising'\n"
+              "description = 'Drops our own promo line.'\npattern = '^Buy our mug$'\n\n"
+              "[[rule.example]]\ninput = 'Text.\\n\\nBuy our mug'\noutput = 'Text.'\n")
+PAGE = ("<html><body><article><h1>Budget passed</h1><p>The council approved the budget on Tuesday after a long "
+        "debate about the new bridge.</p><p>Work starts in spring.</p></article></body></html>")
+
+
+def blocks() -> list[tuple[int, str, str, str | None]]:
+    """(line, language, code, reason not run) of each fenced block."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = []
+    for match in BLOCK.finditer(readme):
+        before = readme[:match.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        reason = NOT_RUN.search(before)
+        found.append((readme.count("\n", 0, match.start()) + 1, match.group(1), match.group(2),
+                      reason.group(1) if reason else None))
+    return found
+
+
+def workspace(folder: Path) -> None:
+    """The files the README's examples read."""
+    for name in ("scraped.txt", "in.txt", "a.txt", "b.txt", "article.txt"):
+        (folder / name).write_text(ARTICLE, encoding="utf-8")
+    for name in ("my-rules.toml", "house.toml", "rules/house.toml"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(HOUSE_RULE, encoding="utf-8")
+    records = [{"id": n, "text": ARTICLE, "body": ARTICLE} for n in range(3)]
+    (folder / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (folder / "pages.jsonl").write_text(json.dumps({"url": "https://example.com/a", "html": PAGE}) + "\n",
+                                        encoding="utf-8")
+    for target in ("tests/golden", "path/to/goldens"):
+        shutil.copytree(GOLDEN, folder / target)
+    (folder / "data" / "in").mkdir(parents=True)
+    (folder / "data" / "in" / "part.jsonl").write_text(
+        "".join(json.dumps({"id": str(n), "text": ARTICLE}) + "\n" for n in range(3)), encoding="utf-8")
+
+
+def command(language: str, code: str, folder: Path) -> list[str]:
+    """How to run a block of this language, given its code saved in `folder`."""
+    if language == "sh":
+        (folder / "block.sh").write_text(code, encoding="utf-8")
+        return ["bash", "-e", "-o", "pipefail", "block.sh"]
+    if language == "python":
+        (folder / "block.py").write_text(code, encoding="utf-8")
+        return [sys.executable, "block.py"]
+    if language == "toml" and "[[rule]]" in code:
+        (folder / "block.toml").write_text(code, encoding="utf-8")
+        return ["cleaner", "--isolated", "--no-builtin", "--rules", "block.toml", "rules", "test"]
+    if language == "toml":
+        (folder / ("pyproject.toml" if "[tool." in code else "cleaner.toml")).write_text(code, encoding="utf-8")
+        return ["cleaner", "rules", "list"]
+    raise AssertionError(f"no way to run a '{language or 'plain'}' block: mark it <!-- not run: reason -->")
+
+
+CASES = blocks()
+
+
+def test_skipped_blocks_say_why(capsys):
+    skipped = [(line, reason) for line, _, _, reason in CASES if reason]
+    with capsys.disabled():
+        print(f"\nREADME.md: {len(CASES)} code blocks, {len(skipped)} not run:")
+        for line, reason in skipped:
+            print(f"  line {line}: {reason}")
+    assert len(CASES) - len(skipped) >= 6  # most blocks do run
+
+
+@pytest.mark.parametrize("line, language, code", [case[:3] for case in CASES if not case[3]],
+                         ids=[f"line-{case[0]}" for case in CASES if not case[3]])
+def test_readme_block_runs(tmp_path, line, language, code):
+    workspace(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.Popen(command(language, code, tmp_path), cwd=tmp_path, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the block's own process group: workers it started go too
+        out, err = proc.communicate()
+        pytest.fail(f"README.md line {line} ({language}) still running after {TIMEOUT} s:\n{err[-3000:]}")
+    assert proc.returncode == 0, f"README.md line {line} ({language}):\n{out[-2000:]}\n{err[-3000:]}"
