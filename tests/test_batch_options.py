@@ -5,7 +5,8 @@ import json
 import pytest
 
 BODY = "Body text here.\n\nLeave a Reply\n"
-ALL_FURNITURE = "Leave a Reply\n"  # every character is removed: over any --max-removed
+ALL_FURNITURE = "Leave a Reply\n\n" * 8  # every character is removed: over any --max-removed
+# (24 words: the guard judges documents of 20 words or more)
 
 
 def jsonl(*records) -> str:

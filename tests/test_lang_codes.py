@@ -40,7 +40,7 @@ def test_library_normalises_and_refuses():
 
 def test_a_rule_files_own_language_is_known(tmp_path):
     (tmp_path / "pl.toml").write_text(
-        "[[rule]]\nid='pl-prompt'\nkind='drop_line'\ncategory='prompts'\ndescription='d'\n"
+        "[[rule]]\nid='pl-prompt'\nkind='drop_line'\ncategory='newsletter'\ndescription='d'\n"
         "pattern='^Czytaj także'\nlang='pl'\n", encoding="utf-8")
     cleaner = Cleaner([tmp_path / "pl.toml"], builtin=False)
     assert cleaner.clean("Tekst.\n\nCzytaj także\n", lang="PL-pl").text == "Tekst.\n"

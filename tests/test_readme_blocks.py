@@ -54,6 +54,7 @@ def workspace(folder: Path) -> None:
         (folder / name).write_text(HOUSE_RULE, encoding="utf-8")
     records = [{"id": n, "text": ARTICLE, "body": ARTICLE} for n in range(3)]
     (folder / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (folder / "page.html").write_text(PAGE, encoding="utf-8")
     (folder / "pages.jsonl").write_text(json.dumps({"url": "https://example.com/a", "html": PAGE}) + "\n",
                                         encoding="utf-8")
     for target in ("tests/golden", "path/to/goldens"):

@@ -102,7 +102,7 @@ RUNAWAY = "a" * 40 + "!"  # (a|aa)+$ backtracks exponentially here: hours withou
 
 
 def _runaway_cleaner() -> Cleaner:
-    rule = build_rule("<test>", {"id": "runaway", "kind": "drop_line", "category": "test", "description": "d",
+    rule = build_rule("<test>", {"id": "runaway", "kind": "drop_line", "category": "widget", "description": "d",
                                  "pattern": CATASTROPHIC})
     return Cleaner.from_rules([rule], timeout=0.2, max_removed=None)
 
