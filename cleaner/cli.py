@@ -16,7 +16,7 @@ import click
 
 from cleaner.config import build_cleaner
 from cleaner.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
-                             write_out)
+                             write_file, write_out)
 from cleaner.engine import Cleaner
 
 
@@ -165,7 +165,7 @@ def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | No
             continue
         output_dir.mkdir(parents=True, exist_ok=True)
         suffix = ".json" if fmt == "json" else ""
-        (output_dir / (path.name + suffix)).write_text(render(result, fmt), encoding="utf-8")
+        write_file(output_dir / (path.name + suffix), render(result, fmt))
     if failures:
         error(f"{len(failures)} of {len(files)} file(s) not cleaned")
         sys.exit(min(err.exit_code for err in failures))  # 2 if any could not be read, else 3

@@ -5,7 +5,8 @@ click, which costs more start-up than the rest of cleaner; any argument hands ov
 `cleaner.cli`, whose commands use the same reading, writing and error lines.
 
 Exit status: 0 success; 1 golden mismatch or failing rule examples (or interrupted, or the
-reader of stdout went away); 2 usage, config or input error; 3 a document over --max-removed
+reader of stdout went away); 2 usage, config, input or output error (disk full, read-only
+target, stdin or stdout closed); 3 a document over --max-removed
 under `--on-excess fail` (not written). With several files, each failure is reported on
 stderr, the other files are still cleaned, a last line counts the failures, and the status
 is 2 if any input could not be read, else 3.
@@ -18,13 +19,15 @@ the text are kept). Rule time-outs and the over-removal guard print warnings on 
 
 from __future__ import annotations
 
+import errno
+import glob
 import os
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cleaner.config import build_cleaner
 from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
@@ -42,6 +45,10 @@ class InputError(Exception):
     Shown as one line on stderr; `clean` with several files reports it and goes on."""
 
     exit_code = EXIT_ERROR
+
+
+class OutputError(InputError):
+    """Output not written whole: disk full, read-only target, stdout closed (status 2)."""
 
 
 class ExcessError(InputError):
@@ -84,18 +91,112 @@ def source_name(path: Path | None) -> str:
     return "<stdin>" if path is None else str(path)
 
 
+class Sink:
+    """A binary stream that takes all it is given or raises OutputError naming it: a short write,
+    as on a full disk, is an error, never taken as done. (BrokenPipeError passes as it is.)"""
+
+    def __init__(self, stream: BinaryIO, name: str) -> None:
+        self.stream, self.name = stream, name
+
+    def write(self, data: bytes) -> None:
+        with self.errors():
+            view = memoryview(data)
+            while view:
+                written = self.stream.write(view)
+                if not written:
+                    raise OSError(errno.EIO, "nothing written")
+                view = view[written:]
+
+    def flush(self) -> None:
+        with self.errors():
+            self.stream.flush()
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        try:
+            yield
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            if self.name == "<stdout>":  # what is left in its buffer must not fail again at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise OutputError(f"{self.name}: cannot write: {err.strerror or err}") from None
+
+
+def stdout_sink() -> Sink:
+    if sys.stdout is None:
+        raise OutputError("<stdout>: cannot write: stdout is closed")
+    sys.stdout.flush()
+    return Sink(sys.stdout.buffer, "<stdout>")
+
+
 def write_out(text: str) -> None:
     """The text on stdout as UTF-8, verbatim (click.echo would strip escape sequences when piped)."""
-    sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.buffer.flush()
+    sink = stdout_sink()
+    sink.write(text.encode("utf-8"))
+    sink.flush()
+
+
+def stdin_stream() -> BinaryIO:
+    if sys.stdin is None:
+        raise InputError("<stdin>: cannot read: stdin is closed")
+    return sys.stdin.buffer
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Sink]:
+    """A Sink on `.NAME.PID.tmp` beside `target`, renamed over it once the block ends without error
+    (else removed), so `target` is never left half written. Temp files of `target` left by a run
+    that was killed (their PID no longer running) are removed first."""
+    remove_stale_temps(target)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    sink = Sink(None, str(target))  # type: ignore[arg-type]
+    try:
+        with sink.errors():
+            sink.stream = open(temp, "wb", buffering=1 << 20)
+        yield sink
+        with sink.errors():
+            sink.stream.flush()
+            os.fsync(sink.stream.fileno())
+            sink.stream.close()
+            os.replace(temp, target)
+    finally:
+        if sink.stream is not None:
+            with suppress(OSError):
+                sink.stream.close()
+        with suppress(OSError):
+            temp.unlink(missing_ok=True)
+
+
+def remove_stale_temps(target: Path) -> None:
+    for temp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        pid = temp.name[len(target.name) + 2:-4]
+        if pid.isdigit() and not pid_running(int(pid)):
+            with suppress(OSError):
+                temp.unlink()
+
+
+def pid_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_file(path: Path, text: str) -> None:
+    """`text` as UTF-8 into `path`, through a temp file renamed over it once whole."""
+    with replacing(path) as sink:
+        sink.write(text.encode("utf-8"))
 
 
 def read_bytes(path: Path | None) -> bytes:
     """The bytes of a file, or of stdin for None; refused when unreadable or binary."""
     name = source_name(path)
     try:
-        data = sys.stdin.buffer.read() if path is None else path.read_bytes()
+        data = stdin_stream().read() if path is None else path.read_bytes()
     except OSError as err:
         raise InputError(f"{name}: cannot read: {err.strerror}") from None
     reason = binary_reason(data)
