@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,7 @@ import click
 from cleaner import batch
 from cleaner.cli import _options, rule_options
 from cleaner.config import build_cleaner
-from cleaner.console import fail, reader_gone
+from cleaner.console import error, fail, reader_gone
 
 _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 
@@ -48,5 +50,9 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_erro
         fail(f"{err}; stopped ({where}{hint})")
     except BrokenPipeError:
         reader_gone()
+    except batch.Terminated:
+        error(f"terminated; {'output on stdout is incomplete' if str(target) == '-' else f'{target} not written'}")
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # cleaned up: now end as SIGTERM does
+        os.kill(os.getpid(), signal.SIGTERM)
     if not quiet:
         click.echo(summary.render(), err=True)
