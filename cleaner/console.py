@@ -37,6 +37,7 @@ EXIT_MISMATCH = 1
 EXIT_ERROR = 2
 EXIT_EXCESS = 3
 BINARY_SNIFF = 8192  # judge binary input by its start, as git and grep do
+STDOUT = "<stdout>"
 _CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f\v"))) + b"\x7f"
 
 
@@ -91,15 +92,28 @@ def source_name(path: Path | None) -> str:
     return "<stdin>" if path is None else str(path)
 
 
+@contextmanager
+def output_errors(name: str) -> Iterator[None]:
+    """An OSError writing `name` becomes OutputError (status 2, one line); BrokenPipeError passes as it is."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        if name == STDOUT:  # what is left in its buffer must not fail a second time at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputError(f"{name}: cannot write: {err.strerror or err}") from None
+
+
 class Sink:
     """A binary stream that takes all it is given or raises OutputError naming it: a short write,
-    as on a full disk, is an error, never taken as done. (BrokenPipeError passes as it is.)"""
+    as on a full disk, is an error, never taken as done."""
 
     def __init__(self, stream: BinaryIO, name: str) -> None:
         self.stream, self.name = stream, name
 
     def write(self, data: bytes) -> None:
-        with self.errors():
+        with output_errors(self.name):
             view = memoryview(data)
             while view:
                 written = self.stream.write(view)
@@ -108,26 +122,15 @@ class Sink:
                 view = view[written:]
 
     def flush(self) -> None:
-        with self.errors():
+        with output_errors(self.name):
             self.stream.flush()
-
-    @contextmanager
-    def errors(self) -> Iterator[None]:
-        try:
-            yield
-        except BrokenPipeError:
-            raise
-        except OSError as err:
-            if self.name == "<stdout>":  # what is left in its buffer must not fail again at exit
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise OutputError(f"{self.name}: cannot write: {err.strerror or err}") from None
 
 
 def stdout_sink() -> Sink:
     if sys.stdout is None:
-        raise OutputError("<stdout>: cannot write: stdout is closed")
+        raise OutputError(f"{STDOUT}: cannot write: stdout is closed")
     sys.stdout.flush()
-    return Sink(sys.stdout.buffer, "<stdout>")
+    return Sink(sys.stdout.buffer, STDOUT)
 
 
 def write_out(text: str) -> None:
@@ -149,21 +152,19 @@ def replacing(target: Path) -> Iterator[Sink]:
     (else removed), so `target` is never left half written. Temp files of `target` left by a run
     that was killed (their PID no longer running) are removed first."""
     remove_stale_temps(target)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    sink = Sink(None, str(target))  # type: ignore[arg-type]
+    temp, name = target.with_name(f".{target.name}.{os.getpid()}.tmp"), str(target)
+    with output_errors(name):
+        stream = open(temp, "wb", buffering=1 << 20)
     try:
-        with sink.errors():
-            sink.stream = open(temp, "wb", buffering=1 << 20)
-        yield sink
-        with sink.errors():
-            sink.stream.flush()
-            os.fsync(sink.stream.fileno())
-            sink.stream.close()
+        yield Sink(stream, name)
+        with output_errors(name):
+            stream.flush()
+            os.fsync(stream.fileno())
+            stream.close()
             os.replace(temp, target)
     finally:
-        if sink.stream is not None:
-            with suppress(OSError):
-                sink.stream.close()
+        with suppress(OSError):
+            stream.close()
         with suppress(OSError):
             temp.unlink(missing_ok=True)
 

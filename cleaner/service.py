@@ -101,7 +101,7 @@ class Worker:
                 self.receive(START_TIMEOUT, "the cleaning process did not start")
                 self.ready = True
             self.conn.send(docs)
-            return self.receive(budget, f"cleaning took longer than the time budget of {budget:g} s")
+            return self.receive(budget, f"cleaning took longer than the time budget of {budget or 0:g} s")
 
     def receive(self, timeout: float | None, late: str) -> Any:
         if not wait([self.conn, self.process.sentinel], timeout):
