@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -81,6 +81,16 @@ def serve_worker(factory: Callable[[], Cleaner], conn: Connection) -> None:
             conn.send(("error", f"{type(err).__name__}: {err}"))
 
 
+@contextlib.contextmanager
+def died() -> Iterator[None]:
+    """The pipe to the cleaning process broke: it died under this request."""
+    try:
+        yield
+    except (EOFError, OSError):
+        raise Unavailable("the cleaning process died (killed, or out of memory?); "
+                          "a new one is started: retry the request") from None
+
+
 class Worker:
     """One spawned cleaning process and the pipe to it."""
 
@@ -100,17 +110,15 @@ class Worker:
             if not self.ready:
                 self.receive(START_TIMEOUT, "the cleaning process did not start")
                 self.ready = True
-            self.conn.send(docs)
+            with died():
+                self.conn.send(docs)
             return self.receive(budget, f"cleaning took longer than the time budget of {budget or 0:g} s")
 
     def receive(self, timeout: float | None, late: str) -> Any:
         if not wait([self.conn, self.process.sentinel], timeout):
             raise BudgetExceeded(late)
-        try:
+        with died():
             status, value = self.conn.recv()
-        except (EOFError, OSError):
-            raise Unavailable("the cleaning process died (killed, or out of memory?); "
-                              "a new one is started: retry the request") from None
         if status == "error":
             raise RuntimeError(value)
         return value

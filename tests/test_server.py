@@ -35,11 +35,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(cwd: Path, *args: str, timeout: float = 90) -> tuple[subprocess.Popen, str]:
-    """Run `cleaner serve` on a free loopback port and wait until /healthz answers."""
+def start_server(cwd: Path, *args: str, timeout: float = 90, before: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+    """Run `cleaner [BEFORE] serve` on a free loopback port and wait until /healthz answers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "serve", "--port", str(port), "--no-access-log",
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", *before, "serve", "--port", str(port), "--no-access-log",
                              *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout

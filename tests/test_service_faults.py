@@ -45,8 +45,8 @@ def serve(rules):
     """Start a server with extra options; stopped at the end of the test."""
     started = []
 
-    def start(*args: str):
-        proc, url = start_server(rules, "--isolated", "--rules", "slow.toml", *args)
+    def start(*args: str, before: tuple[str, ...] = ()):
+        proc, url = start_server(rules, "--isolated", "--rules", "slow.toml", *args, before=before)
         started.append(proc)
         return proc, httpx.Client(base_url=url, timeout=60)
 
@@ -70,11 +70,11 @@ def test_idle_worker_killed_is_replaced(serve):
 
 
 def test_request_on_a_killed_worker_gets_503_and_the_next_one_200(serve):
-    proc, client = serve("--time-budget", "60")
+    proc, client = serve("--time-budget", "120", before=("--timeout", "120"))  # the rule runs for minutes
     with ThreadPoolExecutor(1) as pool:
         slow = pool.submit(client.post, "/v1/clean", json={"text": SLOW_TEXT})
         (worker,) = cleaning_pids(proc.pid)
-        time.sleep(1)  # let the request reach the worker; if it has not, it goes to the new one and 504s
+        wait_for(lambda: client.get("/healthz").json()["cleaning"]["busy"], what="the request on the worker")
         os.kill(worker, signal.SIGKILL)
         reply = slow.result(timeout=90)
     assert reply.status_code == 503, reply.text
@@ -91,7 +91,7 @@ def test_healthz_reports_the_cleaning_process(serve):
 
 
 def test_over_the_queue_bound_is_503_busy(serve):
-    _, client = serve("--time-budget", "1", "--max-queue", "2")
+    _, client = serve("--time-budget", "1", "--max-queue", "2", before=("--timeout", "120"))  # 504, not a skipped rule
     with ThreadPoolExecutor(6) as pool:
         replies = list(pool.map(lambda _: client.post("/v1/clean", json={"text": SLOW_TEXT}), range(6)))
     codes = sorted(r.status_code for r in replies)
