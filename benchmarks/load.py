@@ -341,8 +341,9 @@ def report(args: argparse.Namespace, result: dict) -> int:
     print(f"load: {args.requests / wall:.0f} req/s over {wall:.1f} s")
     print(f"RSS MB: server {server0:.0f} -> {server1:.0f}; cleaning process {clean0:.0f} -> {clean1:.0f}"
           f" (a killed one is replaced, so its figure restarts)")
-    print(f"cleaning process SIGKILLed {args.kill_after:g} s into the load: pid {tally.killed or 'none'}; "
-          f"health after the run: {json.dumps((result['health'] or {}).get('cleaning'))}")
+    if not args.no_faults:
+        print(f"cleaning process SIGKILLed {args.kill_after:g} s into the load: pid {tally.killed or 'none'}")
+    print(f"health after the run: {json.dumps((result['health'] or {}).get('cleaning'))}")
     for kind in ("load", "probe"):
         p99 = quantile_ms(tally.latency[kind], 99)
         print(f"target p99 {kind} <= 5 x p50 unloaded ({5 * p50_unloaded:.1f} ms): {p99:.1f} ms, "
