@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -10,8 +11,10 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cleaner import __version__
@@ -33,6 +36,18 @@ class CleanRequest(BaseModel):
     url: str | None = None
     lang: str | None = None
     explain: bool = False
+
+    @field_validator("text", "html", "url", "lang")
+    @classmethod
+    def _valid_unicode(cls, value: str | None) -> str | None:
+        """A lone surrogate (JSON allows "\\ud800") cannot be cleaned into a UTF-8 answer: 422, not 500."""
+        if value is not None and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as err:
+                raise ValueError(f"lone surrogate U+{ord(value[err.start]):04X} at character {err.start}; "
+                                 "send valid Unicode") from None
+        return value
 
     @model_validator(mode="after")
     def _one_input(self) -> CleanRequest:
@@ -173,9 +188,22 @@ def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, time_budget: flo
         app.add_middleware(ApiKey, key=api_key)
     app.add_exception_handler(BudgetExceeded, _error_handler(504))
     app.add_exception_handler(Unavailable, _error_handler(503))
+    app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(Exception, _error_handler(500))
     app.include_router(router)
     return app
+
+
+class AsciiJSONResponse(JSONResponse):
+    """JSON with non-ASCII escaped: a 422 echoes the input, which may hold a lone surrogate."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+async def _invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return AsciiJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
 
 
 def _error_handler(status: int) -> Callable[[Request, Exception], Any]:

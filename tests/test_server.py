@@ -170,6 +170,17 @@ def test_malformed_json_is_422(server):
     assert reply.status_code == 422
 
 
+@pytest.mark.parametrize("path, body, where", [
+    ("/v1/clean", b'{"text": "a \\ud800"}', ["body", "text"]),
+    ("/v1/clean/batch", b'[{"text": "ok"}, {"html": "<p>\\udfff</p>"}]', ["body", 1, "html"]),
+])
+def test_lone_surrogate_is_422_naming_the_field(server, path, body, where):
+    reply = server.post(path, content=body, headers={"content-type": "application/json"})
+    assert reply.status_code == 422, reply.text
+    (error,) = reply.json()["detail"]
+    assert error["loc"] == where and "lone surrogate U+D" in error["msg"]
+
+
 def test_body_over_limit_is_413_declared_or_streamed(server):
     big = b'{"text": "' + b"x" * MAX_BODY + b'"}'
     reply = server.post("/v1/clean", content=big, headers={"content-type": "application/json"})
