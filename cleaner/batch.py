@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cleaner.console import Sink, replacing, stdin_stream, stdout_sink
 from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
 
 CHUNK_RECORDS = 500  # records per task sent to a worker
@@ -40,6 +43,11 @@ class WorkerDied(Exception):
     """A worker process ended without its results (killed, or out of memory)."""
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: the run stops as on a bad record, removing its temp file and workers first.
+    (A BaseException, as KeyboardInterrupt, so that no `except Exception` around a rule swallows it.)"""
+
+
 class BatchStopped(Exception):
     """A malformed record under --on-error fail (status 2), or one over --max-removed under
     --on-excess fail (status 3)."""
@@ -47,10 +55,6 @@ class BatchStopped(Exception):
     def __init__(self, line: int, message: str, status: int = 2) -> None:
         self.line, self.message, self.status = line, message, status
         super().__init__(f"line {line}: {message}")
-
-
-class CannotWrite(Exception):
-    """The output file cannot be created (a missing folder, no permission)."""
 
 
 @dataclass(frozen=True)
@@ -194,8 +198,20 @@ def init_worker(build: Callable[..., Cleaner], options: dict[str, Any], fields: 
     """Pool initializer: a forked worker keeps the parent's Cleaner; a spawned one builds its own
     from the same options (rule steps are closures and do not pickle)."""
     global _worker
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the parent's handler
+    exit_with_parent(os.getppid())
     if _worker is None:
         _worker = (build(**options), fields)
+
+
+def exit_with_parent(parent: int) -> None:
+    """A worker whose parent died (SIGKILL) exits within a second instead of blocking on the pipe for ever."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def clean_line(number: int, raw: bytes) -> Outcome:
@@ -300,7 +316,7 @@ def warn(message: str, progress: Progress) -> None:
     print(f"cleaner: warning: {message}", file=sys.stderr, flush=True)
 
 
-def drain(batches: Iterable[list[Outcome]], sink: BinaryIO, on_error: str, progress: Progress) -> Summary:
+def drain(batches: Iterable[list[Outcome]], sink: Sink, on_error: str, progress: Progress) -> Summary:
     """Write outcomes in order; skip or stop on a bad record."""
     summary = Summary()
     for outcomes in batches:
@@ -324,7 +340,7 @@ class CannotRead(Exception):
 def open_input(path: str) -> Iterator[BinaryIO]:
     """stdin for '-'; a file, decompressed as it is read when its name ends in .gz."""
     if path == "-":
-        yield sys.stdin.buffer
+        yield stdin_stream()
         return
     if not path.endswith(".gz"):
         with open(path, "rb", buffering=1 << 20) as stream:
@@ -341,28 +357,36 @@ def open_input(path: str) -> Iterator[BinaryIO]:
 
 
 @contextmanager
-def open_output(path: str) -> Iterator[BinaryIO]:
-    """stdout for '-'; a device or pipe as it is; else a temp file beside `path`, renamed over it on success."""
+def open_output(path: str) -> Iterator[Sink]:
+    """stdout for '-'; a device or pipe as it is; else a temp file beside `path`, renamed over it on
+    success (console.replacing: a temp file left by a killed run is removed by the next one)."""
     if path == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
+        sink = stdout_sink()
+        yield sink
+        sink.flush()
         return
     if os.path.exists(path) and not os.path.isfile(path):  # /dev/null, a FIFO: never replace
-        with open(path, "wb", buffering=1 << 20) as sink:
-            yield sink
+        with open(path, "wb", buffering=1 << 20) as stream:
+            yield Sink(stream, path)
         return
-    target = Path(path)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with replacing(Path(path)) as sink:
+        yield sink
+
+
+@contextmanager
+def sigterm_stops() -> Iterator[None]:
+    """SIGTERM raises Terminated in the main thread for the length of the run, so cleanup runs."""
+    def stop(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        try:
-            sink = open(temp, "wb", buffering=1 << 20)
-        except OSError as err:
-            raise CannotWrite(f"{path}: cannot write: {err.strerror}") from None
-        with sink:
-            yield sink
-        os.replace(temp, target)
+        yield
     finally:
-        temp.unlink(missing_ok=True)
+        signal.signal(signal.SIGTERM, previous)
 
 
 def input_size(path: str) -> int | None:
@@ -377,7 +401,7 @@ def run(source: str, target: str, cleaner: Cleaner, setup: tuple[Any, ...], *,
     """Clean JSONL from `source` into `target`; `setup` = (build, options, fields) for worker processes."""
     fields: Fields = setup[2]
     progress = Progress(input_size(source))
-    with open_input(source) as stream, open_output(target) as sink:
+    with sigterm_stops(), open_input(source) as stream, open_output(target) as sink:
         chunks = read_chunks(stream, chunk_records)
         batches = in_process(chunks, cleaner, fields) if jobs == 1 else in_pool(chunks, cleaner, setup, jobs)
         try:

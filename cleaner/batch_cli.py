@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ import click
 from cleaner import batch
 from cleaner.cli import _options, lang_option, limit_options, rule_options
 from cleaner.config import build_cleaner
-from cleaner.console import EXIT_EXCESS, fail, reader_gone
+from cleaner.console import EXIT_EXCESS, error, fail, reader_gone
 
 _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 
@@ -57,10 +59,14 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_erro
         stopped = isinstance(err, batch.BatchStopped)
         hint = "; --on-error skip to go on" if stopped else ""
         fail(f"{err}; stopped ({where}{hint})", err.status if stopped else 2)
-    except (batch.CannotRead, batch.CannotWrite) as err:
+    except batch.CannotRead as err:
         fail(str(err))
     except BrokenPipeError:
         reader_gone()
+    except batch.Terminated:
+        error(f"terminated; {'output on stdout is incomplete' if str(target) == '-' else f'{target} not written'}")
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # cleaned up: now end as SIGTERM does
+        os.kill(os.getpid(), signal.SIGTERM)
     if not quiet:
         click.echo(summary.render(), err=True)
     if summary.excess:

@@ -215,13 +215,14 @@ def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | No
     for path, cleaner, target in zip(files, cleaners_for(files, options), targets):
         try:
             result = clean_source(cleaner, path, options)
-            if target is None:
-                write_out(render(result, fmt))
-            else:
+            if target is not None:  # (a file that cannot be written is counted; the others go on)
                 write_file(target, render(result, fmt))
         except InputError as err:
             error(str(err))
             failures.append(err)
+            continue
+        if target is None:
+            write_out(render(result, fmt))  # stdout that cannot be written stops the command
     if failures:
         error(f"{len(failures)} of {len(files)} file(s) not cleaned")
         sys.exit(min(err.exit_code for err in failures))  # 2 if any could not be read, else 3

@@ -5,7 +5,8 @@ click, which costs more start-up than the rest of cleaner; any argument hands ov
 `cleaner.cli`, whose commands use the same reading, writing and error lines.
 
 Exit status: 0 success; 1 golden mismatch or failing rule examples (or interrupted, or the
-reader of stdout went away); 2 usage, config or input error; 3 a document over --max-removed
+reader of stdout went away); 2 usage, config, input or output error (disk full, read-only
+target, stdin or stdout closed); 3 a document over --max-removed
 under `--on-excess fail` (not written). With several files, each failure is reported on
 stderr, the other files are still cleaned, a last line counts the failures, and the status
 is 2 if any input could not be read, else 3.
@@ -18,13 +19,15 @@ the text are kept). Rule time-outs and the over-removal guard print warnings on 
 
 from __future__ import annotations
 
+import errno
+import glob
 import os
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cleaner.config import build_cleaner
 from cleaner.document import Removal, locate
@@ -35,6 +38,7 @@ EXIT_MISMATCH = 1
 EXIT_ERROR = 2
 EXIT_EXCESS = 3
 BINARY_SNIFF = 8192  # judge binary input by its start, as git and grep do
+STDOUT = "<stdout>"
 _CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f\v"))) + b"\x7f"
 
 
@@ -44,6 +48,10 @@ class InputError(Exception):
     Shown as one line on stderr; `clean` with several files reports it and goes on."""
 
     exit_code = EXIT_ERROR
+
+
+class OutputError(InputError):
+    """Output not written whole: disk full, read-only target, stdout closed (status 2)."""
 
 
 class ExcessError(InputError):
@@ -86,36 +94,118 @@ def source_name(path: Path | None) -> str:
     return "<stdin>" if path is None else str(path)
 
 
+@contextmanager
+def output_errors(name: str) -> Iterator[None]:
+    """An OSError writing `name` becomes OutputError (status 2, one line); BrokenPipeError passes as it is."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        if name == STDOUT:  # what is left in its buffer must not fail a second time at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputError(f"{name}: cannot write: {err.strerror or err}") from None
+
+
+class Sink:
+    """A binary stream that takes all it is given or raises OutputError naming it: a short write,
+    as on a full disk, is an error, never taken as done."""
+
+    def __init__(self, stream: BinaryIO, name: str) -> None:
+        self.stream, self.name = stream, name
+
+    def write(self, data: bytes) -> None:
+        with output_errors(self.name):
+            view = memoryview(data)
+            while view:
+                written = self.stream.write(view)
+                if not written:
+                    raise OSError(errno.EIO, "nothing written")
+                view = view[written:]
+
+    def flush(self) -> None:
+        with output_errors(self.name):
+            self.stream.flush()
+
+
+def stdout_sink() -> Sink:
+    if sys.stdout is None:
+        raise OutputError(f"{STDOUT}: cannot write: stdout is closed")
+    sys.stdout.flush()
+    return Sink(sys.stdout.buffer, STDOUT)
+
+
 def write_out(text: str) -> None:
     """The text on stdout as UTF-8, verbatim (click.echo would strip escape sequences when piped)."""
-    sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.buffer.flush()
+    sink = stdout_sink()
+    sink.write(text.encode("utf-8"))
+    sink.flush()
+
+
+def stdin_stream() -> BinaryIO:
+    if sys.stdin is None:
+        raise InputError("<stdin>: cannot read: stdin is closed")
+    return sys.stdin.buffer
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Sink]:
+    """A Sink on `.NAME.PID.tmp` beside `target`, renamed over it once the block ends without error
+    (else removed), so `target` is never left half written. Temp files of `target` left by a run
+    that was killed (their PID no longer running) are removed first."""
+    remove_stale_temps(target)
+    temp, name = target.with_name(f".{target.name}.{os.getpid()}.tmp"), str(target)
+    with output_errors(name):
+        stream = open(temp, "wb", buffering=1 << 20)
+    try:
+        yield Sink(stream, name)
+        with output_errors(name):
+            stream.flush()
+            os.fsync(stream.fileno())
+            stream.close()
+            os.replace(temp, target)
+    finally:
+        with suppress(OSError):
+            stream.close()
+        with suppress(OSError):
+            temp.unlink(missing_ok=True)
+
+
+def remove_stale_temps(target: Path) -> None:
+    for temp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        pid = temp.name[len(target.name) + 2:-4]
+        if pid.isdigit() and not pid_running(int(pid)):
+            with suppress(OSError):
+                temp.unlink()
+
+
+def pid_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write `text` as UTF-8 to a temp file beside `path` (making the folder), then rename it over
-    `path`: a failed write never leaves a partial file under the final name."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    """`text` as UTF-8 into `path` (its folder made), through a temp file renamed over it once whole."""
+    with output_errors(str(path)):
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(text.encode("utf-8"))
-        os.replace(temp, path)
-    except OSError as err:
-        raise InputError(f"{path}: cannot write: {err.strerror}") from None
-    finally:
-        temp.unlink(missing_ok=True)
+    with replacing(path) as sink:
+        sink.write(text.encode("utf-8"))
 
 
 def read_bytes(path: Path | None) -> bytes:
     """The bytes of a file (decompressed when its name ends in .gz), or of stdin for None;
     refused when unreadable or binary. Stdin on a terminal is announced on stderr first."""
     name = source_name(path)
-    if path is None and sys.stdin.isatty():
+    if path is None and sys.stdin is not None and sys.stdin.isatty():
         print("cleaner: reading text from stdin (end it with Ctrl-D; 'cleaner --help' for help)",
               file=sys.stderr, flush=True)
     try:
-        data = sys.stdin.buffer.read() if path is None else path.read_bytes()
+        data = stdin_stream().read() if path is None else path.read_bytes()
     except OSError as err:
         raise InputError(f"{name}: cannot read: {err.strerror}") from None
     if path is not None and path.name.endswith(".gz"):

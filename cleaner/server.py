@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import json
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -9,16 +11,20 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cleaner import __version__
 from cleaner.engine import Cleaner
-from cleaner.service import BudgetExceeded, CleaningPool
+from cleaner.service import BudgetExceeded, CleaningPool, Unavailable
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_TIME_BUDGET = 10.0
+DEFAULT_MAX_BATCH = 1000
+DEFAULT_MAX_WAITING = 100
 
 
 class CleanRequest(BaseModel):
@@ -30,6 +36,18 @@ class CleanRequest(BaseModel):
     url: str | None = None
     lang: str | None = None
     explain: bool = False
+
+    @field_validator("text", "html", "url", "lang")
+    @classmethod
+    def _valid_unicode(cls, value: str | None) -> str | None:
+        """A lone surrogate (JSON allows "\\ud800") cannot be cleaned into a UTF-8 answer: 422, not 500."""
+        if value is not None and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as err:
+                raise ValueError(f"lone surrogate U+{ord(value[err.start]):04X} at character {err.start}; "
+                                 "send valid Unicode") from None
+        return value
 
     @model_validator(mode="after")
     def _one_input(self) -> CleanRequest:
@@ -68,10 +86,19 @@ class RuleOut(BaseModel):
     lang: list[str]
 
 
+class Cleaning(BaseModel):
+    pid: int | None
+    alive: bool
+    restarts: int
+    busy: bool
+    waiting: int
+
+
 class Health(BaseModel):
     status: str
     version: str
     rules: int
+    cleaning: Cleaning
 
 
 class ErrorOut(BaseModel):
@@ -80,8 +107,10 @@ class ErrorOut(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text} for code, text in [
-        (413, "Request body larger than the configured limit"),
+        (401, "An API key is required (--api-key) and this one is missing or wrong"),
+        (413, "Request body, or batch, larger than the configured limit"),
         (501, "HTML input is not available in this installation"),
+        (503, "The cleaning process died under this request, or too many requests are waiting"),
         (504, "Cleaning took longer than the per-request time budget"),
     ]
 }
@@ -118,14 +147,34 @@ class BodyLimit:
         return JSONResponse({"detail": self.too_large_error().detail}, status_code=413)
 
 
+class ApiKey:
+    """Answers 401 to /v1/ requests without the key (as `Authorization: Bearer KEY` or `X-API-Key`)."""
+
+    def __init__(self, app: ASGIApp, key: str) -> None:
+        self.app, self.key = app, key.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/v1/") and not self.allowed(scope):
+            reply = JSONResponse({"detail": "missing or wrong API key (Authorization: Bearer KEY, or X-API-Key)"},
+                                 status_code=401, headers={"WWW-Authenticate": "Bearer"})
+            return await reply(scope, receive, send)
+        await self.app(scope, receive, send)
+
+    def allowed(self, scope: Scope) -> bool:
+        headers = dict(scope["headers"])
+        given = headers.get(b"x-api-key") or headers.get(b"authorization", b"").removeprefix(b"Bearer ")
+        return hmac.compare_digest(given, self.key)
+
+
 def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, time_budget: float | None = DEFAULT_TIME_BUDGET,
+               max_batch: int = DEFAULT_MAX_BATCH, max_waiting: int = DEFAULT_MAX_WAITING, api_key: str | None = None,
                factory: Callable[[], Cleaner] | None = None, **cleaner_options: Any) -> FastAPI:
     """The app; cleaner_options go to Cleaner(...), or `factory` builds the Cleaner (it must pickle)."""
     factory = factory or partial(Cleaner, **cleaner_options)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.pool = CleaningPool(factory, time_budget)
+        app.state.pool = CleaningPool(factory, time_budget, max_waiting)
         await app.state.pool.clean([])  # start the cleaning process now, not on the first request
         yield
         app.state.pool.close()
@@ -133,11 +182,28 @@ def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, time_budget: flo
     app = FastAPI(title="cleaner", version=__version__, lifespan=lifespan,
                   summary="Strip page furniture from scraped article text.")
     app.state.cleaner = factory()  # in this process: lists the rules, and bad rules fail here
+    app.state.max_batch = max_batch
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    if api_key:
+        app.add_middleware(ApiKey, key=api_key)
     app.add_exception_handler(BudgetExceeded, _error_handler(504))
+    app.add_exception_handler(Unavailable, _error_handler(503))
+    app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(Exception, _error_handler(500))
     app.include_router(router)
     return app
+
+
+class AsciiJSONResponse(JSONResponse):
+    """JSON with non-ASCII escaped: a 422 echoes the input, which may hold a lone surrogate."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+async def _invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return AsciiJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
 
 
 def _error_handler(status: int) -> Callable[[Request, Exception], Any]:
@@ -174,6 +240,8 @@ async def clean(doc: CleanRequest, request: Request) -> dict[str, Any]:
 @router.post("/v1/clean/batch", response_model=BatchResponse, response_model_exclude_none=True, responses=ERRORS)
 async def clean_batch(docs: list[CleanRequest], request: Request) -> dict[str, Any]:
     """Clean a list of documents in order; the time budget covers the whole request."""
+    if len(docs) > request.app.state.max_batch:
+        raise HTTPException(413, f"a batch of {len(docs)} documents exceeds the limit of {request.app.state.max_batch}")
     results = await clean_in_pool(request, docs)
     totals: Counter[str] = sum((Counter(r["counts"]) for r in results), Counter())
     return {"results": results, "counts": dict(totals)}
@@ -188,5 +256,7 @@ async def rules(request: Request) -> list[dict[str, Any]]:
 
 @router.get("/healthz", response_model=Health)
 async def healthz(request: Request) -> dict[str, Any]:
-    """Liveness: the service answers, and how many rules it runs."""
-    return {"status": "ok", "version": __version__, "rules": len(request.app.state.cleaner.rules)}
+    """The service answers, how many rules it runs, and its cleaning process (a dead one is replaced first)."""
+    cleaning = request.app.state.pool.status()
+    return {"status": "ok" if cleaning["alive"] else "starting", "version": __version__,
+            "rules": len(request.app.state.cleaner.rules), "cleaning": cleaning}

@@ -12,7 +12,7 @@ import click
 
 from cleaner.cli import _options, rule_options
 from cleaner.config import build_cleaner
-from cleaner.console import fail
+from cleaner.console import fail, warn
 from cleaner.extras import missing_extra
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # uvicorn workers are fresh processes that get only an import string, so `serve` hands them its
 # options (the cleaner factory, limits) pickled in this environment variable.
 ENV_VAR = "CLEANER_SERVE_OPTIONS"
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
 @click.command("serve")
@@ -32,29 +33,45 @@ ENV_VAR = "CLEANER_SERVE_OPTIONS"
               help="Larger request bodies are refused with 413.")
 @click.option("--time-budget", default=10.0, type=click.FloatRange(min=0, min_open=True), show_default=True,
               help="Seconds of cleaning one request may take; past it the request gets 504.")
+@click.option("--max-batch", default=1000, type=click.IntRange(min=1), show_default=True,
+              help="Most documents in one /v1/clean/batch request; more are refused with 413.")
+@click.option("--max-queue", default=100, type=click.IntRange(min=1), show_default=True,
+              help="Requests waiting for cleaning, per server worker; more are refused with 503.")
+@click.option("--read-timeout", default=10.0, type=click.FloatRange(min=0, min_open=True), show_default=True,
+              help="Seconds a client has to send a whole request (headers and body); past it, 408 and closed.")
+@click.option("--api-key", envvar="CLEANER_API_KEY", show_envvar=True,
+              help="Require this key on /v1/ endpoints (Authorization: Bearer KEY, or X-API-Key: KEY).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
 @rule_options
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, max_body_bytes: int,
-              time_budget: float, access_log: bool, **local: Any) -> None:
+def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, max_body_bytes: int, time_budget: float,
+              max_batch: int, max_queue: int, read_timeout: float, api_key: str | None, access_log: bool,
+              **local: Any) -> None:
     """Serve the cleaner over HTTP: POST /v1/clean and /v1/clean/batch, GET /v1/rules, /healthz, /docs."""
     options = _options(ctx, local)
+    if not api_key and host not in LOOPBACK:
+        warn(f"listening on {host} without --api-key: anyone who can reach it can use it")
     build_cleaner(**options)  # bad rules or settings stop here with exit status 2
     try:
         import fastapi  # noqa: F401
-        import pebble  # noqa: F401
         import uvicorn
     except ImportError as err:
         fail(missing_extra("'cleaner serve'", "server", err.name))
     settings = {"factory": partial(build_cleaner, **options), "max_body_bytes": max_body_bytes,
-                "time_budget": time_budget}
+                "time_budget": time_budget, "max_batch": max_batch, "max_waiting": max_queue, "api_key": api_key,
+                "read_timeout": read_timeout}
     os.environ[ENV_VAR] = base64.b64encode(pickle.dumps(settings)).decode("ascii")
+    # SIGTERM: stop accepting, let requests in flight finish (at most a time budget and a bit), then exit.
     uvicorn.run("cleaner.server_cli:app_from_env", factory=True, host=host, port=port, workers=workers,
-                access_log=access_log)
+                access_log=access_log, http="cleaner.http_protocol:DeadlineProtocol",
+                timeout_graceful_shutdown=int(time_budget + read_timeout) + 5)
 
 
 def app_from_env() -> FastAPI:
     """The app for one uvicorn worker, built from the options `serve` left in the environment."""
+    from cleaner.http_protocol import DeadlineProtocol
     from cleaner.server import create_app
 
-    return create_app(**pickle.loads(base64.b64decode(os.environ[ENV_VAR])))
+    settings = pickle.loads(base64.b64decode(os.environ[ENV_VAR]))
+    DeadlineProtocol.timeout = settings.pop("read_timeout")
+    return create_app(**settings)

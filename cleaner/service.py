@@ -1,20 +1,33 @@
-"""The cleaning side of the HTTP service: a process pool that kills a request over its time budget."""
+"""The cleaning side of the HTTP service: one cleaning process per server process, supervised.
+
+A request's documents go to the cleaning process over a pipe of their own. A request past its
+time budget has the process killed (504); a process that dies under a request (killed, out of
+memory) costs that request a 503; either way a new process is started for the next request, so
+the service goes on answering. Requests wait their turn in order; past `max_waiting` waiting,
+a request is refused at once with 503 rather than queued without bound."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import multiprocessing
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from cleaner.engine import Cleaner, Result
 
 _cleaner: Cleaner | None = None
+START_TIMEOUT = 120.0  # seconds a new cleaning process may take to load its rules
 
 
 class BudgetExceeded(Exception):
     """A request's cleaning ran past the time budget; its process was killed and replaced."""
+
+
+class Unavailable(Exception):
+    """The request could not be cleaned now (503): its cleaning process died, or too many wait."""
 
 
 def init_worker(factory: Callable[[], Cleaner]) -> None:
@@ -52,25 +65,127 @@ def result_dict(result: Result, explain: bool) -> dict[str, Any]:
     return out
 
 
+def serve_worker(factory: Callable[[], Cleaner], conn: Connection) -> None:
+    """The cleaning process: say "ready", then answer each list of documents with ("ok", results)
+    or ("error", message), until the pipe closes."""
+    init_worker(factory)
+    conn.send(("ready", None))
+    while True:
+        try:
+            docs = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", clean_documents(docs)))
+        except Exception as err:  # noqa: BLE001 - the server turns it into a 500 with this message
+            conn.send(("error", f"{type(err).__name__}: {err}"))
+
+
+@contextlib.contextmanager
+def died() -> Iterator[None]:
+    """The pipe to the cleaning process broke: it died under this request."""
+    try:
+        yield
+    except (EOFError, OSError):
+        raise Unavailable("the cleaning process died (killed, or out of memory?); "
+                          "a new one is started: retry the request") from None
+
+
+class Worker:
+    """One spawned cleaning process and the pipe to it."""
+
+    def __init__(self, factory: Callable[[], Cleaner]) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=serve_worker, args=(factory, child), daemon=True,
+                                       name="cleaner-cleaning")
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.lock = threading.Lock()
+
+    def call(self, docs: list[dict[str, Any]], budget: float | None) -> Any:
+        """Clean `docs` (blocking); raises BudgetExceeded, or Unavailable when the process died."""
+        with self.lock:  # one request on the pipe at a time, even if an awaiting request was cancelled
+            if not self.ready:
+                self.receive(START_TIMEOUT, "the cleaning process did not start")
+                self.ready = True
+            with died():
+                self.conn.send(docs)
+            return self.receive(budget, f"cleaning took longer than the time budget of {budget or 0:g} s")
+
+    def receive(self, timeout: float | None, late: str) -> Any:
+        if not wait([self.conn, self.process.sentinel], timeout):
+            raise BudgetExceeded(late)
+        with died():
+            status, value = self.conn.recv()
+        if status == "error":
+            raise RuntimeError(value)
+        return value
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
 class CleaningPool:
-    """One pebble process; a task past `time_budget` seconds of cleaning is killed, the process restarted."""
+    """One supervised cleaning process: a request over `time_budget` seconds has it killed (504),
+    one whose process dies gets a 503; the next request gets a new process."""
 
-    def __init__(self, factory: Callable[[], Cleaner], time_budget: float | None) -> None:
-        from pebble import ProcessPool
-
-        self.time_budget = time_budget
-        self._pool = ProcessPool(max_workers=1, initializer=init_worker, initargs=(factory,),
-                                 context=multiprocessing.get_context("spawn"))
+    def __init__(self, factory: Callable[[], Cleaner], time_budget: float | None, max_waiting: int = 100) -> None:
+        self.factory, self.time_budget, self.max_waiting = factory, time_budget, max_waiting
+        self.worker = Worker(factory)
+        self.restarts = self.waiting = 0
+        self.busy = False
+        self._turn = asyncio.Lock()
 
     async def clean(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Clean documents in the pool process, raising BudgetExceeded when over budget."""
-        future = self._pool.schedule(clean_documents, args=(docs,), timeout=self.time_budget)
+        """Clean documents in the cleaning process, one request at a time, in arrival order."""
+        if self.waiting >= self.max_waiting:
+            raise Unavailable(f"busy: {self.waiting} requests already waiting; retry later")
+        self.waiting += 1
         try:
-            return await asyncio.wrap_future(future)
-        except TimeoutError:
-            raise BudgetExceeded(f"cleaning took longer than the time budget of {self.time_budget:g} s") from None
+            await self._turn.acquire()
+        finally:
+            self.waiting -= 1
+        try:
+            return await self._run(docs)
+        finally:
+            self._turn.release()
+
+    async def _run(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        self.busy = True
+        try:
+            self.replace_if_dead()
+            return await asyncio.to_thread(self.worker.call, docs, self.time_budget)
+        except (BudgetExceeded, Unavailable):
+            self.replace()
+            raise
+        finally:
+            self.busy = False
+
+    def replace_if_dead(self) -> None:
+        if not self.worker.alive:
+            self.replace()
+
+    def replace(self) -> None:
+        """Kill the cleaning process (if still running) and start a new one."""
+        self.worker.stop()
+        self.worker = Worker(self.factory)
+        self.restarts += 1
+
+    def status(self) -> dict[str, Any]:
+        """What /healthz reports; a dead process is replaced first, so this is what the next request gets."""
+        if not self.busy:
+            self.replace_if_dead()
+        return {"pid": self.worker.process.pid, "alive": self.worker.alive, "restarts": self.restarts,
+                "busy": self.busy, "waiting": self.waiting}
 
     def close(self) -> None:
-        """Stop the pool process, abandoning any task still running."""
-        self._pool.stop()
-        self._pool.join(timeout=5)
+        """Stop the cleaning process, abandoning any task still running."""
+        self.worker.stop()

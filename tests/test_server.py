@@ -35,11 +35,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(cwd: Path, *args: str, timeout: float = 90) -> tuple[subprocess.Popen, str]:
-    """Run `cleaner serve` on a free loopback port and wait until /healthz answers."""
+def start_server(cwd: Path, *args: str, timeout: float = 90, before: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+    """Run `cleaner [BEFORE] serve` on a free loopback port and wait until /healthz answers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "serve", "--port", str(port), "--no-access-log",
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", *before, "serve", "--port", str(port), "--no-access-log",
                              *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
@@ -100,7 +100,9 @@ def body(result, explain: bool = False) -> dict:
 
 
 def test_healthz(server, reference):
-    assert server.get("/healthz").json() == {"status": "ok", "version": "0.1.0", "rules": len(reference.rules)}
+    health = server.get("/healthz").json()
+    assert health.pop("cleaning")["alive"] is True
+    assert health == {"status": "ok", "version": "0.1.0", "rules": len(reference.rules)}
 
 
 def test_clean_matches_library_on_goldens(server, reference):
@@ -166,6 +168,17 @@ def test_malformed_json_is_422(server):
         assert reply.json()["detail"][0]["type"] == "json_invalid"
     reply = server.post("/v1/clean/batch", json={"text": "a batch must be a list"})
     assert reply.status_code == 422
+
+
+@pytest.mark.parametrize("path, body, where", [
+    ("/v1/clean", b'{"text": "a \\ud800"}', ["body", "text"]),
+    ("/v1/clean/batch", b'[{"text": "ok"}, {"html": "<p>\\udfff</p>"}]', ["body", 1, "html"]),
+])
+def test_lone_surrogate_is_422_naming_the_field(server, path, body, where):
+    reply = server.post(path, content=body, headers={"content-type": "application/json"})
+    assert reply.status_code == 422, reply.text
+    (error,) = reply.json()["detail"]
+    assert error["loc"] == where and "lone surrogate U+D" in error["msg"]
 
 
 def test_body_over_limit_is_413_declared_or_streamed(server):
