@@ -18,8 +18,9 @@ from cleaner.loader import Rule
 EXTRACT_OPTIONS = {"include_comments": False, "fast": False}
 # Re-extraction: when the text from the pruned page is under SHORT_SHARE of the page's paragraph
 # text (measured before pruning), the page as it was is extracted too, without the paragraphs that
-# a selector removed, and that text is taken when it is over GAIN times as long. A removal holding
-# WRAPPER_SHARE of that text was a content wrapper: it is put back, with a warning.
+# a selector removed, and that text is taken when it is over GAIN times as long. A rule whose
+# removals held WRAPPER_SHARE of that text matched content (a wrapper, a slideshow's hidden
+# slides), not furniture: what it removed is put back, with a warning.
 SHORT_SHARE = 0.5
 GAIN = 1.5
 WRAPPER_SHARE = 0.3
@@ -72,17 +73,21 @@ def reextract(source: str, url: str | None, text: str, removals: list[Removal]) 
     paragraphs = extract(source, url).split("\n\n")
     total = sum(map(len, paragraphs))
     keys = [_key(p) for p in paragraphs]
+    hits = [[i for i, key in enumerate(keys) if key and key in _key(removal.text)] for removal in removals]
+    by_rule: dict[str, set[int]] = {}
+    for removal, found in zip(removals, hits, strict=True):
+        by_rule.setdefault(removal.rule_id, set()).update(found)
+    shares = {rule: sum(len(paragraphs[i]) for i in found) / total if total else 0.0 for rule, found in by_rule.items()}
     removed = [False] * len(paragraphs)
-    kept, warnings = [], []
-    for removal in removals:
-        within = _key(removal.text)
-        hits = [i for i, key in enumerate(keys) if key and key in within]
-        share = sum(len(paragraphs[i]) for i in hits) / total if total else 0.0
-        if share >= WRAPPER_SHARE:
-            warnings.append(f"html: rule '{removal.rule_id}' matched a content wrapper ({share:.0%} of the page's "
-                            f"text); put back: {_clip(removal.text)}")
+    kept, warnings, put_back = [], [], set()
+    for removal, found in zip(removals, hits, strict=True):
+        if found and shares[removal.rule_id] >= WRAPPER_SHARE:  # content, not furniture: put back
+            if removal.rule_id not in put_back:
+                put_back.add(removal.rule_id)
+                warnings.append(f"html: rule '{removal.rule_id}' matched content ({shares[removal.rule_id]:.0%} of the "
+                                f"page's text), not furniture; put back: {_clip(removal.text)}")
             continue
-        for i in hits:
+        for i in found:
             removed[i] = True
         kept.append(removal)
     again = "\n\n".join(p for p, gone in zip(paragraphs, removed, strict=True) if not gone and p)
