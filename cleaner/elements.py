@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
 PARAGRAPH_SHARE = 0.4
 TEXT_SHARE = 0.5
 _NEVER = frozenset({"html", "head", "body"})
+# A paragraph of prose: this many characters and words at least, ending like a sentence.
+PROSE_CHARS = 60
+PROSE_WORDS = 8
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*$")
 
 
 class Page:
@@ -24,6 +29,7 @@ class Page:
         self.tree = LexborHTMLParser(html)
         self.tree.strip_tags(["script", "style", "template"])
         self._totals: tuple[int, int] | None = None
+        self.spared: list[tuple[str, str]] = []  # (selector, text) of what a guard kept in the page
 
     @property
     def totals(self) -> tuple[int, int]:
@@ -72,6 +78,7 @@ class ElementStep(NamedTuple):
     """Base of the HTML kinds; the text engine skips rules whose step is one of these."""
 
     selector: str
+    keep_prose: bool = False
 
 
 class Prune(ElementStep):
@@ -87,6 +94,8 @@ class Prune(ElementStep):
             if node.tag in _NEVER or _inside(node, removed) or _is_wrapper(node, page):
                 continue
             removed.add(node.mem_id)
+            if self.keep_prose:
+                _spare_prose(node, page, self.selector)
             if text := text_of(node):
                 texts.append(text)
             node.decompose()
@@ -114,6 +123,16 @@ def _inside(node: LexborNode, removed: set[int]) -> bool:
     return False
 
 
+def _spare_prose(node: LexborNode, page: Page, selector: str) -> None:
+    """Move node's prose paragraphs (an article's lead inside its header) out before node goes."""
+    for paragraph in node.css("p"):
+        text = text_of(paragraph)
+        if len(text) >= PROSE_CHARS and len(text.split()) >= PROSE_WORDS and _SENTENCE_END.search(text):
+            node.insert_before(paragraph)  # lexbor inserts a copy
+            paragraph.decompose()
+            page.spared.append((selector, text))
+
+
 def _is_wrapper(node: LexborNode, page: Page) -> bool:
     """True when node holds most of the page's text: a wrapper, not furniture."""
     paragraphs, text = page.totals
@@ -121,9 +140,10 @@ def _is_wrapper(node: LexborNode, page: Page) -> bool:
     return (own > 0 and own >= PARAGRAPH_SHARE * paragraphs) or len(node.text()) >= TEXT_SHARE * text
 
 
-def drop_element(*, selector: str) -> Prune:
-    """Removes the elements the CSS selector matches before extraction (never body, nor a wrapper holding most text)."""
-    return Prune(check_selector(selector))
+def drop_element(*, selector: str, keep_prose: bool = False) -> Prune:
+    """Removes the elements the CSS selector matches before extraction (never body, nor a wrapper holding most text);
+    keep_prose: their prose paragraphs (<p> of a sentence or more) stay in the page."""
+    return Prune(check_selector(selector), keep_prose)
 
 
 def drop_element_text(*, selector: str) -> Echo:

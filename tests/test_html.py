@@ -180,3 +180,55 @@ def test_bad_selector_names_file_and_rule(run_cli, tmp_path):
     assert proc.returncode == 2 and proc.stdout == b""
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert "bad.toml" in err and "'my-box'" in err and "bad CSS selector" in err and "div[class=" in err
+
+
+TRAF = ROOT / "tests" / "fixtures" / "traf"
+LONG = [f"Paragraph {n} of the report: the council spent the morning on the road budget, and members "
+        f"argued about which streets should be repaired first and how the work would be paid for." for n in range(6)]
+
+
+def test_lead_paragraph_in_the_article_header_is_kept():
+    lead = "Schools and roads get more money next year, after a debate that lasted until midnight."
+    page = (f"<html><body><article><header><a href='/politics'>Politics</a><h1>Council passes budget</h1>"
+            f"<p>{lead}</p><p>By Jane Doe, 12 March 2024</p></header>"
+            + "".join(f"<p>{p}</p>" for p in LONG) + "</article></body></html>")
+    result = Cleaner().clean_html(page)
+    assert lead in result.text and "Jane Doe" not in result.text and "Politics" not in result.text
+    assert result.text.index(lead) < result.text.index(LONG[0])
+    assert any("html-article-header" in w and "kept a prose paragraph" in w for w in result.warnings)
+    removed = [r.text for r in result.removals if r.rule_id == "html-article-header"]
+    assert removed and all(lead not in text for text in removed)
+
+
+def test_content_wrappers_matched_by_a_selector_are_put_back():
+    # Each section holds a third of the text (under the prune guard's share), and its class matches
+    # html-popup ('tooltip'): pruned, the page keeps only its intro.
+    sections = "".join(f"<section class='text-block has-tooltip'><p>{LONG[i]}</p><p>{LONG[i + 1]}</p></section>"
+                       for i in (0, 2, 4))
+    page = (f"<html><body><main><h1>Road budget</h1><p>Short intro.</p>{sections}</main>"
+            f"<aside class='related'><h3>Related</h3><ul><li><a href='/a'>Mayor unveils road plan</a></li></ul></aside>"
+            f"</body></html>")
+    result = Cleaner().clean_html(page)
+    assert all(p in result.text for p in LONG)
+    assert "Mayor unveils road plan" not in result.text
+    assert not any(r.rule_id == "html-popup" for r in result.removals)
+    assert any("extracted again" in w for w in result.warnings)
+    assert sum("html-popup" in w and "put back" in w for w in result.warnings) == 1
+
+
+def test_trafilatura_fallback_finds_the_article_its_own_pass_misses():
+    page = gzip.decompress((TRAF / "rnz.de.witzel.html.gz").read_bytes())
+    text = clean_html(page, url="https://www.rnz.de/nachrichten_artikel,-zz-dpa-Schlaglichter-Frank-Witzel-erhaelt"
+                                "-Deutschen-Buchpreis-2015-_arid,133484.html")
+    assert "hat Frank Witzel den Deutschen Buchpreis 2015 erhalten" in text
+    assert "Online-Service-Center" not in text
+
+
+def test_cli_explain_shows_a_guard_putting_text_back(run_cli, tmp_path):
+    sections = "".join(f"<section class='text-block has-tooltip'><p>{LONG[i]}</p><p>{LONG[i + 1]}</p></section>"
+                       for i in (0, 2, 4))
+    (tmp_path / "page.html").write_text(f"<html><body><main><p>Short intro.</p>{sections}</main></body></html>",
+                                        encoding="utf-8")
+    proc = run_cli("explain", "--input", "html", "page.html")
+    assert "rule 'html-popup' matched content" in proc.stderr.decode()
+    assert "put back" in proc.stderr.decode()
