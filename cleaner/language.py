@@ -32,6 +32,9 @@ _WORDS = {
           " mesmo aos após disse",
     "nl": "de van het een en in is dat op te zijn voor met die niet aan er om ook als bij door maar wordt naar"
           " uit worden dan nog tot heeft deze hij was over ze zij of kan geen werd zei dit al meer",
+    "pl": "w i z na się nie do że jest o a po od za przez przy dla tak ale czy już jego jej ich był była"
+          " było są może także oraz który która które tylko lub też być pod przed bez go ten ta tym tego tej"
+          " tych jako gdy jeszcze można ze we mają będzie jednak więc żeby gdzie kiedy kto niż według został",
 }
 LANGUAGES = tuple(_WORDS)
 _NAMES = {"english": "en", "german": "de", "french": "fr", "spanish": "es", "italian": "it",

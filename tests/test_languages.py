@@ -15,7 +15,7 @@ from cleaner.loader import builtin_rules_dir
 from conftest import ROOT
 
 PASSTHROUGH = ROOT / "tests" / "fixtures" / "passthrough"
-PACKS = ("de", "fr", "es", "it", "pt", "nl")
+PACKS = ("de", "fr", "es", "it", "pt", "nl", "pl")
 CLEANER = Cleaner()
 UNGUARDED = Cleaner(max_removed=None)  # lets a test remove a whole snippet
 PACKS_ONLY = Cleaner([builtin_rules_dir() / "lang"], builtin=False)
@@ -47,6 +47,10 @@ FURNITURE = {
            "Schrijf je in voor onze nieuwsbrief", "Volg ons op Facebook",
            "Wij gebruiken cookies om de website te verbeteren.", "Deel via WhatsApp",
            "Demonstranten op het Malieveld in Den Haag. Foto ANP", "Het artikel gaat verder onder de advertentie"],
+    "pl": ["Dodaj komentarz", "Czytaj też: Rekordowe upały w Polsce. Jak się chronić?",
+           "Zapisz się do newslettera", "Obserwuj nas na Facebooku",
+           "Ta strona używa plików cookies, aby ułatwić korzystanie z serwisu.", "Udostępnij na Facebooku",
+           "Protest przed Sejmem w Warszawie. Fot. PAP/Leszek Szymański", "Dalsza część artykułu pod reklamą"],
 }
 
 
