@@ -46,7 +46,7 @@ SLOW_RULE = """\
 [[rule]]
 id = "load-slow-backtracking"
 kind = "drop_line"
-category = "test-only"
+category = "widget"
 description = "Backtracks exponentially on a long run of a's ending in b (load.py's time-limit request)."
 pattern = '^(a|aa)+$'
 """
