@@ -111,6 +111,6 @@ def generated_rules(count: int, texts: list[str], seed: int = 4) -> str:
         pattern = TEMPLATES[i % len(TEMPLATES)].format(
             Brand=brand.title(), Word=word.title(), Word2=word2.title(), word=word, word2=word2)
         limit = f"max_words = {rng.randint(6, 20)}\n" if i % 3 == 0 else ""
-        tables.append(f"[[rule]]\nid = 'gen-{i:04d}'\nkind = 'drop_line'\ncategory = 'generated'\n"
+        tables.append(f"[[rule]]\nid = 'gen-{i:04d}'\nkind = 'drop_line'\ncategory = 'widget'\n"
                       f"description = 'Generated benchmark rule {i}.'\npattern = '{pattern}'\n{limit}")
     return "\n".join(tables)

@@ -137,6 +137,16 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+def _words(doc: Doc, index: int) -> int:
+    """word_count of a line, counted once per document for all the rules that ask (a long line
+    costs a pass each time; the memo is dropped when a line is edited)."""
+    counts = doc.line_memo.setdefault("words", {})
+    count = counts.get(index)  # type: ignore[attr-defined]
+    if count is None:
+        count = counts[index] = word_count(doc.texts[index])  # type: ignore[index]
+    return count
+
+
 def is_sentence(text: str) -> bool:
     """Ends in sentence punctuation (not an ellipsis '..'), perhaps inside quotes or brackets."""
     body = text.rstrip(_CLOSERS)
@@ -181,7 +191,7 @@ class DropLine:
                 continue
             if self.upper_case and not text.isupper():
                 continue
-            if max_words is not None and word_count(text) > max_words:
+            if max_words is not None and _words(doc, index) > max_words:
                 continue
             found = search(text, timeout=budget.left()) if limited else search(text)
             if not found or (max_sentences is not None and sentence_ends(text[:found.start()]) > max_sentences):
