@@ -74,7 +74,6 @@ def normalize(text: str) -> str:
     return Doc(text).render()
 
 
-
 _LINE_BREAK = re.compile("\r\n|\r|\n")  # as Doc splits lines
 
 

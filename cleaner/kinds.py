@@ -140,6 +140,9 @@ def word_count(text: str) -> int:
 def _words(doc: Doc, index: int) -> int:
     """word_count of a line, counted once per document for all the rules that ask (a long line
     costs a pass each time; the memo is dropped when a line is edited)."""
+    figures = doc.line_memo.get("prose")  # (every line's count, when _prose_totals has run)
+    if figures is not None:
+        return figures[0][index]  # type: ignore[index]
     counts = doc.line_memo.setdefault("words", {})
     count = counts.get(index)  # type: ignore[attr-defined]
     if count is None:

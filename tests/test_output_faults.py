@@ -36,30 +36,27 @@ def one_error_line(proc, *words: str) -> str:
     return err
 
 
-def mount_tmpfs(folder: Path, options: str) -> None:
+def mounted_tmpfs(folder: Path, options: str):
+    """A tmpfs mounted at `folder` for the test (skipped where it cannot be), unmounted after it."""
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root (CI runs as root)")
     folder.mkdir()
     proc = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
     if proc.returncode:
         pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.decode().strip()}")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 @pytest.fixture
 def full_disk(tmp_path):
     """A 1 MB tmpfs: a 2 MB output cannot fit."""
-    folder = tmp_path / "full"
-    mount_tmpfs(folder, "size=1m")
-    yield folder
-    subprocess.run(["umount", "-l", str(folder)], check=False)
+    yield from mounted_tmpfs(tmp_path / "full", "size=1m")
 
 
 @pytest.fixture
 def read_only(tmp_path):
-    folder = tmp_path / "ro"
-    mount_tmpfs(folder, "ro,size=1m")
-    yield folder
-    subprocess.run(["umount", "-l", str(folder)], check=False)
+    yield from mounted_tmpfs(tmp_path / "ro", "ro,size=1m")
 
 
 @pytest.mark.parametrize("args", [[], ["--format", "json"], ["clean", "big.txt"]], ids=["pipe", "json", "clean"])
