@@ -119,11 +119,33 @@ def cleaning_pids(server: int) -> list[int]:
     return [p for p in tree(server)[1:] if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
 
 
-def memory(server: int) -> tuple[float, float]:
-    """RSS in MB of the server process(es) and of the cleaning process(es)."""
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of `pids` (and their reaped children), from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += sum(int(x) for x in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages (forked processes share most) split among their users."""
+    try:
+        line = next(x for x in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines() if x.startswith("Pss:"))
+    except (OSError, StopIteration):
+        return 0.0
+    return int(line.split()[1]) / 1024
+
+
+def usage(server: int) -> tuple[float, float, float, float]:
+    """RSS in MB of the server process(es), PSS of the cleaning processes (the template and its forks),
+    and the CPU seconds each side has used (the template's include its reaped forks')."""
     cleaning = cleaning_pids(server)
     others = [p for p in tree(server) if p not in cleaning]
-    return sum(map(rss_mb, others)), sum(map(rss_mb, cleaning))
+    return sum(map(rss_mb, others)), sum(map(pss_mb, cleaning)), cpu_seconds(others), cpu_seconds(cleaning)
 
 
 # --- requests and their outcomes ---------------------------------------------------------
@@ -167,39 +189,56 @@ class Tally:
         self.lock = threading.Lock()
         self.counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.latency: defaultdict[str, list[float]] = defaultdict(list)
+        self.payload: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)  # (payload, seconds) of 200s
         self.killed: list[int] = []
 
-    def add(self, kind: str, result: str, seconds: float | None = None) -> None:
+    def add(self, kind: str, result: str, seconds: float | None = None, payload: int | None = None) -> None:
         with self.lock:
             self.counts[kind][result] += 1
             if seconds is not None:
                 self.latency[kind].append(seconds)
+                if payload is not None and result == "200":
+                    self.payload[kind].append((payload, seconds))
 
     def timed(self, kind: str, port: int, method: str, path: str, body: bytes | None = None,
-              headers: dict | None = None, conn: http.client.HTTPConnection | None = None) -> bool:
-        """Send one request and record it; False when the connection must be replaced."""
-        started = time.perf_counter()
+              headers: dict | None = None, conn: http.client.HTTPConnection | None = None,
+              started: float | None = None, payload: int | None = None) -> bool:
+        """Send one request and record it (its latency from `started`, default now); False when the
+        connection must be replaced."""
+        started = time.perf_counter() if started is None else started
         try:
             result = outcome(*call(port, method, path, body, headers, conn))
         except (OSError, http.client.HTTPException):
             result = "lost"
-        self.add(kind, result, time.perf_counter() - started)
+        self.add(kind, result, time.perf_counter() - started, payload)
         return result != "lost"
 
 
-def load(port: int, bodies: list[bytes], count: int, concurrency: int, tally: Tally, kind: str = "load") -> float:
-    """`count` POST /v1/clean from `concurrency` threads, each on a keep-alive connection; wall seconds."""
+def load(port: int, bodies: list[bytes], count: int, concurrency: int, tally: Tally, kind: str,
+         rate: float | None = None, seed: int = 0) -> float:
+    """`count` POST /v1/clean from `concurrency` threads, each on a keep-alive connection; wall seconds.
+    Without `rate`, each thread sends its next request as soon as it has the answer (closed loop:
+    the server is saturated). With `rate`, requests are due at Poisson arrival times of `rate` per
+    second (open loop) and each latency counts from the time it was due, so a request that waited
+    for a free client thread waited in the queue like any other."""
+    gaps = random.Random(seed)
+    due = list(itertools.accumulate(gaps.expovariate(rate) for _ in range(count))) if rate else None
     numbers = iter(range(count))  # shared: next() on a range iterator is atomic under the GIL
+    started = time.perf_counter()
 
     def client_loop() -> None:
         conn = http.client.HTTPConnection(HOST, port, timeout=120)
         for i in numbers:
-            if not tally.timed(kind, port, "POST", "/v1/clean", bodies[i % len(bodies)], conn=conn):
+            at = None
+            if due is not None:
+                at = started + due[i]
+                time.sleep(max(0.0, at - time.perf_counter()))
+            if not tally.timed(kind, port, "POST", "/v1/clean", bodies[i % len(bodies)], conn=conn, started=at,
+                               payload=i % len(bodies)):
                 conn.close()
                 conn = http.client.HTTPConnection(HOST, port, timeout=120)
         conn.close()
 
-    started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         for future in [pool.submit(client_loop) for _ in range(concurrency)]:
             future.result()
@@ -267,8 +306,9 @@ def faults(port: int, tally: Tally) -> None:
     tally.timed("10,000-item batch", port, "POST", "/v1/clean/batch", json.dumps([{"text": "a b c.\n"}] * 10_000).encode())
 
 
-def kill_worker(server: int, tally: Tally) -> None:
-    pids = cleaning_pids(server)
+def kill_worker(port: int, tally: Tally) -> None:
+    """SIGKILL one of the cleaning processes that /healthz lists (a busy one, as the load keeps them busy)."""
+    pids = ((health(port) or {}).get("cleaning") or {}).get("pids") or []
     if pids:
         os.kill(pids[0], signal.SIGKILL)
         tally.killed.append(pids[0])
@@ -297,57 +337,81 @@ def run(args: argparse.Namespace) -> dict:
 
 def measure(args: argparse.Namespace, proc: subprocess.Popen, port: int) -> dict:
     bodies = payloads(args.seed)
-    warm = Tally()
-    load(port, bodies, 4 * args.concurrency, args.concurrency, warm)  # warm-up, not counted
+    load(port, bodies, 4 * args.concurrency, args.concurrency, Tally(), "warm-up")  # not counted
     unloaded = Tally()
-    load(port, bodies, min(200, len(bodies)), 1, unloaded, "unloaded")
-    before = memory(proc.pid)
+    load(port, bodies, 2 * len(bodies), 1, unloaded, "unloaded")  # each payload twice, one at a time
+    before, client_cpu = usage(proc.pid), os.times()
     tally, stop = Tally(), threading.Event()
     helpers = [threading.Thread(target=probe, args=(port, stop, tally), daemon=True)]
     if not args.no_faults:
         helpers += [threading.Thread(target=slow_client, args=(port, stop, tally), daemon=True)
                     for _ in range(args.slow_clients)]
-        helpers.append(threading.Thread(target=faults, args=(port, tally), daemon=True))
-        killer = threading.Timer(args.kill_after, kill_worker, args=(proc.pid, tally))
-        killer.daemon = True
-        helpers.append(killer)
     for thread in helpers:
         thread.start()
-    wall = load(port, bodies, args.requests, args.concurrency, tally)
+    walls = {}
+    for phase in ("closed", "paced"):
+        rate = None if phase == "closed" else args.pace * args.requests / walls["closed"]
+        faulty = [] if args.no_faults else [threading.Thread(target=faults, args=(port, tally), daemon=True),
+                                            threading.Timer(args.kill_after, kill_worker, args=(port, tally))]
+        for thread in faulty:
+            thread.daemon = True
+            thread.start()
+        walls[phase] = load(port, bodies, args.requests, args.concurrency, tally, phase, rate, args.seed)
+        for thread in faulty:
+            thread.join(timeout=180)
     stop.set()
     for thread in helpers:
         thread.join(timeout=180)
-    after = memory(proc.pid)
-    return {"tally": tally, "unloaded": unloaded, "wall": wall, "before": before, "after": after,
+    after, client_cpu = usage(proc.pid), sum(os.times()[:2]) - sum(client_cpu[:2])
+    return {"tally": tally, "unloaded": unloaded, "walls": walls, "before": before, "after": after, "client": client_cpu,
             "health": health(port), "bodies": bodies}
 
 
+def slowdowns(samples: list[tuple[int, float]], alone: dict[int, float]) -> list[float]:
+    """Each request's latency over the same payload's fastest unloaded latency."""
+    return [seconds / alone[payload] for payload, seconds in samples if payload in alone]
+
+
 def report(args: argparse.Namespace, result: dict) -> int:
-    tally, wall = result["tally"], result["wall"]
+    tally, walls, unloaded = result["tally"], result["walls"], result["unloaded"]
     sizes = [len(b) for b in result["bodies"]]
-    print(f"cleaner serve on {HOST}, {args.workers} worker(s); {args.requests} requests from {args.concurrency} "
-          f"clients, seed {args.seed}; {len(sizes)} payloads, mean {statistics.mean(sizes) / 1024:.1f} KB, "
-          f"max {max(sizes) / 1024:.0f} KB")
+    print(f"cleaner serve on {HOST}, {args.workers} worker(s); {args.requests} requests per phase from "
+          f"{args.concurrency} clients, seed {args.seed}; {len(sizes)} payloads, mean "
+          f"{statistics.mean(sizes) / 1024:.1f} KB, max {max(sizes) / 1024:.0f} KB")
     columns = ["200", "4xx", "503", "504", "lost"]
     print(f"{'requests':<18} {'sent':>6} " + " ".join(f"{c:>5}" for c in columns) + f" {'p50 ms':>8} {'p99 ms':>8}")
     for kind in ["unloaded", *tally.counts]:
-        counts = result["unloaded"].counts[kind] if kind == "unloaded" else tally.counts[kind]
-        times = result["unloaded"].latency[kind] if kind == "unloaded" else tally.latency[kind]
+        counts = unloaded.counts[kind] if kind == "unloaded" else tally.counts[kind]
+        times = unloaded.latency[kind] if kind == "unloaded" else tally.latency[kind]
         print(f"{kind:<18} {sum(counts.values()):>6} " + " ".join(f"{counts[c]:>5}" for c in columns)
               + f" {quantile_ms(times, 50):>8.1f} {quantile_ms(times, 99):>8.1f}")
-    lost = sum(c["lost"] for c in tally.counts.values()) + result["unloaded"].counts["unloaded"]["lost"]
-    p50_unloaded = quantile_ms(result["unloaded"].latency["unloaded"], 50)
-    (server0, clean0), (server1, clean1) = result["before"], result["after"]
-    print(f"load: {args.requests / wall:.0f} req/s over {wall:.1f} s")
-    print(f"RSS MB: server {server0:.0f} -> {server1:.0f}; cleaning process {clean0:.0f} -> {clean1:.0f}"
-          f" (a killed one is replaced, so its figure restarts)")
+    lost = sum(c["lost"] for c in tally.counts.values()) + unloaded.counts["unloaded"]["lost"]
+    p50_unloaded = quantile_ms(unloaded.latency["unloaded"], 50)
+    alone: dict[int, float] = {}
+    for payload, seconds in unloaded.payload["unloaded"]:
+        alone[payload] = min(seconds, alone.get(payload, seconds))
+    closed_rate, paced_rate = args.requests / walls["closed"], args.pace * args.requests / walls["closed"]
+    print(f"closed loop: {closed_rate:.0f} req/s over {walls['closed']:.1f} s: {args.concurrency} clients always "
+          f"waiting, so a request waits for about {args.concurrency} / {closed_rate:.0f} req/s = "
+          f"{1000 * args.concurrency / closed_rate:.0f} ms (the p50 under saturation)")
+    print(f"paced: {paced_rate:.0f} req/s offered ({args.pace:g} x the closed loop's), "
+          f"{args.requests / walls['paced']:.0f} req/s answered over {walls['paced']:.1f} s")
+    (server0, clean0, server_cpu0, clean_cpu0), (server1, clean1, server_cpu1, clean_cpu1) = result["before"], result["after"]
+    print(f"memory MB: server RSS {server0:.0f} -> {server1:.0f}; cleaning processes PSS {clean0:.0f} -> {clean1:.0f}")
+    answered = sum(sum(c.values()) for c in tally.counts.values())
+    print(f"CPU ms per request ({answered} requests): server {1000 * (server_cpu1 - server_cpu0) / answered:.2f}, "
+          f"cleaning {1000 * (clean_cpu1 - clean_cpu0) / answered:.2f}, this client {1000 * result['client'] / answered:.2f}")
     if not args.no_faults:
-        print(f"cleaning process SIGKILLed {args.kill_after:g} s into the load: pid {tally.killed or 'none'}")
+        print(f"cleaning process SIGKILLed {args.kill_after:g} s into each phase: pids {tally.killed or 'none'}")
     print(f"health after the run: {json.dumps((result['health'] or {}).get('cleaning'))}")
-    for kind in ("load", "probe"):
-        p99 = quantile_ms(tally.latency[kind], 99)
+    print(f"unloaded p99 / p50: {quantile_ms(unloaded.latency['unloaded'], 99) / p50_unloaded:.1f} "
+          f"(the payloads' own spread)")
+    for kind in ("closed", "paced", "probe"):
+        p99, slow = quantile_ms(tally.latency[kind], 99), slowdowns(tally.payload[kind], alone)
+        slow_p99 = f"{statistics.quantiles(slow, n=100)[98]:.1f}" if len(slow) > 1 else "-"
         print(f"target p99 {kind} <= 5 x p50 unloaded ({5 * p50_unloaded:.1f} ms): {p99:.1f} ms, "
-              f"{'met' if p99 <= 5 * p50_unloaded else 'NOT met'}")
+              f"{'met' if p99 <= 5 * p50_unloaded else 'NOT met'}; p99 of each request's time over its "
+              f"payload's unloaded time: {slow_p99}")
     print(f"target no request lost: {'met' if not lost else f'NOT met ({lost} lost)'}")
     return 1 if lost else 0
 
@@ -358,7 +422,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--slow-clients", type=int, default=200)
-    parser.add_argument("--kill-after", type=float, default=3.0, help="seconds into the load run")
+    parser.add_argument("--kill-after", type=float, default=3.0, help="seconds into each phase")
+    parser.add_argument("--pace", type=float, default=0.5,
+                        help="the paced phase offers this share of the closed loop's req/s")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--read-timeout", type=float, default=10.0, help="the server's --read-timeout")
     parser.add_argument("--no-faults", action="store_true", help="only the load and the probe")

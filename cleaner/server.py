@@ -87,11 +87,14 @@ class RuleOut(BaseModel):
 
 
 class Cleaning(BaseModel):
-    pid: int | None
-    alive: bool
-    restarts: int
-    busy: bool
+    processes: int
+    alive: int
+    busy: int
     waiting: int
+    restarts: int
+    pids: list[int]
+    slow_lane: list[int]
+    template: int | None
 
 
 class Health(BaseModel):
@@ -168,14 +171,16 @@ class ApiKey:
 
 def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, time_budget: float | None = DEFAULT_TIME_BUDGET,
                max_batch: int = DEFAULT_MAX_BATCH, max_waiting: int = DEFAULT_MAX_WAITING, api_key: str | None = None,
-               factory: Callable[[], Cleaner] | None = None, **cleaner_options: Any) -> FastAPI:
-    """The app; cleaner_options go to Cleaner(...), or `factory` builds the Cleaner (it must pickle)."""
+               processes: int | None = None, factory: Callable[[], Cleaner] | None = None,
+               **cleaner_options: Any) -> FastAPI:
+    """The app; cleaner_options go to Cleaner(...), or `factory` builds the Cleaner (it must pickle);
+    `processes` cleaning processes (default: the usable cores)."""
     factory = factory or partial(Cleaner, **cleaner_options)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.pool = CleaningPool(factory, time_budget, max_waiting)
-        await app.state.pool.clean([])  # start the cleaning process now, not on the first request
+        app.state.pool = CleaningPool(factory, time_budget, max_waiting, processes)
+        await app.state.pool.start()
         yield
         app.state.pool.close()
 
@@ -256,7 +261,7 @@ async def rules(request: Request) -> list[dict[str, Any]]:
 
 @router.get("/healthz", response_model=Health)
 async def healthz(request: Request) -> dict[str, Any]:
-    """The service answers, how many rules it runs, and its cleaning process (a dead one is replaced first)."""
+    """The service answers, how many rules it runs, and its cleaning processes (dead ones are replaced first)."""
     cleaning = request.app.state.pool.status()
     return {"status": "ok" if cleaning["alive"] else "starting", "version": __version__,
             "rules": len(request.app.state.cleaner.rules), "cleaning": cleaning}

@@ -14,6 +14,7 @@ from cleaner.cli import _options, rule_options
 from cleaner.config import build_cleaner
 from cleaner.console import fail, warn
 from cleaner.extras import missing_extra
+from cleaner.service import usable_cores
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -28,7 +29,9 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, type=click.IntRange(0, 65535), show_default=True, help="Port to listen on.")
 @click.option("--workers", default=1, type=click.IntRange(min=1), show_default=True,
-              help="Server processes, each with its own cleaning process.")
+              help="Server processes, each with its own cleaning processes.")
+@click.option("--processes", type=click.IntRange(min=1),
+              help="Cleaning processes per server worker  [default: the usable cores / --workers, at least 1]")
 @click.option("--max-body-bytes", default=10 * 1024 * 1024, type=click.IntRange(min=1), show_default=True,
               help="Larger request bodies are refused with 413.")
 @click.option("--time-budget", default=10.0, type=click.FloatRange(min=0, min_open=True), show_default=True,
@@ -44,7 +47,8 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
 @rule_options
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, max_body_bytes: int, time_budget: float,
+def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, processes: int | None, max_body_bytes: int,
+              time_budget: float,
               max_batch: int, max_queue: int, read_timeout: float, api_key: str | None, access_log: bool,
               **local: Any) -> None:
     """Serve the cleaner over HTTP: POST /v1/clean and /v1/clean/batch, GET /v1/rules, /healthz, /docs."""
@@ -59,7 +63,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, max_body_b
         fail(missing_extra("'cleaner serve'", "server", err.name))
     settings = {"factory": partial(build_cleaner, **options), "max_body_bytes": max_body_bytes,
                 "time_budget": time_budget, "max_batch": max_batch, "max_waiting": max_queue, "api_key": api_key,
-                "read_timeout": read_timeout}
+                "read_timeout": read_timeout, "processes": processes or max(1, usable_cores() // workers)}
     os.environ[ENV_VAR] = base64.b64encode(pickle.dumps(settings)).decode("ascii")
     # SIGTERM: stop accepting, let requests in flight finish (at most a time budget and a bit), then exit.
     uvicorn.run("cleaner.server_cli:app_from_env", factory=True, host=host, port=port, workers=workers,

@@ -1,25 +1,39 @@
-"""The cleaning side of the HTTP service: one cleaning process per server process, supervised.
+"""The cleaning side of the HTTP service: a pool of cleaning processes per server process, supervised.
 
-A request's documents go to the cleaning process over a pipe of their own. A request past its
-time budget has the process killed (504); a process that dies under a request (killed, out of
-memory) costs that request a 503; either way a new process is started for the next request, so
-the service goes on answering. Requests wait their turn in order; past `max_waiting` waiting,
-a request is refused at once with 503 rather than queued without bound."""
+A spawned template process builds the Cleaner once and warms it up; the cleaning processes are
+forked from it, so a new one is ready in milliseconds with everything loaded. The pool keeps
+`size` of them (default: the usable cores) and hands each request to an idle one, in arrival
+order. A batch goes in chunks of a few documents, each chunk taking its turn again, so small
+requests interleave with a big batch. A request still running after `SLOW_AFTER` seconds (a rule
+at its time limit, a huge document) moves its process to a slow lane at a lower CPU priority and
+a fresh process takes its place. A request past its time budget has its process killed (504); a
+process that dies under a request (killed, out of memory) costs that request a 503; either way a
+new process is forked. Past `max_waiting` waiting, a request is refused at once with 503."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
+import os
+import select
+import signal
+import socket
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from cleaner.engine import Cleaner, Result
 
 _cleaner: Cleaner | None = None
-START_TIMEOUT = 120.0  # seconds a new cleaning process may take to load its rules
+START_TIMEOUT = 120.0  # seconds a new template process may take to load its rules
+SLOW_AFTER = 0.25  # seconds of cleaning after which a request's process moves to the slow lane
+SLOW_NICE = 10  # the slow lane's CPU priority (nice value)
+CHUNK_DOCS = 16  # a batch is cleaned at most this many documents at a time...
+CHUNK_CHARS = 200_000  # ...and about this many characters
 
 
 class BudgetExceeded(Exception):
@@ -30,8 +44,16 @@ class Unavailable(Exception):
     """The request could not be cleaned now (503): its cleaning process died, or too many wait."""
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def init_worker(factory: Callable[[], Cleaner]) -> None:
-    """Build the cleaner once per pool process and warm it up, so lazy imports don't eat a request's budget."""
+    """Build the cleaner once and warm it up, so lazy imports don't eat a request's budget."""
     global _cleaner
     _cleaner = factory()
     with contextlib.suppress(Exception):  # best effort: a real request will report any error
@@ -41,7 +63,7 @@ def init_worker(factory: Callable[[], Cleaner]) -> None:
 
 
 def clean_documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Clean each document in the pool process; runs as one task so the budget covers them all."""
+    """Clean each document in the cleaning process; runs as one task so the budget covers them all."""
     assert _cleaner is not None, "init_worker did not run"
     return [clean_document(_cleaner, doc) for doc in docs]
 
@@ -65,11 +87,51 @@ def result_dict(result: Result, explain: bool) -> dict[str, Any]:
     return out
 
 
-def serve_worker(factory: Callable[[], Cleaner], conn: Connection) -> None:
-    """The cleaning process: say "ready", then answer each list of documents with ("ok", results)
-    or ("error", message), until the pipe closes."""
+# --- in the template and the cleaning processes --------------------------------------------
+
+
+def template_main(factory: Callable[[], Cleaner], control: Connection) -> None:
+    """The template: build and warm the cleaner, say "ready", then fork a cleaning process for
+    each "fork" it is sent, answering its pid and passing its pipe end and a pidfd; ends when the
+    pipe closes. Children it has forked are reaped here."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
     init_worker(factory)
-    conn.send(("ready", None))
+    control.send(("ready", os.getpid()))
+    while True:
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        if not wait([control], 1.0):
+            continue
+        try:
+            control.recv()
+        except EOFError:
+            return
+        fork_cleaning(control)
+
+
+def fork_cleaning(control: Connection) -> None:
+    ours, theirs = get_context("spawn").Pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            control.close()
+            ours.close()
+            answer(theirs)
+        finally:
+            os._exit(0)
+    theirs.close()
+    pidfd = os.pidfd_open(pid)  # before any reaping, so it cannot name another process
+    control.send(("forked", pid))
+    with socket.fromfd(control.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        socket.send_fds(sock, [b"F"], [ours.fileno(), pidfd])
+    ours.close()
+    os.close(pidfd)
+
+
+def answer(conn: Connection) -> None:
+    """A cleaning process: answer each list of documents with ("ok", results) or ("error", message),
+    until the pipe closes."""
     while True:
         try:
             docs = conn.recv()
@@ -79,6 +141,9 @@ def serve_worker(factory: Callable[[], Cleaner], conn: Connection) -> None:
             conn.send(("ok", clean_documents(docs)))
         except Exception as err:  # noqa: BLE001 - the server turns it into a 500 with this message
             conn.send(("error", f"{type(err).__name__}: {err}"))
+
+
+# --- in the server process ------------------------------------------------------------------
 
 
 @contextlib.contextmanager
@@ -91,32 +156,19 @@ def died() -> Iterator[None]:
                           "a new one is started: retry the request") from None
 
 
-class Worker:
-    """One spawned cleaning process and the pipe to it."""
+class Cleaning:
+    """One forked cleaning process: its pid, the pipe to it and a pidfd (which names it for good)."""
 
-    def __init__(self, factory: Callable[[], Cleaner]) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=serve_worker, args=(factory, child), daemon=True,
-                                       name="cleaner-cleaning")
-        self.process.start()
-        child.close()
-        self.ready = False
-        self.lock = threading.Lock()
+    def __init__(self, pid: int, conn: Connection, pidfd: int) -> None:
+        self.pid, self.conn, self.pidfd = pid, conn, pidfd
+        self.stopped = self.busy = False
 
     def call(self, docs: list[dict[str, Any]], budget: float | None) -> Any:
         """Clean `docs` (blocking); raises BudgetExceeded, or Unavailable when the process died."""
-        with self.lock:  # one request on the pipe at a time, even if an awaiting request was cancelled
-            if not self.ready:
-                self.receive(START_TIMEOUT, "the cleaning process did not start")
-                self.ready = True
-            with died():
-                self.conn.send(docs)
-            return self.receive(budget, f"cleaning took longer than the time budget of {budget or 0:g} s")
-
-    def receive(self, timeout: float | None, late: str) -> Any:
-        if not wait([self.conn, self.process.sentinel], timeout):
-            raise BudgetExceeded(late)
+        with died():
+            self.conn.send(docs)
+        if not wait([self.conn], budget):
+            raise BudgetExceeded(f"cleaning took longer than the time budget of {budget or 0:g} s")
         with died():
             status, value = self.conn.recv()
         if status == "error":
@@ -125,7 +177,61 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return not self.stopped and not select.select([self.pidfd], [], [], 0)[0]
+
+    def renice(self, nice: int) -> None:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self.pid, nice)
+
+    def stop(self) -> None:
+        """Kill the process (if still running) and close the pipe; its template reaps it."""
+        if self.stopped:
+            return
+        self.stopped = True
+        with contextlib.suppress(ProcessLookupError):
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+        self.conn.close()
+        os.close(self.pidfd)
+
+
+class Template:
+    """The spawned template process that cleaning processes are forked from; replaced when it dies."""
+
+    def __init__(self, factory: Callable[[], Cleaner]) -> None:
+        self.factory = factory
+        self.lock = threading.Lock()
+        self._start()
+
+    def _start(self) -> None:
+        context = get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=template_main, args=(self.factory, child),
+                                       daemon=True, name="cleaner-template")
+        self.process.start()
+        child.close()
+        self.ready = False
+
+    def fork(self) -> Cleaning:
+        """A new cleaning process (blocking: the first one waits for the template to load its rules)."""
+        with self.lock:
+            try:
+                return self._fork()
+            except (EOFError, OSError):  # the template died: start another
+                self.stop()
+                self._start()
+                return self._fork()
+
+    def _fork(self) -> Cleaning:
+        if not self.ready:
+            if not wait([self.conn, self.process.sentinel], START_TIMEOUT) or not self.conn.poll():
+                raise RuntimeError("the cleaning template process did not start")
+            self.conn.recv()
+            self.ready = True
+        self.conn.send("fork")
+        _, pid = self.conn.recv()
+        with socket.fromfd(self.conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            _, (conn_fd, pidfd), _, _ = socket.recv_fds(sock, 1, 2)
+        return Cleaning(pid, Connection(conn_fd), pidfd)
 
     def stop(self) -> None:
         self.process.kill()
@@ -133,59 +239,150 @@ class Worker:
         self.conn.close()
 
 
-class CleaningPool:
-    """One supervised cleaning process: a request over `time_budget` seconds has it killed (504),
-    one whose process dies gets a 503; the next request gets a new process."""
+def chunks(docs: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """`docs` in runs of at most CHUNK_DOCS documents and about CHUNK_CHARS characters (at least one)."""
+    chunk: list[dict[str, Any]] = []
+    chars = 0
+    for doc in docs:
+        chunk.append(doc)
+        chars += len(doc.get("text") or doc.get("html") or "")
+        if len(chunk) >= CHUNK_DOCS or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk or not docs:
+        yield chunk
 
-    def __init__(self, factory: Callable[[], Cleaner], time_budget: float | None, max_waiting: int = 100) -> None:
-        self.factory, self.time_budget, self.max_waiting = factory, time_budget, max_waiting
-        self.worker = Worker(factory)
-        self.restarts = self.waiting = 0
-        self.busy = False
-        self._turn = asyncio.Lock()
+
+class CleaningPool:
+    """`size` supervised cleaning processes shared by the requests of one server process, in
+    arrival order: a request over `time_budget` seconds of cleaning has its process killed
+    (504), one whose process dies gets a 503; a new process is forked in either case."""
+
+    def __init__(self, factory: Callable[[], Cleaner], time_budget: float | None, max_waiting: int = 100,
+                 size: int | None = None) -> None:
+        self.time_budget, self.max_waiting = time_budget, max_waiting
+        self.size = size or usable_cores()
+        self.template = Template(factory)
+        self.members: set[Cleaning] = set()  # the processes that take requests (idle or busy)
+        self.idle: list[Cleaning] = []
+        self.slow: set[Cleaning] = set()  # the slow lane: finishing one long request, then stopped
+        self.queue: deque[asyncio.Future[Cleaning]] = deque()
+        self.restarts = 0
+        self._starting: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Fork the processes (the first waits for the template to load its rules)."""
+        for _ in range(self.size):
+            await self._add()
+
+    @property
+    def waiting(self) -> int:
+        return sum(not f.done() for f in self.queue)
 
     async def clean(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Clean documents in the cleaning process, one request at a time, in arrival order."""
+        """Clean documents in the pool's processes, a chunk at a time, each chunk in arrival order."""
         if self.waiting >= self.max_waiting:
             raise Unavailable(f"busy: {self.waiting} requests already waiting; retry later")
-        self.waiting += 1
-        try:
-            await self._turn.acquire()
-        finally:
-            self.waiting -= 1
-        try:
-            return await self._run(docs)
-        finally:
-            self._turn.release()
+        results: list[dict[str, Any]] = []
+        spent = 0.0
+        for chunk in chunks(docs):
+            left = None if self.time_budget is None else self.time_budget - spent
+            if left is not None and left <= 0:
+                raise BudgetExceeded(f"cleaning took longer than the time budget of {self.time_budget:g} s")
+            started = time.monotonic()
+            results += await self._run(chunk, left)
+            spent += time.monotonic() - started
+        return results
 
-    async def _run(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        self.busy = True
+    async def _run(self, docs: list[dict[str, Any]], budget: float | None) -> list[dict[str, Any]]:
+        cleaning = await self._acquire()
+        cleaning.busy = True
+        call = asyncio.ensure_future(asyncio.to_thread(cleaning.call, docs, budget))
+        call.add_done_callback(lambda _: self._finished(cleaning))  # not before: the pipe is in use
+        if not (await asyncio.wait({call}, timeout=SLOW_AFTER))[0]:
+            self._to_slow_lane(cleaning)
         try:
-            self.replace_if_dead()
-            return await asyncio.to_thread(self.worker.call, docs, self.time_budget)
+            return await asyncio.shield(call)
         except (BudgetExceeded, Unavailable):
-            self.replace()
+            cleaning.stop()  # _finished (which runs after this) replaces it
             raise
-        finally:
-            self.busy = False
 
-    def replace_if_dead(self) -> None:
-        if not self.worker.alive:
-            self.replace()
+    def _finished(self, cleaning: Cleaning) -> None:
+        cleaning.busy = False
+        self._release(cleaning)
 
-    def replace(self) -> None:
-        """Kill the cleaning process (if still running) and start a new one."""
-        self.worker.stop()
-        self.worker = Worker(self.factory)
+    async def _acquire(self) -> Cleaning:
+        while self.idle:
+            cleaning = self.idle.pop()
+            if cleaning.alive:
+                return cleaning
+            self._lost(cleaning)
+        turn = asyncio.get_running_loop().create_future()
+        self.queue.append(turn)
+        try:
+            return await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self._release(turn.result())
+            raise
+
+    def _release(self, cleaning: Cleaning) -> None:
+        """Hand a process that finished a task to the next request waiting, or keep it idle."""
+        if cleaning in self.slow:
+            self.slow.discard(cleaning)
+            cleaning.stop()
+        elif not cleaning.alive:
+            self._lost(cleaning)
+        elif cleaning in self.members:
+            while self.queue:
+                turn = self.queue.popleft()
+                if not turn.done():
+                    turn.set_result(cleaning)
+                    return
+            self.idle.append(cleaning)
+
+    def _lost(self, cleaning: Cleaning) -> None:
+        """A process died or was killed: drop it and fork another."""
+        self.members.discard(cleaning)
+        cleaning.stop()
         self.restarts += 1
+        self._add_soon()
+
+    def _to_slow_lane(self, cleaning: Cleaning) -> None:
+        """A long request: its process stops taking requests and runs at a lower priority; a fresh one
+        takes its place. At most `size` processes in the slow lane; past that the request stays put."""
+        if cleaning not in self.members or len(self.slow) >= self.size:
+            return
+        self.members.discard(cleaning)
+        self.slow.add(cleaning)
+        cleaning.renice(SLOW_NICE)
+        self._add_soon()
+
+    def _add_soon(self) -> None:
+        task = asyncio.get_running_loop().create_task(self._add())
+        self._starting.add(task)
+        task.add_done_callback(self._starting.discard)
+
+    async def _add(self) -> None:
+        cleaning = await asyncio.to_thread(self.template.fork)
+        self.members.add(cleaning)
+        self._release(cleaning)
 
     def status(self) -> dict[str, Any]:
-        """What /healthz reports; a dead process is replaced first, so this is what the next request gets."""
-        if not self.busy:
-            self.replace_if_dead()
-        return {"pid": self.worker.process.pid, "alive": self.worker.alive, "restarts": self.restarts,
-                "busy": self.busy, "waiting": self.waiting}
+        """What /healthz reports; dead idle processes are replaced first, so this is what the next
+        requests get."""
+        for cleaning in [c for c in self.idle if not c.alive]:
+            self.idle.remove(cleaning)
+            self._lost(cleaning)
+        alive = [c for c in self.members if c.alive]
+        return {"processes": self.size, "alive": len(alive), "busy": sum(c.busy for c in alive),
+                "waiting": self.waiting, "restarts": self.restarts, "pids": sorted(c.pid for c in alive),
+                "slow_lane": sorted(c.pid for c in self.slow), "template": self.template.process.pid}
 
     def close(self) -> None:
-        """Stop the cleaning process, abandoning any task still running."""
-        self.worker.stop()
+        """Stop every process, abandoning any task still running."""
+        for task in self._starting:
+            task.cancel()
+        for cleaning in [*self.members, *self.slow]:
+            cleaning.stop()
+        self.template.stop()
