@@ -100,8 +100,8 @@ def health(port: int) -> dict | None:
 
 def tree(pid: int) -> list[int]:
     """pid and all its descendants, from /proc."""
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    try:  # children of any of its threads: the pool spawns and forks from worker threads
+        children = [c for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
     except OSError:
         return []
     return [pid, *(p for child in children for p in tree(int(child)))]

@@ -18,10 +18,18 @@ from test_server import SLOW_RULE, SLOW_TEXT, start_server, stop_server  # noqa:
 FINE = {"text": "Body.\n\nLeave a Reply\n"}
 
 
-def cleaning_pids(server_pid: int) -> list[int]:
-    """The server's cleaning processes (multiprocessing spawn children), found through /proc."""
-    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
-    return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+def children(pid: int) -> list[int]:
+    """Children of any of the process's threads (the pool forks and spawns from worker threads)."""
+    return [int(p) for task in Path(f"/proc/{pid}/task").iterdir() for p in (task / "children").read_text().split()]
+
+
+def spawned(server_pid: int) -> list[int]:
+    """The server's multiprocessing spawn children (the template its cleaning processes are forked from)."""
+    return [p for p in children(server_pid) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+
+def cleaning(client) -> dict:
+    return client.get("/healthz").json()["cleaning"]
 
 
 def running(pid: int) -> bool:
@@ -64,38 +72,79 @@ def serve(rules):
 
 
 def test_idle_worker_killed_is_replaced(serve):
-    proc, client = serve()
+    proc, client = serve("--processes", "2")
     assert [client.post("/v1/clean", json=FINE).status_code for _ in range(2)] == [200, 200]
-    (worker,) = cleaning_pids(proc.pid)
+    before = cleaning(client)
+    worker = before["pids"][0]
     os.kill(worker, signal.SIGKILL)
     wait_for(lambda: not running(worker), what="the killed worker dead")  # else a request may still reach it
     replies = [client.post("/v1/clean", json=FINE) for _ in range(5)]
     assert [r.status_code for r in replies] == [200] * 5, [r.text for r in replies]
     assert replies[-1].json()["text"] == "Body.\n"
-    health = client.get("/healthz").json()
+    health = wait_for(lambda: (h := client.get("/healthz").json())["cleaning"]["alive"] == 2 and h,
+                      what="the killed process replaced")
     assert health["status"] == "ok" and health["cleaning"]["restarts"] == 1
-    assert health["cleaning"]["pid"] in cleaning_pids(proc.pid) and health["cleaning"]["pid"] != worker
+    assert worker not in health["cleaning"]["pids"] and len(health["cleaning"]["pids"]) == 2
+    assert set(health["cleaning"]["pids"]) <= set(children(before["template"]))
 
 
-def test_request_on_a_killed_worker_gets_503_and_the_next_one_200(serve):
-    proc, client = serve("--time-budget", "120", before=("--timeout", "120"))  # the rule runs for minutes
+def test_killed_template_is_replaced_and_requests_go_on(serve):
+    proc, client = serve("--processes", "2")
+    before = cleaning(client)
+    os.kill(before["template"], signal.SIGKILL)
+    os.kill(before["pids"][0], signal.SIGKILL)  # its replacement needs a new template
+    wait_for(lambda: not running(before["template"]) and not running(before["pids"][0]), what="both dead")
+    replies = [client.post("/v1/clean", json=FINE) for _ in range(5)]
+    assert [r.status_code for r in replies] == [200] * 5, [r.text for r in replies]
+    after = wait_for(lambda: (c := cleaning(client))["alive"] == 2 and c, what="two processes again")
+    assert after["template"] != before["template"] and after["template"] in spawned(proc.pid)
+    assert before["pids"][1] in after["pids"] and before["pids"][0] not in after["pids"]
+
+
+def test_a_long_request_moves_to_the_slow_lane_and_others_are_served(serve):
+    """One cleaning process and a request that runs for minutes: the others are still answered (a fresh
+    process takes the slow one's place); killing the slow one costs only its own request a 503.
+    Before the slow lane, every other request waited behind it."""
+    proc, client = serve("--processes", "1", "--time-budget", "300", before=("--timeout", "300"))
     with ThreadPoolExecutor(1) as pool:
         slow = pool.submit(client.post, "/v1/clean", json={"text": SLOW_TEXT})
-        (worker,) = cleaning_pids(proc.pid)
-        wait_for(lambda: client.get("/healthz").json()["cleaning"]["busy"], what="the request on the worker")
-        os.kill(worker, signal.SIGKILL)
+        (stuck,) = wait_for(lambda: cleaning(client)["slow_lane"], what="the request in the slow lane")
+        replies = [client.post("/v1/clean", json=FINE) for _ in range(5)]
+        assert [r.json()["text"] for r in replies] == ["Body.\n"] * 5
+        assert stuck not in cleaning(client)["pids"]
+        os.kill(stuck, signal.SIGKILL)
         reply = slow.result(timeout=90)
     assert reply.status_code == 503, reply.text
     assert "cleaning process died" in reply.json()["detail"]
     assert client.post("/v1/clean", json=FINE).json()["text"] == "Body.\n"
+    assert cleaning(client)["slow_lane"] == []
 
 
-def test_healthz_reports_the_cleaning_process(serve):
-    proc, client = serve()
+def test_a_big_batch_lets_a_small_request_through(serve):
+    """One cleaning process: a request sent while a 400-document batch (seconds of cleaning) is being
+    cleaned is answered before the batch is (the batch goes in chunks, each taking its turn again),
+    and the batch comes back whole and in order."""
+    proc, client = serve("--processes", "1", "--time-budget", "300")
+    texts = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "golden").glob("*.input.txt"))]
+    docs = [{"text": texts[i % len(texts)]} for i in range(400)]
+    with ThreadPoolExecutor(1) as pool:
+        batch = pool.submit(client.post, "/v1/clean/batch", json=docs)
+        wait_for(lambda: cleaning(client)["busy"], what="the batch being cleaned")
+        assert client.post("/v1/clean", json=FINE).json()["text"] == "Body.\n"
+        assert cleaning(client)["busy"] == 1 and not batch.done()  # the batch's cleaning goes on after it
+        reply = batch.result(timeout=300)
+    assert reply.status_code == 200 and len(reply.json()["results"]) == 400
+    one = client.post("/v1/clean/batch", json=docs[:len(texts)]).json()["results"]
+    assert reply.json()["results"][:len(texts)] == one
+
+
+def test_healthz_reports_the_cleaning_processes(serve):
+    proc, client = serve("--processes", "3")
     health = client.get("/healthz").json()
     assert health["status"] == "ok"
-    assert health["cleaning"] == {"pid": cleaning_pids(proc.pid)[0], "alive": True, "restarts": 0,
-                                  "busy": False, "waiting": 0}
+    (template,) = spawned(proc.pid)
+    assert health["cleaning"] == {"processes": 3, "alive": 3, "busy": 0, "waiting": 0, "restarts": 0,
+                                  "pids": sorted(children(template)), "slow_lane": [], "template": template}
 
 
 def test_over_the_queue_bound_is_503_busy(serve):
