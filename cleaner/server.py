@@ -4,58 +4,26 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from fastapi.responses import Response
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cleaner import __version__
 from cleaner.engine import Cleaner
 from cleaner.service import BudgetExceeded, CleaningPool, Unavailable
+from cleaner.service_requests import PARSE_IN_SERVER, CleanRequest, Refused, batch_json, parse
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_TIME_BUDGET = 10.0
 DEFAULT_MAX_BATCH = 1000
 DEFAULT_MAX_WAITING = 100
-
-
-class CleanRequest(BaseModel):
-    """One document: `text`, or `html` with an optional page `url`."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-    text: str | None = None
-    html: str | None = None
-    url: str | None = None
-    lang: str | None = None
-    explain: bool = False
-
-    @field_validator("text", "html", "url", "lang")
-    @classmethod
-    def _valid_unicode(cls, value: str | None) -> str | None:
-        """A lone surrogate (JSON allows "\\ud800") cannot be cleaned into a UTF-8 answer: 422, not 500."""
-        if value is not None and not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as err:
-                raise ValueError(f"lone surrogate U+{ord(value[err.start]):04X} at character {err.start}; "
-                                 "send valid Unicode") from None
-        return value
-
-    @model_validator(mode="after")
-    def _one_input(self) -> CleanRequest:
-        if (self.text is None) == (self.html is None):
-            raise ValueError("give exactly one of 'text' or 'html'")
-        if self.url is not None and self.html is None:
-            raise ValueError("'url' goes with 'html' only")
-        return self
 
 
 class RemovalOut(BaseModel):
@@ -112,6 +80,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text} for code, text in [
         (401, "An API key is required (--api-key) and this one is missing or wrong"),
         (413, "Request body, or batch, larger than the configured limit"),
+        (422, "The body is not JSON, or not documents: `detail` lists what is wrong, or names the field"),
         (501, "HTML input is not available in this installation"),
         (503, "The cleaning process died under this request, or too many requests are waiting"),
         (504, "Cleaning took longer than the per-request time budget"),
@@ -191,9 +160,9 @@ def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, time_budget: flo
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     if api_key:
         app.add_middleware(ApiKey, key=api_key)
+    app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(BudgetExceeded, _error_handler(504))
     app.add_exception_handler(Unavailable, _error_handler(503))
-    app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(Exception, _error_handler(500))
     app.include_router(router)
     return app
@@ -206,9 +175,9 @@ class AsciiJSONResponse(JSONResponse):
         return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
-async def _invalid(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    return AsciiJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+async def _refused(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Refused)
+    return AsciiJSONResponse(exc.content, status_code=exc.status)
 
 
 def _error_handler(status: int) -> Callable[[Request, Exception], Any]:
@@ -222,34 +191,33 @@ def _error_handler(status: int) -> Callable[[Request, Exception], Any]:
 router = APIRouter()
 
 
-async def clean_in_pool(request: Request, docs: list[CleanRequest]) -> list[dict[str, Any]]:
-    """Clean in the app's CleaningPool; 501 for HTML when this cleaner has no HTML path, 422 for an
-    unknown language (DE, de-DE and german are de)."""
-    if any(d.html is not None for d in docs) and not hasattr(request.app.state.cleaner, "clean_html"):
-        raise HTTPException(501, "HTML input is not available: this cleaner has no clean_html")
-    for number, doc in enumerate(docs, 1):
-        try:
-            doc.lang = None if doc.lang is None else request.app.state.cleaner.language(doc.lang)
-        except ValueError as err:
-            where = f"document {number}: " if len(docs) > 1 else ""
-            raise HTTPException(422, f"{where}'lang': {err}") from None
-    return await request.app.state.pool.clean([d.model_dump() for d in docs])
+def body_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI request body of an endpoint that parses its own body."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
-@router.post("/v1/clean", response_model=CleanResponse, response_model_exclude_none=True, responses=ERRORS)
-async def clean(doc: CleanRequest, request: Request) -> dict[str, Any]:
+async def documents(request: Request, many: bool) -> list[dict[str, Any]]:
+    """The request's documents: a small body parsed here, a large one in a cleaning process."""
+    body, state = await request.body(), request.app.state
+    if len(body) <= PARSE_IN_SERVER:
+        return parse(state.cleaner, body, many, state.max_batch)
+    return await state.pool.parse(body, many, state.max_batch)
+
+
+@router.post("/v1/clean", response_model=CleanResponse, responses=ERRORS,
+             openapi_extra=body_schema(CleanRequest.model_json_schema()))
+async def clean(request: Request) -> Response:
     """Clean one document; `explain` adds every removal with its rule and line."""
-    return (await clean_in_pool(request, [doc]))[0]
+    ((answer, _),) = await request.app.state.pool.clean(await documents(request, many=False))
+    return Response(answer, media_type="application/json")
 
 
-@router.post("/v1/clean/batch", response_model=BatchResponse, response_model_exclude_none=True, responses=ERRORS)
-async def clean_batch(docs: list[CleanRequest], request: Request) -> dict[str, Any]:
+@router.post("/v1/clean/batch", response_model=BatchResponse, responses=ERRORS,
+             openapi_extra=body_schema({"type": "array", "items": CleanRequest.model_json_schema()}))
+async def clean_batch(request: Request) -> Response:
     """Clean a list of documents in order; the time budget covers the whole request."""
-    if len(docs) > request.app.state.max_batch:
-        raise HTTPException(413, f"a batch of {len(docs)} documents exceeds the limit of {request.app.state.max_batch}")
-    results = await clean_in_pool(request, docs)
-    totals: Counter[str] = sum((Counter(r["counts"]) for r in results), Counter())
-    return {"results": results, "counts": dict(totals)}
+    answers = await request.app.state.pool.clean(await documents(request, many=True))
+    return Response(batch_json(answers), media_type="application/json")
 
 
 @router.get("/v1/rules", response_model=list[RuleOut])

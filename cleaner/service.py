@@ -26,7 +26,8 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from cleaner.engine import Cleaner, Result
+from cleaner.engine import Cleaner
+from cleaner.service_requests import Refused, clean_document, parse
 
 _cleaner: Cleaner | None = None
 START_TIMEOUT = 120.0  # seconds a new template process may take to load its rules
@@ -53,38 +54,28 @@ def usable_cores() -> int:
 
 
 def init_worker(factory: Callable[[], Cleaner]) -> None:
-    """Build the cleaner once and warm it up, so lazy imports don't eat a request's budget."""
+    """Build the cleaner once and warm it up: every language's plan and every rule's examples, so
+    that neither lazy set-up nor lazy imports eat a request's budget in the processes forked from it."""
     global _cleaner
     _cleaner = factory()
     with contextlib.suppress(Exception):  # best effort: a real request will report any error
-        _cleaner.clean("Warm-up text.\n")
+        for lang in sorted(getattr(_cleaner, "languages", ())):
+            _cleaner.clean("Warm-up text.\n", lang=lang)
+        for rule in _cleaner.rules:
+            for example in rule.examples:
+                for lang in rule.lang or (None,):
+                    _cleaner.clean(example.input, lang=lang)
         if hasattr(_cleaner, "clean_html"):
             _cleaner.clean_html("<html><body><p>Warm-up text.</p></body></html>")
 
 
-def clean_documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Clean each document in the cleaning process; runs as one task so the budget covers them all."""
+def run_task(task: tuple[Any, ...]) -> Any:
+    """In a cleaning process: ("parse", body, many, max_batch) gives the documents of a request body,
+    ("clean", docs) each document's answer and counts; raises Refused with a request's 4xx answer."""
     assert _cleaner is not None, "init_worker did not run"
-    return [clean_document(_cleaner, doc) for doc in docs]
-
-
-def clean_document(cleaner: Cleaner, doc: dict[str, Any]) -> dict[str, Any]:
-    """Clean one request document (`text`, or `html` with `url`) into a JSON-ready dict."""
-    if doc.get("html") is not None:
-        result = cleaner.clean_html(doc["html"], doc.get("url"), lang=doc.get("lang"))
-    else:
-        result = cleaner.clean(doc["text"], lang=doc.get("lang"))
-    return result_dict(result, explain=bool(doc.get("explain")))
-
-
-def result_dict(result: Result, explain: bool) -> dict[str, Any]:
-    """The response body: cleaned text, per-rule counts, any warnings and, when asked, every removal."""
-    out: dict[str, Any] = {"text": result.text, "counts": result.counts}
-    if result.warnings:
-        out["warnings"] = list(result.warnings)
-    if explain:
-        out["removals"] = [r.as_dict() for r in result.removals]
-    return out
+    if task[0] == "parse":
+        return parse(_cleaner, *task[1:])
+    return [clean_document(_cleaner, doc) for doc in task[1]]
 
 
 # --- in the template and the cleaning processes --------------------------------------------
@@ -130,15 +121,17 @@ def fork_cleaning(control: Connection) -> None:
 
 
 def answer(conn: Connection) -> None:
-    """A cleaning process: answer each list of documents with ("ok", results) or ("error", message),
-    until the pipe closes."""
+    """A cleaning process: answer each task with ("ok", value), ("refused", (status, content)) or
+    ("error", message), until the pipe closes."""
     while True:
         try:
-            docs = conn.recv()
+            task = conn.recv()
         except EOFError:
             return
         try:
-            conn.send(("ok", clean_documents(docs)))
+            conn.send(("ok", run_task(task)))
+        except Refused as refused:
+            conn.send(("refused", (refused.status, refused.content)))
         except Exception as err:  # noqa: BLE001 - the server turns it into a 500 with this message
             conn.send(("error", f"{type(err).__name__}: {err}"))
 
@@ -163,14 +156,16 @@ class Cleaning:
         self.pid, self.conn, self.pidfd = pid, conn, pidfd
         self.stopped = self.busy = False
 
-    def call(self, docs: list[dict[str, Any]], budget: float | None) -> Any:
-        """Clean `docs` (blocking); raises BudgetExceeded, or Unavailable when the process died."""
+    def call(self, task: tuple[Any, ...], budget: float | None) -> Any:
+        """Run a task (blocking); raises BudgetExceeded, Refused, or Unavailable when the process died."""
         with died():
-            self.conn.send(docs)
+            self.conn.send(task)
         if not wait([self.conn], budget):
             raise BudgetExceeded(f"cleaning took longer than the time budget of {budget or 0:g} s")
         with died():
             status, value = self.conn.recv()
+        if status == "refused":
+            raise Refused(*value)
         if status == "error":
             raise RuntimeError(value)
         return value
@@ -279,25 +274,34 @@ class CleaningPool:
     def waiting(self) -> int:
         return sum(not f.done() for f in self.queue)
 
-    async def clean(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Clean documents in the pool's processes, a chunk at a time, each chunk in arrival order."""
-        if self.waiting >= self.max_waiting:
-            raise Unavailable(f"busy: {self.waiting} requests already waiting; retry later")
-        results: list[dict[str, Any]] = []
+    async def clean(self, docs: list[dict[str, Any]]) -> list[tuple[bytes, dict[str, int]]]:
+        """Each document's answer (JSON) and counts, cleaned a chunk at a time, each chunk taking its
+        turn in arrival order; the time budget covers the cleaning, not the turns waited."""
+        self._admit()
+        results: list[tuple[bytes, dict[str, int]]] = []
         spent = 0.0
         for chunk in chunks(docs):
             left = None if self.time_budget is None else self.time_budget - spent
             if left is not None and left <= 0:
                 raise BudgetExceeded(f"cleaning took longer than the time budget of {self.time_budget:g} s")
             started = time.monotonic()
-            results += await self._run(chunk, left)
+            results += await self._run(("clean", chunk), left)
             spent += time.monotonic() - started
         return results
 
-    async def _run(self, docs: list[dict[str, Any]], budget: float | None) -> list[dict[str, Any]]:
+    async def parse(self, body: bytes, many: bool, max_batch: int) -> list[dict[str, Any]]:
+        """A request body's documents, parsed and checked in a cleaning process (see service_requests.parse)."""
+        self._admit()
+        return await self._run(("parse", body, many, max_batch), self.time_budget)
+
+    def _admit(self) -> None:
+        if self.waiting >= self.max_waiting:
+            raise Unavailable(f"busy: {self.waiting} requests already waiting; retry later")
+
+    async def _run(self, task: tuple[Any, ...], budget: float | None) -> Any:
         cleaning = await self._acquire()
         cleaning.busy = True
-        call = asyncio.ensure_future(asyncio.to_thread(cleaning.call, docs, budget))
+        call = asyncio.ensure_future(asyncio.to_thread(cleaning.call, task, budget))
         call.add_done_callback(lambda _: self._finished(cleaning))  # not before: the pipe is in use
         if not (await asyncio.wait({call}, timeout=SLOW_AFTER))[0]:
             self._to_slow_lane(cleaning)

@@ -101,7 +101,7 @@ def body(result, explain: bool = False) -> dict:
 
 def test_healthz(server, reference):
     health = server.get("/healthz").json()
-    assert health.pop("cleaning")["alive"] is True
+    assert health.pop("cleaning")["alive"] >= 1
     assert health == {"status": "ok", "version": "0.1.0", "rules": len(reference.rules)}
 
 
