@@ -25,6 +25,7 @@ import argparse
 import http.client
 import itertools
 import json
+import multiprocessing
 import os
 import random
 import signal
@@ -213,6 +214,17 @@ class Tally:
         self.add(kind, result, time.perf_counter() - started, payload)
         return result != "lost"
 
+    def export(self) -> dict:
+        return {"counts": {k: dict(v) for k, v in self.counts.items()}, "latency": dict(self.latency),
+                "killed": self.killed}
+
+    def merge(self, exported: dict) -> None:
+        for kind, counts in exported["counts"].items():
+            self.counts[kind].update(counts)
+        for kind, latency in exported["latency"].items():
+            self.latency[kind] += latency
+        self.killed += exported["killed"]
+
 
 def load(port: int, bodies: list[bytes], count: int, concurrency: int, tally: Tally, kind: str,
          rate: float | None = None, seed: int = 0) -> float:
@@ -335,34 +347,63 @@ def run(args: argparse.Namespace) -> dict:
             proc.wait(timeout=60)
 
 
+def fault_process(port: int, args: argparse.Namespace, commands: multiprocessing.Queue,
+                  replies: multiprocessing.Queue) -> None:
+    """The slow clients (from "start" to "stop") and, for each "phase", the hostile requests and the
+    kill; in a process of their own, so that their threads do not slow the load clients' (one GIL)."""
+    tally, stop = Tally(), threading.Event()
+    slow = [threading.Thread(target=slow_client, args=(port, stop, tally), daemon=True)
+            for _ in range(args.slow_clients)]
+    while (command := commands.get()) != "stop":
+        if command == "start":
+            for thread in slow:
+                thread.start()
+            continue
+        phase = [threading.Thread(target=faults, args=(port, tally)),
+                 threading.Timer(args.kill_after, kill_worker, args=(port, tally))]
+        for thread in phase:
+            thread.start()
+        for thread in phase:
+            thread.join(timeout=180)
+        replies.put("done")
+    stop.set()
+    for thread in slow:
+        thread.join(timeout=180)
+    replies.put(tally.export())
+
+
 def measure(args: argparse.Namespace, proc: subprocess.Popen, port: int) -> dict:
+    context = multiprocessing.get_context("fork")  # before this process has threads
+    commands, replies = context.Queue(), context.Queue()
+    helper = context.Process(target=fault_process, args=(port, args, commands, replies), daemon=True)
+    if not args.no_faults:
+        helper.start()
     bodies = payloads(args.seed)
     load(port, bodies, 4 * args.concurrency, args.concurrency, Tally(), "warm-up")  # not counted
     unloaded = Tally()
     load(port, bodies, 2 * len(bodies), 1, unloaded, "unloaded")  # each payload twice, one at a time
     before, client_cpu = usage(proc.pid), os.times()
     tally, stop = Tally(), threading.Event()
-    helpers = [threading.Thread(target=probe, args=(port, stop, tally), daemon=True)]
-    if not args.no_faults:
-        helpers += [threading.Thread(target=slow_client, args=(port, stop, tally), daemon=True)
-                    for _ in range(args.slow_clients)]
-    for thread in helpers:
-        thread.start()
+    prober = threading.Thread(target=probe, args=(port, stop, tally), daemon=True)
+    prober.start()
+    commands.put("start")
     walls = {}
     for phase in ("closed", "paced"):
         rate = None if phase == "closed" else args.pace * args.requests / walls["closed"]
-        faulty = [] if args.no_faults else [threading.Thread(target=faults, args=(port, tally), daemon=True),
-                                            threading.Timer(args.kill_after, kill_worker, args=(port, tally))]
-        for thread in faulty:
-            thread.daemon = True
-            thread.start()
+        if not args.no_faults:
+            commands.put("phase")
         walls[phase] = load(port, bodies, args.requests, args.concurrency, tally, phase, rate, args.seed)
-        for thread in faulty:
-            thread.join(timeout=180)
+        if not args.no_faults:
+            replies.get(timeout=300)
     stop.set()
-    for thread in helpers:
-        thread.join(timeout=180)
-    after, client_cpu = usage(proc.pid), sum(os.times()[:2]) - sum(client_cpu[:2])
+    prober.join(timeout=180)
+    if not args.no_faults:
+        commands.put("stop")
+        tally.merge(replies.get(timeout=300))
+        helper.join(timeout=60)
+    ended = os.times()
+    after = usage(proc.pid)
+    client_cpu = sum(ended[:4]) - sum(client_cpu[:4])  # this process and the fault process (a reaped child)
     return {"tally": tally, "unloaded": unloaded, "walls": walls, "before": before, "after": after, "client": client_cpu,
             "health": health(port), "bodies": bodies}
 
@@ -400,7 +441,7 @@ def report(args: argparse.Namespace, result: dict) -> int:
     print(f"memory MB: server RSS {server0:.0f} -> {server1:.0f}; cleaning processes PSS {clean0:.0f} -> {clean1:.0f}")
     answered = sum(sum(c.values()) for c in tally.counts.values())
     print(f"CPU ms per request ({answered} requests): server {1000 * (server_cpu1 - server_cpu0) / answered:.2f}, "
-          f"cleaning {1000 * (clean_cpu1 - clean_cpu0) / answered:.2f}, this client {1000 * result['client'] / answered:.2f}")
+          f"cleaning {1000 * (clean_cpu1 - clean_cpu0) / answered:.2f}, the clients {1000 * result['client'] / answered:.2f}")
     if not args.no_faults:
         print(f"cleaning process SIGKILLed {args.kill_after:g} s into each phase: pids {tally.killed or 'none'}")
     print(f"health after the run: {json.dumps((result['health'] or {}).get('cleaning'))}")

@@ -31,7 +31,7 @@ from cleaner.service_requests import Refused, clean_document, parse
 
 _cleaner: Cleaner | None = None
 START_TIMEOUT = 120.0  # seconds a new template process may take to load its rules
-SLOW_AFTER = 0.25  # seconds of cleaning after which a request's process moves to the slow lane
+SLOW_AFTER = 0.1  # seconds of cleaning after which a request's process moves to the slow lane
 SLOW_NICE = 10  # the slow lane's CPU priority (nice value)
 CHUNK_DOCS = 8  # a batch is cleaned at most this many documents at a time...
 CHUNK_CHARS = 64_000  # ...and about this many characters (tens of ms: well under SLOW_AFTER)
