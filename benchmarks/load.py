@@ -320,7 +320,8 @@ def faults(port: int, tally: Tally) -> None:
 
 def kill_worker(port: int, tally: Tally) -> None:
     """SIGKILL one of the cleaning processes that /healthz lists (a busy one, as the load keeps them busy)."""
-    pids = ((health(port) or {}).get("cleaning") or {}).get("pids") or []
+    cleaning = (health(port) or {}).get("cleaning") or {}
+    pids = cleaning.get("pids") or ([cleaning["pid"]] if cleaning.get("pid") else [])  # before the pool: "pid"
     if pids:
         os.kill(pids[0], signal.SIGKILL)
         tally.killed.append(pids[0])

@@ -156,13 +156,23 @@ class Cleaning:
         self.pid, self.conn, self.pidfd = pid, conn, pidfd
         self.stopped = self.busy = False
 
-    def call(self, task: tuple[Any, ...], budget: float | None) -> Any:
-        """Run a task (blocking); raises BudgetExceeded, Refused, or Unavailable when the process died."""
+    async def call(self, task: tuple[Any, ...], budget: float | None) -> Any:
+        """Run a task; raises BudgetExceeded, Refused, or Unavailable when the process died. The event
+        loop watches the pipe (no thread: a thread waits for the GIL behind a busy loop); sending
+        blocks only while the idle process reads the task in."""
+        loop, fd = asyncio.get_running_loop(), self.conn.fileno()
         with died():
             self.conn.send(task)
-        if not wait([self.conn], budget):
-            raise BudgetExceeded(f"cleaning took longer than the time budget of {budget or 0:g} s")
+        answered = loop.create_future()
+        loop.add_reader(fd, lambda: answered.done() or answered.set_result(None))
+        try:
+            await asyncio.wait_for(answered, budget)
+        except TimeoutError:
+            raise BudgetExceeded(f"cleaning took longer than the time budget of {budget or 0:g} s") from None
+        finally:
+            loop.remove_reader(fd)
         with died():
+            os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking
             status, value = self.conn.recv()
         if status == "refused":
             raise Refused(*value)
@@ -301,7 +311,7 @@ class CleaningPool:
     async def _run(self, task: tuple[Any, ...], budget: float | None) -> Any:
         cleaning = await self._acquire()
         cleaning.busy = True
-        call = asyncio.ensure_future(asyncio.to_thread(cleaning.call, task, budget))
+        call = asyncio.ensure_future(cleaning.call(task, budget))
         call.add_done_callback(lambda _: self._finished(cleaning))  # not before: the pipe is in use
         if not (await asyncio.wait({call}, timeout=SLOW_AFTER))[0]:
             self._to_slow_lane(cleaning)
