@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import select
 import signal
@@ -373,9 +374,20 @@ class CleaningPool:
         self._add_soon()
 
     def _add_soon(self) -> None:
-        task = asyncio.get_running_loop().create_task(self._add())
+        task = asyncio.get_running_loop().create_task(self._keep_trying())
         self._starting.add(task)
         task.add_done_callback(self._starting.discard)
+
+    async def _keep_trying(self) -> None:
+        """Fork a process; if that fails (no memory, the template cannot start), say so and retry each
+        second: requests wait for it (or are refused at `max_waiting`) rather than fail."""
+        while True:
+            try:
+                return await self._add()
+            except Exception as err:  # noqa: BLE001 - logged, then retried
+                logging.getLogger("uvicorn.error").warning("cannot start a cleaning process (%s: %s); "
+                                                          "retrying in 1 s", type(err).__name__, err)
+                await asyncio.sleep(1.0)
 
     async def _add(self) -> None:
         cleaning = await asyncio.to_thread(self.template.fork)

@@ -1,5 +1,6 @@
 """The HTTP service, started for real with `python -m cleaner serve` and spoken to over loopback."""
 
+import json
 import os
 import socket
 import subprocess
@@ -179,6 +180,36 @@ def test_lone_surrogate_is_422_naming_the_field(server, path, body, where):
     assert reply.status_code == 422, reply.text
     (error,) = reply.json()["detail"]
     assert error["loc"] == where and "lone surrogate U+D" in error["msg"]
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/v1/clean", {"text": "Body.\n\nLeave a Reply\n", "explain": True, "lang": "EN"}),
+    ("/v1/clean", {"text": 5}),
+    ("/v1/clean", {}),
+    ("/v1/clean", {"text": "a", "colour": "red"}),
+    ("/v1/clean", {"text": "a \ud800"}),
+    ("/v1/clean", {"text": "a", "lang": "xx"}),
+    ("/v1/clean", ["not", "an", "object"]),
+    ("/v1/clean/batch", [{"text": "Body.\n\nLeave a Reply\n"}, {"text": "ok", "explain": True}]),
+    ("/v1/clean/batch", [{"text": "ok"}, {"text": 5}]),
+    ("/v1/clean/batch", [{"text": "ok"}, {"text": "a", "lang": "xx"}]),
+    ("/v1/clean/batch", [{"text": "a"}] * 1001),
+    ("/v1/clean/batch", {"text": "a batch must be a list"}),
+])
+def test_a_large_body_gets_the_answer_a_small_one_gets(server, path, body):
+    """A body over 64 KB is parsed and checked in a cleaning process, not on the server's event loop:
+    the same JSON padded with 70 KB of spaces gets the same status and the same answer."""
+    small = json.dumps(body).encode()
+    replies = [server.post(path, content=b, headers={"content-type": "application/json"})
+               for b in (small, small + b" " * 70_000)]
+    assert replies[0].status_code == replies[1].status_code, [r.text for r in replies]
+    assert replies[0].json() == replies[1].json()
+
+
+def test_a_large_malformed_body_is_422(server):
+    for body in (b'[{"text": "ok"}', b'{"text": "unterminated'):
+        reply = server.post("/v1/clean/batch", content=body + b" " * 70_000, headers={"content-type": "application/json"})
+        assert reply.status_code == 422 and reply.json()["detail"][0]["type"] == "json_invalid", reply.text
 
 
 def test_body_over_limit_is_413_declared_or_streamed(server):
