@@ -5,8 +5,9 @@ forked from it, so a new one is ready in milliseconds with everything loaded. Th
 `size` of them (default: the usable cores) and hands each request to an idle one, in arrival
 order. A batch goes in chunks of a few documents, each chunk taking its turn again, so small
 requests interleave with a big batch. A request still running after `SLOW_AFTER` seconds (a rule
-at its time limit, a huge document) moves its process to a slow lane at a lower CPU priority and
-a fresh process takes its place. A request past its time budget has its process killed (504); a
+at its time limit, a huge document) moves its process to a slow lane, to finish that request and
+stop, and a fresh process takes its place (at the same CPU priority: a lower one starved big
+documents past their time budget on a busy machine). A request past its time budget has its process killed (504); a
 process that dies under a request (killed, out of memory) costs that request a 503; either way a
 new process is forked. Past `max_waiting` waiting, a request is refused at once with 503."""
 
@@ -33,7 +34,6 @@ from cleaner.service_requests import Refused, clean_document, parse
 _cleaner: Cleaner | None = None
 START_TIMEOUT = 120.0  # seconds a new template process may take to load its rules
 SLOW_AFTER = 0.1  # seconds of cleaning after which a request's process moves to the slow lane
-SLOW_NICE = 10  # the slow lane's CPU priority (nice value)
 CHUNK_DOCS = 8  # a batch is cleaned at most this many documents at a time...
 CHUNK_CHARS = 64_000  # ...and about this many characters (tens of ms: well under SLOW_AFTER)
 
@@ -184,10 +184,6 @@ class Cleaning:
     @property
     def alive(self) -> bool:
         return not self.stopped and not select.select([self.pidfd], [], [], 0)[0]
-
-    def renice(self, nice: int) -> None:
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, self.pid, nice)
 
     def stop(self) -> None:
         """Kill the process (if still running) and close the pipe; its template reaps it."""
@@ -364,13 +360,13 @@ class CleaningPool:
         self._add_soon()
 
     def _to_slow_lane(self, cleaning: Cleaning) -> None:
-        """A long request: its process stops taking requests and runs at a lower priority; a fresh one
-        takes its place. At most `size` processes in the slow lane; past that the request stays put."""
+        """A long request: its process stops taking requests (it stops once this one is answered) and a
+        fresh one takes its place. At most `size` processes in the slow lane; past that the request
+        stays put."""
         if cleaning not in self.members or len(self.slow) >= self.size:
             return
         self.members.discard(cleaning)
         self.slow.add(cleaning)
-        cleaning.renice(SLOW_NICE)
         self._add_soon()
 
     def _add_soon(self) -> None:
