@@ -1,22 +1,35 @@
 """Load and fault benchmark for `cleaner serve`: one bounded run over loopback (127.0.0.1 only).
 
     python benchmarks/load.py [--requests 3000] [--concurrency 32] [--seed 20] [--slow-clients 200]
-                              [--workers 1] [--no-faults]
+                              [--pace 0.5] [--kill-after 3] [--workers 1] [--no-faults]
 
 Starts the real server (`python -m cleaner serve`, its defaults plus one test rule that
-backtracks for minutes on a crafted line), measures p50 unloaded (one client, one request at a
-time), then sends `--requests` POST /v1/clean from `--concurrency` client threads (http.client,
-one keep-alive connection each) with AEB-sized payloads: the golden inputs and the AEB articles
-(`../shared/data/aeb`, or $CLEANER_AEB), shuffled with `--seed`. During the load, in the same
-run: `--slow-clients` sockets dribble header bytes (one a second, reconnecting when closed), the
-cleaning process is SIGKILLed once, and a fault thread sends a request whose rule hits its time
-limit, oversized bodies (declared and chunked) in parallel, malformed JSON, and a 10,000-item
-/v1/clean/batch. A probe client sends one short request every 50 ms throughout.
+backtracks for minutes on a crafted line) and, in the same run:
+
+- unloaded: every payload twice, one request at a time (p50 unloaded, and each payload's own
+  fastest time);
+- closed: `--requests` POST /v1/clean from `--concurrency` client threads (http.client, one
+  keep-alive connection each), each sending its next request as soon as it has an answer: the
+  server is saturated, so latency is mostly the wait behind the other clients (Little's law:
+  clients / req/s, printed beside it);
+- paced: `--requests` more at Poisson arrival times, `--pace` times the closed phase's req/s,
+  from the same threads; latency counts from when a request was due (open loop: a request that
+  waited for a free thread waited like any other). This is "under load" short of saturation.
+
+Payloads: the golden inputs and the AEB articles (`../shared/data/aeb`, or $CLEANER_AEB),
+shuffled with `--seed`. From a process of its own (so its threads do not slow the load
+clients' through one GIL): `--slow-clients` sockets dribbling header bytes throughout (one a
+second, reconnecting when closed) and, in each phase, a request whose rule hits its time limit,
+oversized bodies (declared and chunked) in parallel, malformed JSON, a 10,000-item
+/v1/clean/batch, and a cleaning process SIGKILLed `--kill-after` seconds in. A probe client
+sends one short request every 50 ms throughout.
 
 Every answer is classified: 200, 4xx, 503 and 504 with a JSON body are answers; anything else
 (a 500, a non-JSON body, a connection closed without an answer) is "lost". It prints one row per
-kind of request, then req/s, RSS of the server and of its cleaning process before and after,
-and the targets; exit status 1 if any request was lost. The client shares the machine's cores.
+kind of request, req/s, the server's RSS and the cleaning processes' PSS before and after, CPU
+per request of the server, the cleaning processes and the clients, and the targets, with each
+request's time over its payload's unloaded time; exit status 1 if any request was lost. The
+clients share the machine's cores with the server.
 """
 
 from __future__ import annotations
