@@ -142,7 +142,11 @@ def test_rules_lists_rules_in_order(server, reference):
 def test_openapi_and_docs_page(server):
     paths = server.get("/openapi.json").json()["paths"]
     assert {"/v1/clean", "/v1/clean/batch", "/v1/rules", "/healthz"} <= set(paths)
-    assert {"413", "504"} <= set(paths["/v1/clean"]["post"]["responses"])
+    assert {"413", "422", "504"} <= set(paths["/v1/clean"]["post"]["responses"])
+    schema = paths["/v1/clean"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert {"text", "html", "url", "lang", "explain"} <= set(schema["properties"])
+    batch = paths["/v1/clean/batch"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert batch["type"] == "array" and batch["items"] == schema
     docs = server.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
