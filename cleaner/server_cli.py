@@ -54,6 +54,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, max_body_b
     build_cleaner(**options)  # bad rules or settings stop here with exit status 2
     try:
         import fastapi  # noqa: F401
+        import fastapi_offline  # noqa: F401
         import uvicorn
     except ImportError as err:
         fail(missing_extra("'cleaner serve'", "server", err.name))

@@ -30,7 +30,7 @@ def test_datatrove_step_without_the_extra(tmp_path):
     assert b"During handling" not in proc.stderr  # the hint, not a chain of errors
 
 
-@pytest.mark.parametrize("module", ["fastapi", "uvicorn"])
+@pytest.mark.parametrize("module", ["fastapi", "fastapi_offline", "uvicorn"])
 def test_serve_without_the_extra(tmp_path, module):
     proc = run_without([module], ["-m", "cleaner", "serve", "--port", "0"], tmp_path)
     assert proc.returncode == 2
