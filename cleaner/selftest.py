@@ -24,7 +24,8 @@ def check_example(rule: Rule, number: int, example: Example) -> ExampleFailure |
     else:
         expected = normalize(example.input if example.output is None else example.output)
         lang = rule.lang[0] if rule.lang else None  # a language rule's examples are in its language
-        got = Cleaner.from_rules([rule], max_removed=None).clean(example.input, lang).text
+        site = rule.sites[0] if rule.sites else None  # a site rule's, from its site
+        got = Cleaner.from_rules([rule], max_removed=None).clean(example.input, lang, site=site).text
     if got == expected:
         return None
     return ExampleFailure(rule.id, number, f"expected {expected!r}, got {got!r}")
@@ -36,7 +37,8 @@ def _html_example(rule: Rule, example: Example) -> tuple[str, str]:
         expected = Cleaner.from_rules([], max_removed=None).clean_html(example.input).text
     else:
         expected = normalize(example.output)
-    return expected, Cleaner.from_rules([rule], max_removed=None).clean_html(example.input).text
+    site = rule.sites[0] if rule.sites else None
+    return expected, Cleaner.from_rules([rule], max_removed=None).clean_html(example.input, site=site).text
 
 
 def _removes(rule: Rule, example: Example) -> bool:
