@@ -18,6 +18,7 @@ from cleaner.config import build_cleaner, cleaners_for
 from cleaner.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
                              write_file, write_out)
 from cleaner.engine import Cleaner
+from cleaner.sites import site_name
 
 
 def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,6 +83,16 @@ def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     return None if value is None or value.lower() == "auto" else value
 
 
+def _site(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A host or URL, as rules' `sites` name it (www.Example.com gives example.com)."""
+    if value is None:
+        return None
+    try:
+        return site_name(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
 lang_option = click.option("--lang", metavar="CODE", callback=_lang,
                            help="Language of the text: de, en, es, fr, it, nl, pt or one a rule names, in any case, "
                                 "with a region (de-DE) or by English name (german). Default: auto (detected).")
@@ -92,7 +103,10 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = limit_options(func)
     func = click.option("--strict", is_flag=True, help="Refuse input that is not valid UTF-8 (status 2) "
                         "instead of replacing the bad bytes with a warning.")(func)
-    func = click.option("--url", help="The page's address, when the input is HTML (helps extraction).")(func)
+    func = click.option("--site", callback=_site, help="The site the document comes from, for rules scoped to "
+                        "sites (default: the host of --url).")(func)
+    func = click.option("--url", help="The page's address: helps HTML extraction, and names the site for rules "
+                        "scoped to sites.")(func)
     return click.option("--input", "input_kind", type=click.Choice(["auto", "html", "text"]),
                         help="Treat the input as HTML or as text. Default: auto (HTML if it starts like a page).")(func)
 
@@ -100,7 +114,8 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 class CleanerGroup(click.Group):
     """Turns rule, config and input errors raised anywhere into one line on stderr and their exit status."""
 
-    lazy = {"serve": "cleaner.server_cli:serve_cmd", "batch": "cleaner.batch_cli:batch_cmd"}  # imported only when named
+    lazy = {"serve": "cleaner.server_cli:serve_cmd", "batch": "cleaner.batch_cli:batch_cmd",
+            "learn": "cleaner.learn_cli:learn_cmd"}  # imported only when named
 
     def invoke(self, ctx: click.Context) -> Any:
         with reported():

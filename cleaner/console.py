@@ -269,10 +269,11 @@ def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -
     name = source_name(path)
     data = read_bytes(path)
     try:
+        where = {"url": options.get("url"), "site": options.get("site")}
         if kind == "html" or (kind == "auto" and looks_like_html(data)):
-            result = cleaner.clean_html(data, url=options.get("url"), lang=options.get("lang"))
+            result = cleaner.clean_html(data, lang=options.get("lang"), **where)
         else:
-            result = cleaner.clean(read_text(path, data, options.get("strict", False)), options.get("lang"))
+            result = cleaner.clean(read_text(path, data, options.get("strict", False)), options.get("lang"), **where)
     except ExcessiveRemovalError as err:
         raise ExcessError(f"{name}: {err} (--on-excess fail); not written") from None
     for warning in result.warnings:
