@@ -47,11 +47,12 @@ def clean_documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def clean_document(cleaner: Cleaner, doc: dict[str, Any]) -> dict[str, Any]:
-    """Clean one request document (`text`, or `html` with `url`) into a JSON-ready dict."""
+    """Clean one request document (`text` or `html`, with its `url` or `site`) into a JSON-ready dict."""
+    where = {"url": doc.get("url"), "site": doc.get("site")}
     if doc.get("html") is not None:
-        result = cleaner.clean_html(doc["html"], doc.get("url"), lang=doc.get("lang"))
+        result = cleaner.clean_html(doc["html"], lang=doc.get("lang"), **where)
     else:
-        result = cleaner.clean(doc["text"], lang=doc.get("lang"))
+        result = cleaner.clean(doc["text"], lang=doc.get("lang"), **where)
     return result_dict(result, explain=bool(doc.get("explain")))
 
 

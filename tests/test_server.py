@@ -149,7 +149,7 @@ def test_openapi_and_docs_page(server):
 @pytest.mark.parametrize("body, message", [
     ({}, "exactly one of 'text' or 'html'"),
     ({"text": "a", "html": "<p>a</p>"}, "exactly one of 'text' or 'html'"),
-    ({"text": "a", "url": "https://example.org/"}, "'url' goes with 'html' only"),
+    ({"text": "a", "site": "not a site"}, "not a site name or URL"),
     ({"text": 5}, "valid string"),
     ({"text": "a", "explain": "yes"}, "valid boolean"),
     ({"text": "a", "colour": "red"}, "Extra inputs"),
