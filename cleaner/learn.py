@@ -218,7 +218,7 @@ class Learner:
         found.sort(key=lambda item: (-item[0], item[1]))
         ids = set() if ids is None else ids
         return [LearnedRule(rule_id(site, key, ids), site, candidate.line, key_pattern(key), count, counts.pages,
-                            strong, tuple(fit_example(ex, strong) for ex in candidate.examples))
+                            strong, examples(candidate, strong))
                 for count, key, candidate, strong in found[:MAX_RULES]]
 
     def report(self) -> list[SiteReport]:
@@ -236,6 +236,15 @@ def excerpt(lines: list[str], keys: list[str | None], index: int) -> tuple[str, 
     around = range(max(0, index - 1), min(len(lines), index + 2))
     shown = [(lines[i] if keys[i] == key else clip(lines[i]), keys[i] == key) for i in around]
     return "\n".join(text for text, _ in shown), "\n".join(text for text, ours in shown if not ours)
+
+
+def examples(candidate: Candidate, anywhere: bool) -> tuple[tuple[str, str], ...]:
+    """Two examples: excerpts of two pages, or (when every page showed the same excerpt, as the
+    template's own neighbours do) the excerpt and the line alone."""
+    found = [fit_example(example, anywhere) for example in candidate.examples]
+    if len(found) == 1 and found[0][0] != candidate.line:
+        found.append((candidate.line, ""))
+    return tuple(found)
 
 
 def fit_example(example: tuple[str, str], anywhere: bool) -> tuple[str, str]:
