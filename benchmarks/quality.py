@@ -1,6 +1,6 @@
 """Quality on scraped text (and HTML): both data sets, one table from one run.
 
-    python benchmarks/quality.py [--data ../shared/data] [--limit N] [--rules DIR] [--html] [--samples FILE] [--json FILE]
+    python benchmarks/quality.py [--data ../shared/data] [--limit N] [--rules DIR] [--html] [--pairs] [--samples FILE] [--json FILE]
 
 Sets: `aeb` (Article Extraction Benchmark, scored by its 4-token shingles) and `traf`
 (trafilatura's evaluation pages, dev half, scored by its with/without snippets). For each page
@@ -11,7 +11,9 @@ furniture lines removed and of article lines kept (AEB: a line is article when h
 4-token shingles are in the gold, or, under 4 tokens, when it is part of a gold line of under 8
 tokens; traf: article when it holds a `with` snippet, furniture when it holds a `without` one,
 else not counted). `--html` adds HTML mode (clean_html against
-trafilatura alone). `--samples` writes the furniture kept and the article removed, per set.
+trafilatura alone). `--pairs` adds the AEB pages that come in pairs from one site (set `pairs`):
+each cleaned as it is, and with the rules `cleaner learn` learns from the other page of its site
+(`learned`), never from itself. `--samples` writes the furniture kept and the article removed, per set.
 """
 
 from __future__ import annotations

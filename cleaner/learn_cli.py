@@ -71,7 +71,10 @@ def learn_cmd(ctx: click.Context, corpus: Path, target: Path | None, site: str |
         error(f"{unsited} page(s) without a site (no --site-field value, URL or --site) left out")
     rules = learner.rules()
     pack = learn.pack_toml(rules, header(corpus, learner, len(rules)))
-    write_file(target, pack) if target is not None else write_out(pack)
+    if target is None:
+        write_out(pack)
+    else:
+        write_file(target, pack)
     if report:
         click.echo("\n".join(learn.render_report(learner.report())), err=True)
 

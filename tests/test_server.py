@@ -135,7 +135,7 @@ def test_rules_lists_rules_in_order(server, reference):
     rules = server.get("/v1/rules").json()
     assert [r["id"] for r in rules] == [r.id for r in reference.rules]
     assert rules[-1] == {"id": "slow-backtracking", "category": "widget", "kind": "drop_line",
-                         "description": "Backtracks exponentially on a long run of a's ending in b.", "lang": []}
+                         "description": "Backtracks exponentially on a long run of a's ending in b.", "lang": [], "sites": []}
 
 
 def test_openapi_and_docs_page(server):
