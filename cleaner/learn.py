@@ -118,13 +118,13 @@ class Sketch:
 
 
 class Candidate:
-    """A key that recurs on a site: the line as first seen and up to two excerpts (input, output)."""
+    """A key that recurs on a site: the line as first seen and up to two excerpts (see `excerpt`)."""
 
     __slots__ = ("line", "prose", "examples")
 
     def __init__(self, line: str) -> None:
         self.line, self.prose = line, is_prose(line)
-        self.examples: list[tuple[str, str]] = []
+        self.examples: list[tuple[str, str, bool]] = []
 
 
 class SiteCounts:
@@ -230,30 +230,30 @@ class Learner:
         return reports
 
 
-def excerpt(lines: list[str], keys: list[str | None], index: int) -> tuple[str, str]:
-    """The line with its neighbours (clipped), and the same without the lines of its key."""
+def excerpt(lines: list[str], keys: list[str | None], index: int) -> tuple[str, str, bool]:
+    """The line with its neighbours (clipped), the same without the lines of its key, and whether it
+    stood between two prose lines (before they were clipped)."""
     key = keys[index]
     around = range(max(0, index - 1), min(len(lines), index + 2))
     shown = [(lines[i] if keys[i] == key else clip(lines[i]), keys[i] == key) for i in around]
-    return "\n".join(text for text, _ in shown), "\n".join(text for text, ours in shown if not ours)
+    inside = 0 < index < len(lines) - 1 and is_prose(lines[index - 1]) and is_prose(lines[index + 1])
+    return "\n".join(text for text, _ in shown), "\n".join(text for text, ours in shown if not ours), inside
 
 
 def examples(candidate: Candidate, anywhere: bool) -> tuple[tuple[str, str], ...]:
     """Two examples: excerpts of two pages, or (when every page showed the same excerpt, as the
-    template's own neighbours do) the excerpt and the line alone."""
-    found = [fit_example(example, anywhere) for example in candidate.examples]
+    template's own neighbours do) the excerpt and the line alone. A rule that drops its line only
+    outside the article body shows an excerpt where the line stood between two prose lines
+    without the one after."""
+    found = []
+    for text, output, inside in candidate.examples:
+        if inside and not anywhere:
+            text, output = text.rsplit("\n", 1)[0], output.rsplit("\n", 1)[0]
+        if (text, output) not in found:
+            found.append((text, output))
     if len(found) == 1 and found[0][0] != candidate.line:
         found.append((candidate.line, ""))
     return tuple(found)
-
-
-def fit_example(example: tuple[str, str], anywhere: bool) -> tuple[str, str]:
-    """An excerpt a rule that drops only outside the article body can show: not between two prose lines."""
-    text, output = example
-    lines = text.split("\n")
-    if anywhere or len(lines) < 3 or not (is_prose(lines[0]) and is_prose(lines[-1])):
-        return example
-    return "\n".join(lines[:-1]), "\n".join(output.split("\n")[:-1])
 
 
 def clip(line: str) -> str:
