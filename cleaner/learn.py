@@ -14,7 +14,8 @@ stories is prose on two pages; a site's share bar is on most of them.
 
 Memory stays bounded: a site's counts are exact until it holds EXACT_KEYS distinct keys, then a
 count-min sketch (SKETCH_DEPTH rows of SKETCH_WIDTH counters, conservative update) takes over;
-the text of a key is kept only once it recurs (MAX_CANDIDATES per site)."""
+the text of a key is kept only once it recurs (MAX_CANDIDATES per site), and the hashes of at
+most MAX_SEEN pages per site (to skip exact repeats)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ MAX_CHARS = 500  # longer lines are never learned
 MAX_CANDIDATES = 2000  # keys per site whose text is kept once they recur
 MAX_RULES = 500  # rules per site, those on the most pages first
 EXACT_KEYS = 20_000
+MAX_SEEN = 100_000  # page hashes kept per site to skip exact repeats
 SKETCH_WIDTH = 1 << 16
 SKETCH_DEPTH = 4
 CONTEXT_CHARS = 120  # an example's neighbouring lines are clipped to this
@@ -108,7 +110,7 @@ class Sketch:
     def _to_sketch(self) -> None:
         """Fold the exact counts into the sketch (hashes stand for their keys: the cells come from them)."""
         assert self.exact is not None
-        self.table = array("L", bytes(SKETCH_DEPTH * SKETCH_WIDTH * array("L").itemsize))
+        self.table = array("I", bytes(SKETCH_DEPTH * SKETCH_WIDTH * array("I").itemsize))
         for h, count in self.exact.items():
             h &= (1 << 64) - 1
             for row in range(SKETCH_DEPTH):
@@ -177,7 +179,8 @@ class Learner:
         if digest in counts.seen:
             counts.duplicates += 1
             return
-        counts.seen.add(digest)
+        if len(counts.seen) < MAX_SEEN:
+            counts.seen.add(digest)
         counts.pages += 1
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         keys = [line_key(line) for line in lines]
