@@ -181,23 +181,26 @@ class Cleaner:
         its first document; past MAX_SITE_PLANS of them the oldest is dropped (made again when needed)."""
         plan = self._plans.get((lang, site))
         if plan is None:
-            rules = [r for r in self.rules if (not r.lang or lang in r.lang) and (not r.sites or site in r.sites)
-                     and not isinstance(r.step, ElementStep)]
-            groups: dict[object, list[int]] = {}
-            for i, r in enumerate(rules):
-                groups.setdefault(("site", lang, site) if r.sites else ("lang", lang) if r.lang else "shared", []).append(i)
-            parts = []
-            for key, positions in groups.items():
-                if key not in self._indexes:
-                    self._indexes[key] = LiteralIndex([rules[i].step for i in positions])
-                parts.append((self._indexes[key], positions))
             if site is not None and sum(s is not None for _, s in self._plans) >= MAX_SITE_PLANS:
-                oldest = next(k for k in self._plans if k[1] is not None)
+                oldest = next(key for key in self._plans if key[1] is not None)
                 del self._plans[oldest]
                 self._indexes.pop(("site", *oldest), None)
-            plan = self._plans[(lang, site)] = (rules, JoinedIndex(parts or [(LiteralIndex([]), [])]))
+            rules = [r for r in self.rules if (not r.lang or lang in r.lang) and (not r.sites or site in r.sites)
+                     and not isinstance(r.step, ElementStep)]
+            plan = self._plans[(lang, site)] = (rules, JoinedIndex(self._parts(rules, lang, site)))
             cache.get().save()
         return plan
+
+    def _parts(self, rules: list[Rule], lang: str | None, site: str | None) -> list[tuple[LiteralIndex, list[int]]]:
+        """A plan's indexes, each with the positions of its rules in the plan: the rules every language
+        and site runs (one index for all plans), the language's own, the site's own (built once each)."""
+        groups: dict[object, list[int]] = {}
+        for i, r in enumerate(rules):
+            groups.setdefault(("site", lang, site) if r.sites else ("lang", lang) if r.lang else "shared", []).append(i)
+        for key, positions in groups.items():
+            if key not in self._indexes:
+                self._indexes[key] = LiteralIndex([rules[i].step for i in positions])
+        return [(self._indexes[key], positions) for key, positions in groups.items()] or [(LiteralIndex([]), [])]
 
     def _guard(self, result: Result, original: str) -> Result:
         """Over max_removed: keep the original (listing what would have gone), clean anyway, or fail.
