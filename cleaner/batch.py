@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cleaner.console import Sink, replacing, stdin_stream, stdout_sink
-from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
+from cleaner.cli.console import Sink, replacing, stdin_stream, stdout_sink
+from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result
 
 CHUNK_RECORDS = 500  # records per task sent to a worker
 CHUNK_BYTES = 1 << 19  # ...or fewer, once a task holds this much input
@@ -154,11 +154,10 @@ def run_cleaner(cleaner: Cleaner, fields: Fields, record: dict[str, Any]) -> Res
     """Clean the record's HTML when it has some (and --html-field is set), else its text."""
     lang = _language(cleaner, record, fields)
     if fields.html and record.get(fields.html) is not None:
-        clean_html = getattr(cleaner, "clean_html", None)
-        if clean_html is None:
-            raise RecordError("HTML cleaning is not available in this version")
+        from cleaner.html import clean_page  # imports trafilatura: text batches never pay for it
+
         url = record.get(fields.url)
-        return clean_html(_string(record, fields.html), url=url if isinstance(url, str) else None, lang=lang)
+        return clean_page(cleaner, _string(record, fields.html), url if isinstance(url, str) else None, lang)
     return cleaner.clean(_string(record, fields.text), lang=lang)
 
 

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
-from cleaner.document import Doc, normalize
-from cleaner.kinds import word_count
+from cleaner.engine.document import Doc, normalize
+from cleaner.engine.kinds import word_count
 
 from conftest import GOLDEN
 

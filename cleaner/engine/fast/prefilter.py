@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import ahocorasick_rs
 
-from cleaner import cache
+from cleaner.engine.fast import cache
 
 # Non-ASCII characters that a case-insensitive regex matches to an ASCII letter (long s, the
 # Kelvin sign, dotted I, ligatures) or to an accented letter that atoms spell out (the Angstrom
@@ -40,7 +40,7 @@ def atoms_for(pattern: str) -> frozenset[str] | None:
 
 def _learn(pattern: str) -> tuple[list[str] | None, bool]:
     """Extract a pattern's atoms and anchoring (one parse gives both) and keep them in the cache."""
-    from cleaner.atoms import extract  # (only for patterns new to the cache)
+    from cleaner.engine.fast.atoms import extract  # (only for patterns new to the cache)
 
     atoms, anchored = extract(pattern)
     cache.get().put_atoms(pattern, atoms)

@@ -11,9 +11,9 @@ from typing import Any
 import click
 
 from cleaner import batch
-from cleaner.cli import _options, lang_option, limit_options, rule_options
+from cleaner.cli.commands import _options, lang_option, limit_options, rule_options
 from cleaner.config import build_cleaner
-from cleaner.console import EXIT_EXCESS, error, fail, reader_gone
+from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone
 
 _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 

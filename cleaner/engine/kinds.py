@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from cleaner import cache, regexes, watchdog
-from cleaner.document import Doc
-from cleaner.elements import drop_element, drop_element_text
-from cleaner.prefilter import starts_every_branch
+from cleaner.engine.fast import cache, regexes, watchdog
+from cleaner.engine.document import Doc
+from cleaner.engine.elements import drop_element, drop_element_text
+from cleaner.engine.fast.prefilter import starts_every_branch
 
 if TYPE_CHECKING:
     import regex
