@@ -14,7 +14,7 @@ import re
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from cleaner import cache, regexes, watchdog
@@ -186,23 +186,23 @@ class DropLine:
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
         texts, search, max_chars, max_words = doc.texts, self.pattern.line_search, self.max_chars, self.max_words
-        max_sentences = self.max_sentences
+        max_sentences, upper_case, follower = self.max_sentences, self.upper_case, self.follower
         limited = budget.deadline is not None  # else the engine's alarm keeps time (see watchdog.py)
+        if self.outside_body:  # (the body's bounds first: a pattern search costs more than a comparison)
+            candidates = _outside_bounds(doc, candidates)
         for index in candidates:
             text = texts[index]
             if not text or (max_chars is not None and len(text) > max_chars):
                 continue
-            if self.upper_case and not text.isupper():
+            if upper_case and not text.isupper():
                 continue
             if max_words is not None and _words(doc, index) > max_words:
                 continue
             found = search(text, timeout=budget.left()) if limited else search(text)
             if not found or (max_sentences is not None and sentence_ends(text[:found.start()]) > max_sentences):
                 continue
-            if self.outside_body and _inside_body(doc, index):
-                continue
             cuts.append(Cut(index, doc.lines[index]))
-            if self.follower is not None:
+            if follower is not None:
                 cuts.extend(self._follower_cut(doc, index, budget))
         return cuts
 
@@ -229,19 +229,30 @@ def drop_line(*, pattern: str, max_words: int | None = None, max_chars: int | No
     return DropLine(pattern, max_words, max_chars, next_line, upper_case, max_sentences, outside_body)
 
 
-def _inside_body(doc: Doc, index: int) -> bool:
-    """Whether line `index` lies between the document's first and last prose lines."""
+def _outside_bounds(doc: Doc, indices: Iterable[int]) -> Iterable[int]:
+    """The lines of `indices` that do not lie between the document's first and last prose lines."""
     bounds = _body_bounds(doc)
-    return bounds is not None and bounds[0] < index < bounds[1]
+    if bounds is None:
+        return indices
+    first, last = bounds
+    return [i for i in indices if not first < i < last]
 
 
 def _body_bounds(doc: Doc) -> tuple[int, int] | None:
     """Indices of the first and last kept prose lines (the article's body), None without any
     (kept in doc.memo until the next change)."""
     if "body" not in doc.memo:  # (looked for from each end: most documents reach prose in a few lines)
-        texts = doc.texts
-        first = next((i for i in doc.kept if _is_prose(texts[i])), None)
-        doc.memo["body"] = None if first is None else (first, next(i for i in reversed(doc.kept) if _is_prose(texts[i])))
+        figures = doc.line_memo.get("prose")  # (every line's flag, when _prose_totals has run)
+        if figures is not None:
+            flag, kept = figures[1].__getitem__, doc.kept  # type: ignore[index]
+            first = next(compress(kept, map(flag, kept)), None)
+            doc.memo["body"] = None if first is None else \
+                (first, next(compress(reversed(kept), map(flag, reversed(kept)))))
+        else:
+            texts = doc.texts
+            first = next((i for i in doc.kept if _is_prose(texts[i])), None)
+            doc.memo["body"] = None if first is None else \
+                (first, next(i for i in reversed(doc.kept) if _is_prose(texts[i])))
     return doc.memo["body"]  # type: ignore[return-value]
 
 
@@ -544,11 +555,26 @@ class DropShortRun:
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         order = candidates if isinstance(candidates, list) else list(candidates)
+        if not self._may_hold_run(doc, order):
+            return []
         spans = _outside_body(doc, order) if self.outside_body else None
         runs = self._runs(doc, order, self.edges_only or self.outside_body) if spans is None else \
             [run for span in spans for run in self._runs(doc, span, self.edges_only)]
         doomed = {i for run in runs if len(run) >= self.min_run for i in run}
         return [Cut(i, doc.lines[i]) for i in sorted(doomed)]
+
+    def _may_hold_run(self, doc: Doc, order: list[int]) -> bool:
+        """Whether `min_run` adjacent lines of `order` are all of 1 to `label_chars` characters: a
+        cheap count of lengths that most documents fail, before any words are counted."""
+        texts, limit, run = doc.texts, self.label_chars, 0
+        for index in order:
+            if 0 < len(texts[index]) <= limit:
+                run += 1
+                if run == self.min_run:
+                    return True
+            else:
+                run = 0
+        return False
 
     def _runs(self, doc: Doc, order: list[int], edges_only: bool) -> list[list[int]]:
         """Maximal runs of adjacent short lines (a blank line ends a run); with `edges_only`,

@@ -98,19 +98,23 @@ class LiteralIndex:
         found = self._atom_hits(haystack(stripped) if data is None else data, kept)
         for step, least in self.on_repeats if whole else ():
             long = [text for text in stripped if len(text) >= least]  # (blank lines never count)
-            if len(set(long)) == len(long):  # no line of that length occurs twice
+            if len(set(map(len, long))) == len(long) or len(set(long)) == len(long):  # no such line occurs
+                # twice (when no two have the same length, the lines need not be hashed)
                 found.pop(step, None)
         sizes: list[int] | None = None  # line lengths, found when first needed
         found_shaped = [(step, *self.shaped_found[step]) for step in self.shaped_found.keys() & found.keys()]
         for step, limit, wants_upper in found_shaped + self.shaped_always:
             hits = found.get(step)
-            if hits is None:  # no atoms (or a character that defeats them): every non-blank line of the shape
+            if hits is None and wants_upper:  # no atoms (or a character that defeats them): every line of
+                hits = set(compress(kept, map(str.isupper, stripped)))  # the shape (few are upper case)
+            elif hits is None:
                 sizes = list(map(len, stripped)) if sizes is None else sizes
                 hits = set(compress(kept, sizes if limit is None else [0 < n <= limit for n in sizes]))
-            elif limit is not None:
-                hits = {i for i in hits if len(texts[i]) <= limit}
-            if wants_upper and hits:
+                limit = None
+            elif wants_upper:
                 hits = {i for i in hits if texts[i].isupper()}
+            if limit is not None and hits:
+                hits = {i for i in hits if len(texts[i]) <= limit}
             if hits:
                 found[step] = hits
             else:
