@@ -271,15 +271,16 @@ class StripSpan:
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
+        finditer = self.pattern.compiled.finditer
         for index in candidates:
             line, content = doc.lines[index], doc.texts[index]
             spans: list[str] = []
             for _ in range(MAX_ROUNDS):  # a removal can bring a new match to the line's end
-                found = [m.group() for m in self.pattern.finditer(content, timeout=budget.left()) if m.group()]
-                if not found:
+                matches = [m for m in finditer(content, timeout=budget.left()) if m.end() > m.start()]
+                if not matches:
                     break
-                spans += found
-                content = self.pattern.sub("", content, timeout=budget.left())
+                spans += [m.group() for m in matches]
+                content = _without(content, matches)  # (what `sub` with '' leaves, without a second search)
             if not spans:
                 continue
             rest = (line[: len(line) - len(doc.texts[index])] + content).rstrip()  # (the indentation kept)
@@ -288,6 +289,16 @@ class StripSpan:
             else:
                 cuts.extend(Cut(index, span, rest) for span in spans)
         return cuts
+
+
+def _without(text: str, matches: list[regex.Match[str]]) -> str:
+    """`text` with the spans of `matches` (in order, not overlapping) taken out."""
+    pieces, position = [], 0
+    for match in matches:
+        pieces.append(text[position:match.start()])
+        position = match.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def strip_span(*, pattern: str) -> Step:

@@ -126,19 +126,24 @@ class LiteralIndex:
         _scanned[0] += len(data)
         if not self.dfa and _scanned[0] > DFA_AFTER:
             self.automaton, self.dfa = self._build(ahocorasick_rs.Implementation.DFA), True
-        breaks = position = 0  # line breaks in data[:position]; line k starts at the (k+1)th
-        for key, start, _ in self.automaton.find_matches_as_indexes(data, overlapping=True):
-            owners = self.owners[key]
+        # Line breaks in data[:position]: line k starts after the kth, and an atom holds a line break
+        # only as its first byte, so a match lies on the line of the break before its end (matches
+        # come in order of their end).
+        breaks = position = 0
+        owners_of, count, hits_of = self.owners, data.count, found.get
+        for key, _, end in self.automaton.find_matches_as_indexes(data, overlapping=True):
+            owners = owners_of[key]
             if owners[0] == -1:  # a character that defeats byte-level folding: no prefilter
                 return dict.fromkeys(range(len(self.atoms_of)))
-            if start + 1 >= position:  # matches come in order of their end, not always of their start
-                breaks += data.count(b"\n", position, start + 1)
-            else:
-                breaks -= data.count(b"\n", start + 1, position)
-            position = start + 1
+            breaks += count(b"\n", position, end)
+            position = end
             line = kept[breaks - 1]
             for step in owners:
-                found.setdefault(step, set()).add(line)  # type: ignore[union-attr]
+                hits = hits_of(step)
+                if hits is None:  # (never a step without atoms: those have no owners here)
+                    found[step] = {line}
+                else:
+                    hits.add(line)
         return found
 
 
