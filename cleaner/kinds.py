@@ -249,16 +249,22 @@ def _body_bounds(doc: Doc) -> tuple[int, int] | None:
             doc.memo["body"] = None if first is None else \
                 (first, next(compress(reversed(kept), map(flag, reversed(kept)))))
         else:
-            texts = doc.texts
-            first = next((i for i in doc.kept if _is_prose(texts[i])), None)
-            doc.memo["body"] = None if first is None else \
-                (first, next(i for i in reversed(doc.kept) if _is_prose(texts[i])))
+            first = _first_prose(doc.texts, doc.kept)
+            doc.memo["body"] = None if first is None else (first, _first_prose(doc.texts, reversed(doc.kept)))
     return doc.memo["body"]  # type: ignore[return-value]
 
 
 def _is_prose(text: str) -> bool:
     """At least PROSE_WORDS words ending like a sentence: what _prose_totals counts."""
     return is_sentence(text) and word_count(text) >= PROSE_WORDS
+
+
+_PROSE_ENDS = frozenset(_SENTENCE_MARKS + _CLOSERS)  # the last character of every sentence (is_sentence)
+
+
+def _first_prose(texts: list[str], order: Iterable[int]) -> int | None:
+    """The first line of `order` that is prose (the last character tested first: most lines fail it)."""
+    return next((i for i in order if texts[i][-1:] in _PROSE_ENDS and _is_prose(texts[i])), None)
 
 
 class StripSpan:
@@ -323,13 +329,22 @@ def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
     if totals is None:
         figures = doc.line_memo.get("prose")
         if figures is None:
-            counts = list(map(word_count, doc.texts))
+            counts = _word_counts(doc.texts)
             prose = [count >= PROSE_WORDS and is_sentence(text) for count, text in zip(counts, doc.texts)]
             figures = doc.line_memo["prose"] = (counts, prose)
         counts, prose = figures  # type: ignore[misc]
         totals = doc.memo["prose_totals"] = ([0, *accumulate(map(counts.__getitem__, doc.kept))],
                                              [0, *accumulate(map(prose.__getitem__, doc.kept))])
     return totals  # type: ignore[return-value]
+
+
+def _word_counts(texts: list[str]) -> list[int]:
+    """word_count of each line (a Doc's lines carry no whitespace at their ends): when no line holds
+    whitespace but single spaces, which one test over all of them at once tells, the spaces plus one."""
+    joined = "".join(texts)  # (a double space or unprintable character in it is one in a line)
+    if joined.isprintable() and "  " not in joined:
+        return [text.count(" ") + 1 if text else 0 for text in texts]
+    return list(map(word_count, texts))
 
 
 def _closing_prose(doc: Doc) -> int:
