@@ -188,8 +188,9 @@ class DropLine:
         texts, search, max_chars, max_words = doc.texts, self.pattern.line_search, self.max_chars, self.max_words
         max_sentences, upper_case, follower = self.max_sentences, self.upper_case, self.follower
         limited = budget.deadline is not None  # else the engine's alarm keeps time (see watchdog.py)
-        if self.outside_body:  # (the body's bounds first: a pattern search costs more than a comparison)
-            candidates = _outside_bounds(doc, candidates)
+        outside_body = self.outside_body
+        if outside_body and "body" in doc.memo:  # the body's bounds known: they cost less than a search
+            candidates, outside_body = _outside_bounds(doc, candidates), False
         for index in candidates:
             text = texts[index]
             if not text or (max_chars is not None and len(text) > max_chars):
@@ -200,6 +201,8 @@ class DropLine:
                 continue
             found = search(text, timeout=budget.left()) if limited else search(text)
             if not found or (max_sentences is not None and sentence_ends(text[:found.start()]) > max_sentences):
+                continue
+            if outside_body and _inside_body(doc, index):
                 continue
             cuts.append(Cut(index, doc.lines[index]))
             if follower is not None:
@@ -227,6 +230,12 @@ def drop_line(*, pattern: str, max_words: int | None = None, max_chars: int | No
     if max_sentences is not None and max_sentences < 0:
         raise ValueError(f"'max_sentences' must be 0 or more, got {max_sentences}")
     return DropLine(pattern, max_words, max_chars, next_line, upper_case, max_sentences, outside_body)
+
+
+def _inside_body(doc: Doc, index: int) -> bool:
+    """Whether line `index` lies between the document's first and last prose lines."""
+    bounds = _body_bounds(doc)
+    return bounds is not None and bounds[0] < index < bounds[1]
 
 
 def _outside_bounds(doc: Doc, indices: Iterable[int]) -> Iterable[int]:
