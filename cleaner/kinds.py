@@ -325,8 +325,8 @@ def _marker_positions(doc: Doc, candidates: Iterable[int], pattern: LazyPattern,
                       budget: Budget) -> list[int]:
     """Positions in `doc.kept` of the candidate lines that match a section's marker, in order."""
     limit = max_chars or float("inf")
-    return [bisect_left(doc.kept, i) for i in candidates
-            if 0 < len(doc.texts[i]) <= limit and pattern.line_search(doc.texts[i], timeout=budget.left())]
+    texts, kept, search = doc.texts, doc.kept, pattern.line_search
+    return [bisect_left(kept, i) for i in candidates if 0 < len(texts[i]) <= limit and search(texts[i], timeout=budget.left())]
 
 
 def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
