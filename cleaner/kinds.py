@@ -326,7 +326,8 @@ def _marker_positions(doc: Doc, candidates: Iterable[int], pattern: LazyPattern,
     """Positions in `doc.kept` of the candidate lines that match a section's marker, in order."""
     limit = max_chars or float("inf")
     texts, kept, search = doc.texts, doc.kept, pattern.line_search
-    return [bisect_left(kept, i) for i in candidates if 0 < len(texts[i]) <= limit and search(texts[i], timeout=budget.left())]
+    return [bisect_left(kept, i) for i in candidates
+            if 0 < len(texts[i]) <= limit and search(texts[i], timeout=budget.left())]
 
 
 def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
@@ -479,6 +480,9 @@ class CutThread:
         self.min_words_before, self.min_sentences_before = min_words_before, min_sentences_before
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
+        candidates = candidates if isinstance(candidates, list) else list(candidates)
+        if len(candidates) < self.min_markers:  # too few lines could be markers: no search needed
+            return []
         markers = _marker_positions(doc, candidates, self.pattern, self.max_chars, budget)
         if len(markers) < self.min_markers:
             return []
