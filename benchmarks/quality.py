@@ -34,10 +34,11 @@ from aeb_metric import shingles, tokenize  # noqa: E402
 from scraped import Page, SCRAPERS, load_set, scraped_texts  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.document import Doc, normalize  # noqa: E402
+from cleaner.engine.document import Doc, normalize  # noqa: E402
+from cleaner.engine.loader import load_paths  # noqa: E402
+from cleaner.engine.sites import url_site  # noqa: E402
+from cleaner.html import clean_page  # noqa: E402
 from cleaner.learn import Learner, pack_toml  # noqa: E402
-from cleaner.loader import load_paths  # noqa: E402
-from cleaner.sites import url_site  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 ARTICLE, FURNITURE = "article", "furniture"
@@ -226,7 +227,7 @@ def html_rows(name: str, pages: list[Page], cleaner: Cleaner) -> list[dict]:
     import trafilatura
 
     systems: dict[str, Callable[[Page], str]] = {
-        "cleaner clean_html": lambda p: cleaner.clean_html(p.html, url=p.url).text,
+        "cleaner clean_html": lambda p: clean_page(cleaner, p.html, url=p.url).text,
         "trafilatura default": lambda p: trafilatura.extract(p.html, url=p.url) or "",
         "trafilatura favor_precision": lambda p: trafilatura.extract(p.html, url=p.url, favor_precision=True) or "",
         "trafilatura favor_recall": lambda p: trafilatura.extract(p.html, url=p.url, favor_recall=True) or "",

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cleaner.console import Sink, replacing, stdin_stream, stdout_sink
-from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
-from cleaner.sites import site_name, url_site
+from cleaner.cli.console import Sink, replacing, stdin_stream, stdout_sink
+from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result
+from cleaner.engine.sites import site_name, url_site
 
 CHUNK_RECORDS = 500  # records per task sent to a worker
 CHUNK_BYTES = 1 << 19  # ...or fewer, once a task holds this much input
@@ -171,10 +171,9 @@ def run_cleaner(cleaner: Cleaner, fields: Fields, record: dict[str, Any]) -> Res
     lang = _language(cleaner, record, fields)
     site, url = record_site(record, fields)
     if fields.html and record.get(fields.html) is not None:
-        clean_html = getattr(cleaner, "clean_html", None)
-        if clean_html is None:
-            raise RecordError("HTML cleaning is not available in this version")
-        return clean_html(_string(record, fields.html), url=url, lang=lang, site=site)
+        from cleaner.html import clean_page  # imports trafilatura: text batches never pay for it
+
+        return clean_page(cleaner, _string(record, fields.html), url, lang, site=site)
     return cleaner.clean(_string(record, fields.text), lang=lang, site=site, url=url)
 
 

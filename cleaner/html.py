@@ -11,10 +11,10 @@ from operator import sub
 
 import trafilatura
 
-from cleaner.document import Removal
-from cleaner.elements import Echo, Page, Prune, text_of
-from cleaner.engine import Cleaner, Result
-from cleaner.loader import Rule
+from cleaner.engine.document import Removal
+from cleaner.engine.elements import Echo, Page, Prune, text_of
+from cleaner.engine.pipeline import Cleaner, Result
+from cleaner.engine.loader import Rule
 
 # fast=False: trafilatura may take its fallback's text (readability, jusText) when its own is short.
 # On 12 of the 29 traf-dev pages that lost most recall the text was only in the fallback's; alone,
@@ -56,7 +56,7 @@ _PRINTABLE = bytes(range(0x20, 0x7F))
 
 def clean_html(html: str | bytes, url: str | None = None) -> str:
     """Clean one page with the shipped rules: its article text, without furniture."""
-    return _shipped().clean_html(html, url=url).text
+    return clean_page(_shipped(), html, url).text
 
 
 @cache
@@ -67,7 +67,9 @@ def _shipped() -> Cleaner:
 def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang: str | None = None, *,
                site: str | None = None) -> Result:
     """Prune the page with the cleaner's HTML rules, extract its main text, then run its text rules
-    (rules scoped to sites run for `site`, else for the host of `url`)."""
+    (`lang` as Cleaner.clean takes it: any case, a region, an English name; rules scoped to sites run
+    for `site`, else for the host of `url`)."""
+    lang = None if lang is None else cleaner.language(lang)
     source = decode(html) if isinstance(html, bytes) else html
     site = cleaner.site(site, url)
     tags = source.count("<") - source.count("</")  # start tags (at least as many as the elements)

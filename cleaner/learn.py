@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from cleaner.kinds import PROSE_WORDS, is_sentence, word_count
+from cleaner.engine.kinds import PROSE_WORDS, is_sentence, word_count
 
 MIN_PAGES = 3
 MIN_SHARE = 0.05

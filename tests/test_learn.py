@@ -10,7 +10,7 @@ import pytest
 
 from cleaner import Cleaner
 from cleaner.learn import Learner, line_key, key_pattern, pack_toml, toml_string
-from cleaner.loader import build_rule
+from cleaner.engine.loader import build_rule
 from cleaner.selftest import check_rule
 
 from conftest import GOLDEN

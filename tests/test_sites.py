@@ -6,9 +6,9 @@ import json
 import pytest
 
 from cleaner import Cleaner, clean
-from cleaner.engine import MAX_SITE_PLANS
-from cleaner.loader import RuleError, build_rule
-from cleaner.sites import site_name, url_site
+from cleaner.engine.pipeline import MAX_SITE_PLANS
+from cleaner.engine.loader import RuleError, build_rule
+from cleaner.engine.sites import site_name, url_site
 
 PACK = """\
 [[rule]]
@@ -101,10 +101,12 @@ def test_site_plans_are_bounded():
 
 
 def test_html_rules_and_examples_scoped_too(pack, run_cli):
+    from cleaner.html import clean_page
+
     cleaner = Cleaner([pack], builtin=False)
     page = PACK.split('input = "', 2)[2].split('"\n', 1)[0]
-    assert "Share it now" not in cleaner.clean_html(page, url="https://a.com/x").text
-    assert "Share it now" in cleaner.clean_html(page, url="https://b.com/x").text
+    assert "Share it now" not in clean_page(cleaner, page, url="https://a.com/x").text
+    assert "Share it now" in clean_page(cleaner, page, url="https://b.com/x").text
     done = run_cli("--isolated", "rules", "test", "--rules", pack, "--no-builtin")
     assert done.returncode == 0, done.stdout
 
@@ -129,7 +131,7 @@ def test_datatrove_site_from_metadata(pack):
     pytest.importorskip("datatrove")
     from datatrove.data import Document
 
-    from cleaner.datatrove_step import CleanerStep
+    from cleaner.integrations.datatrove import CleanerStep
 
     docs = [Document(text=TEXT, id="1", metadata={"url": "https://www.a.com/1"}),
             Document(text=TEXT, id="2", metadata={"url": "https://b.com/1"}),

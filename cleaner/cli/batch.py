@@ -14,11 +14,11 @@ from typing import Any
 import click
 
 from cleaner import batch, learn
-from cleaner.cli import _options, lang_option, limit_options, rule_options
+from cleaner.cli.commands import _options, lang_option, limit_options, rule_options
+from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone
+from cleaner.cli.learn import learn_options
 from cleaner.config import build_cleaner
-from cleaner.engine import Cleaner
-from cleaner.learn_cli import learn_options
-from cleaner.console import EXIT_EXCESS, error, fail, reader_gone
+from cleaner.engine.pipeline import Cleaner
 
 _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 

@@ -6,16 +6,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cleaner.engine import Cleaner, Result
+from cleaner.engine.pipeline import Cleaner, Result
 from cleaner.extras import missing_extra
-from cleaner.sites import site_name
+from cleaner.engine.sites import site_name
 
 try:
     from datatrove.data import Document, DocumentsPipeline
     from datatrove.pipeline.base import PipelineStep
     from datatrove.utils.typeshelper import StatHints
 except ImportError as err:
-    raise ModuleNotFoundError(missing_extra("cleaner.datatrove_step", "datatrove", err.name), name=err.name) from None
+    raise ModuleNotFoundError(missing_extra("cleaner.integrations.datatrove", "datatrove", err.name), name=err.name) from None
 
 
 class CleanerStep(PipelineStep):
@@ -39,8 +39,6 @@ class CleanerStep(PipelineStep):
         self.options: dict[str, Any] = {"rules": [str(p) for p in rules], **cleaner_options}
         self.html, self.lang_key, self.site_key, self.drop_empty = html, lang_key, site_key, drop_empty
         self._cleaner: Cleaner | None = Cleaner(**self.options)  # bad rules fail here, not in a worker
-        if html and not hasattr(self._cleaner, "clean_html"):
-            raise RuntimeError("html=True needs the HTML path (Cleaner.clean_html), missing in this cleaner")
 
     def __getstate__(self) -> dict[str, Any]:
         """Ship options, not compiled rules: each worker process builds its own Cleaner."""
@@ -53,13 +51,15 @@ class CleanerStep(PipelineStep):
         return self._cleaner
 
     def clean(self, doc: Document) -> Result:
-        """The Result for one document: HTML through clean_html, text through clean."""
+        """The Result for one document: HTML through cleaner.html.clean_page, text through clean."""
         lang, url = self.language(doc), doc.metadata.get("url")
         url = url if isinstance(url, str) else None
         site = doc.metadata.get(self.site_key) if self.site_key else None
         site = self.site(site) if site is not None else None
         if self.html:
-            return self.cleaner.clean_html(doc.text, url, lang=lang, site=site)
+            from cleaner.html import clean_page
+
+            return clean_page(self.cleaner, doc.text, url, lang, site=site)
         return self.cleaner.clean(doc.text, lang=lang, site=site, url=url)
 
     def site(self, value: object) -> str | None:

@@ -9,11 +9,11 @@ from typing import Any
 import click
 
 from cleaner import batch, learn
-from cleaner.cli import _options, _site, lang_option, limit_options, rule_options
+from cleaner.cli.commands import _options, _site, lang_option, limit_options, rule_options
 from cleaner.config import build_cleaner
-from cleaner.console import InputError, clean_source, error, fail, write_file, write_out
-from cleaner.engine import Cleaner
-from cleaner.sites import url_site
+from cleaner.cli.console import InputError, clean_source, error, fail, write_file, write_out
+from cleaner.engine.pipeline import Cleaner
+from cleaner.engine.sites import url_site
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".shtml")
 

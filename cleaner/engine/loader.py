@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 
-from cleaner import cache
-from cleaner.categories import CATEGORIES
-from cleaner.kinds import KINDS, Step
-from cleaner.sites import site_name
+from cleaner.engine.fast import cache
+from cleaner.engine.categories import CATEGORIES
+from cleaner.engine.kinds import KINDS, Step
+from cleaner.engine.sites import site_name
 
 RULE_KEYS = {"id", "kind", "category", "description", "example", "lang", "sites"}
 EXAMPLE_KEYS = {"input", "output"}
@@ -51,8 +51,9 @@ class Rule(NamedTuple):
 
 def builtin_rules_dir() -> Path:
     """The shipped rule packs: inside the installed package, or the checkout's rules/."""
-    packaged = Path(__file__).parent / "rules"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
+    package = Path(__file__).resolve().parent.parent  # cleaner/
+    packaged = package / "rules"
+    return packaged if packaged.is_dir() else package.parent / "rules"
 
 
 def rule_files(path: Path) -> list[Path]:

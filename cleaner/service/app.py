@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cleaner import __version__
-from cleaner.engine import Cleaner
-from cleaner.sites import site_name
-from cleaner.service import BudgetExceeded, CleaningPool, Unavailable
+from cleaner.engine.pipeline import Cleaner
+from cleaner.engine.sites import site_name
+from cleaner.service.pool import BudgetExceeded, CleaningPool, Unavailable
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_TIME_BUDGET = 10.0
@@ -225,10 +225,7 @@ router = APIRouter()
 
 
 async def clean_in_pool(request: Request, docs: list[CleanRequest]) -> list[dict[str, Any]]:
-    """Clean in the app's CleaningPool; 501 for HTML when this cleaner has no HTML path, 422 for an
-    unknown language (DE, de-DE and german are de)."""
-    if any(d.html is not None for d in docs) and not hasattr(request.app.state.cleaner, "clean_html"):
-        raise HTTPException(501, "HTML input is not available: this cleaner has no clean_html")
+    """Clean in the app's CleaningPool; 422 for an unknown language (DE, de-DE and german are de)."""
     for number, doc in enumerate(docs, 1):
         try:
             doc.lang = None if doc.lang is None else request.app.state.cleaner.language(doc.lang)

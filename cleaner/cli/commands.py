@@ -1,7 +1,7 @@
 """The `cleaner` command's arguments, options and subcommands (click).
 
-Plain `cleaner < in > out` never comes here: `cleaner.console.main` runs it without click.
-Reading, writing, error lines and exit statuses are in `cleaner.console`, shared by both."""
+Plain `cleaner < in > out` never comes here: `cleaner.cli.main` runs it without click.
+Reading, writing, error lines and exit statuses are in `cleaner.cli.console`, shared by both."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from typing import Any
 import click
 
 from cleaner.config import build_cleaner, cleaners_for
-from cleaner.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
+from cleaner.cli.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
                              write_file, write_out)
-from cleaner.engine import Cleaner
-from cleaner.sites import site_name
+from cleaner.engine.pipeline import Cleaner
+from cleaner.engine.sites import site_name
 
 
 def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -114,8 +114,8 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 class CleanerGroup(click.Group):
     """Turns rule, config and input errors raised anywhere into one line on stderr and their exit status."""
 
-    lazy = {"serve": "cleaner.server_cli:serve_cmd", "batch": "cleaner.batch_cli:batch_cmd",
-            "learn": "cleaner.learn_cli:learn_cmd"}  # imported only when named
+    lazy = {"serve": "cleaner.cli.serve:serve_cmd", "batch": "cleaner.cli.batch:batch_cmd",
+            "learn": "cleaner.cli.learn:learn_cmd"}  # imported only when named
 
     def invoke(self, ctx: click.Context) -> Any:
         with reported():
@@ -288,7 +288,7 @@ def rules_list(ctx: click.Context, **local: Any) -> None:
 @rules_group.command("categories")
 def rules_categories() -> None:
     """The rule categories --select and --ignore take, one per line: name, what it covers."""
-    from cleaner.categories import CATEGORIES
+    from cleaner.engine.categories import CATEGORIES
 
     for name, what in CATEGORIES.items():
         click.echo(f"{name}\t{what}")

@@ -7,15 +7,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from cleaner import cache, watchdog
-from cleaner.categories import unknown_name_message
-from cleaner.document import Doc, Removal
-from cleaner.elements import ElementStep
-from cleaner.kinds import Budget, Cut
-from cleaner.language import LANGUAGES, detect, normalise
-from cleaner.prefilter import JoinedIndex, LiteralIndex
-from cleaner.loader import Rule, RuleError, builtin_rules_dir, load_paths
-from cleaner.sites import site_name, url_site
+from cleaner.engine.fast import cache, watchdog
+from cleaner.engine.categories import unknown_name_message
+from cleaner.engine.document import Doc, Removal
+from cleaner.engine.elements import ElementStep
+from cleaner.engine.kinds import Budget, Cut
+from cleaner.engine.language import LANGUAGES, detect, normalise
+from cleaner.engine.fast.prefilter import JoinedIndex, LiteralIndex
+from cleaner.engine.loader import Rule, RuleError, builtin_rules_dir, load_paths
+from cleaner.engine.sites import site_name, url_site
 
 Policy = Literal["keep", "clean", "fail"]
 TIMEOUT = 1.0  # seconds per rule per MB of input
@@ -166,13 +166,6 @@ class Cleaner:
                 order = order[:position] + sorted(set(order[position:]) | later.keys())
             removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
         return removals, warnings
-
-    def clean_html(self, html: str | bytes, url: str | None = None, lang: str | None = None, *,
-                   site: str | None = None) -> Result:
-        """Clean one page: prune furniture with the HTML rules, extract the main text, run the text rules."""
-        from cleaner.html import clean_page  # imports trafilatura (slow): plain text never pays for it
-
-        return clean_page(self, html, url, None if lang is None else self.language(lang), site=site)
 
     def _plan(self, lang: str | None, site: str | None = None) -> tuple[list[Rule], JoinedIndex]:
         """The rules that run for a language (and a site some rules are scoped to) and their literal
