@@ -6,8 +6,8 @@ import tomllib
 import pytest
 
 from cleaner import Cleaner
-from cleaner.loader import build_rule
-from cleaner.rule_text import rule_toml
+from cleaner.engine.loader import build_rule
+from cleaner.cli.rule_text import rule_toml
 
 RULE = """\
 [[rule]]
@@ -35,7 +35,7 @@ def shown_rule(text: str):
 
 
 def same(a, b) -> bool:
-    keys = ("id", "kind", "category", "description", "options", "examples", "lang")
+    keys = ("id", "kind", "category", "description", "options", "examples", "lang", "sites")
     return all(getattr(a, key) == getattr(b, key) for key in keys)
 
 
@@ -66,12 +66,19 @@ def test_strings_of_every_shape_load_back(text):
     assert same(shown_rule(rule_toml(rule)), rule)
 
 
+def test_a_site_scoped_rule_loads_back():
+    rule = build_rule("<t>", {"id": "t-site", "kind": "drop_line", "category": "site-template", "description": "d",
+                              "pattern": "^x$", "sites": ["example.com", "news.example.org"]})
+    back = shown_rule(rule_toml(rule))
+    assert back.sites == ("example.com", "news.example.org") and same(back, rule)
+
+
 def test_show_json(run_cli, tmp_path):
     (tmp_path / "house.toml").write_text(RULE, encoding="utf-8")
     proc = run_cli("--isolated", "--rules", "house.toml", "rules", "show", "house-promo", "--format", "json")
     assert json.loads(proc.stdout) == {
         "id": "house-promo", "kind": "drop_line", "category": "advertising",
-        "description": "Drops the house promo line ('Buy our mugs.').", "lang": ["en", "de"],
+        "description": "Drops the house promo line ('Buy our mugs.').", "lang": ["en", "de"], "sites": [],
         "options": {"pattern": "^Buy our (?:mugs|Tassen)\\.$", "max_words": 6},
         "examples": [{"input": "Body.\n\nBuy our mugs.\n", "output": "Body.\n"},
                      {"input": "We did not buy our mugs.", "output": None}],
@@ -117,7 +124,7 @@ def test_list_json_matches_the_text_list(run_cli):
     assert by_id["de-credit-label-line"]["lang"] == ["de"] and by_id["comments-disqus"]["lang"] == []
     assert by_id["comments-disqus"]["category"] == "comments"
     assert by_id["comments-disqus"]["file"].endswith("30-comments.toml")
-    assert set(by_id["comments-disqus"]) == {"id", "category", "kind", "lang", "description", "file"}
+    assert set(by_id["comments-disqus"]) == {"id", "category", "kind", "lang", "sites", "description", "file"}
 
 
 @pytest.mark.parametrize("args, hint", [

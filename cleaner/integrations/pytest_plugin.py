@@ -119,7 +119,7 @@ class GoldenItem(pytest.Item):
                              f"pytest --cleaner-update rewrites it)\n{outcome.diff.rstrip()}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        from cleaner.loader import RuleError
+        from cleaner.engine.loader import RuleError
 
         if isinstance(excinfo.value, (GoldenMismatch, RuleError)):
             return str(excinfo.value)

@@ -19,8 +19,9 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cleaner import __version__
-from cleaner.engine import Cleaner
-from cleaner.service import BudgetExceeded, CleaningPool, Unavailable
+from cleaner.engine.pipeline import Cleaner
+from cleaner.engine.sites import site_name
+from cleaner.service.pool import BudgetExceeded, CleaningPool, Unavailable
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_TIME_BUDGET = 10.0
@@ -29,14 +30,21 @@ DEFAULT_MAX_WAITING = 100
 
 
 class CleanRequest(BaseModel):
-    """One document: `text`, or `html` with an optional page `url`."""
+    """One document: `text` or `html`; the page's `url` (for HTML extraction, and its host is the site for
+    rules scoped to sites) or its `site`."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
     text: str | None = None
     html: str | None = None
     url: str | None = None
+    site: str | None = None
     lang: str | None = None
     explain: bool = False
+
+    @field_validator("site")
+    @classmethod
+    def _site_name(cls, value: str | None) -> str | None:
+        return None if value is None else site_name(value)
 
     @field_validator("text", "html", "url", "lang")
     @classmethod
@@ -54,8 +62,6 @@ class CleanRequest(BaseModel):
     def _one_input(self) -> CleanRequest:
         if (self.text is None) == (self.html is None):
             raise ValueError("give exactly one of 'text' or 'html'")
-        if self.url is not None and self.html is None:
-            raise ValueError("'url' goes with 'html' only")
         return self
 
 
@@ -85,6 +91,7 @@ class RuleOut(BaseModel):
     kind: str
     description: str
     lang: list[str]
+    sites: list[str]
 
 
 class Cleaning(BaseModel):
@@ -222,10 +229,7 @@ router = APIRouter()
 
 
 async def clean_in_pool(request: Request, docs: list[CleanRequest]) -> list[dict[str, Any]]:
-    """Clean in the app's CleaningPool; 501 for HTML when this cleaner has no HTML path, 422 for an
-    unknown language (DE, de-DE and german are de)."""
-    if any(d.html is not None for d in docs) and not hasattr(request.app.state.cleaner, "clean_html"):
-        raise HTTPException(501, "HTML input is not available: this cleaner has no clean_html")
+    """Clean in the app's CleaningPool; 422 for an unknown language (DE, de-DE and german are de)."""
     for number, doc in enumerate(docs, 1):
         try:
             doc.lang = None if doc.lang is None else request.app.state.cleaner.language(doc.lang)
@@ -255,7 +259,7 @@ async def clean_batch(docs: list[CleanRequest], request: Request) -> dict[str, A
 async def rules(request: Request) -> list[dict[str, Any]]:
     """The rules in force, in the order they run."""
     return [{"id": r.id, "category": r.category, "kind": r.kind, "description": r.description,
-             "lang": list(r.lang)} for r in request.app.state.cleaner.rules]
+             "lang": list(r.lang), "sites": list(r.sites)} for r in request.app.state.cleaner.rules]
 
 
 @router.get("/healthz", response_model=Health)

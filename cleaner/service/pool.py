@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from cleaner.engine import Cleaner, Result
+from cleaner.engine.pipeline import Cleaner, Result
 
 _cleaner: Cleaner | None = None
 START_TIMEOUT = 120.0  # seconds a new cleaning process may take to load its rules
@@ -33,11 +33,12 @@ class Unavailable(Exception):
 def init_worker(factory: Callable[[], Cleaner]) -> None:
     """Build the cleaner once per pool process and warm it up, so lazy imports don't eat a request's budget."""
     global _cleaner
+    from cleaner.html import clean_page  # the HTML path's imports (trafilatura) paid here, not by a request
+
     _cleaner = factory()
     with contextlib.suppress(Exception):  # best effort: a real request will report any error
         _cleaner.clean("Warm-up text.\n")
-        if hasattr(_cleaner, "clean_html"):
-            _cleaner.clean_html("<html><body><p>Warm-up text.</p></body></html>")
+        clean_page(_cleaner, "<html><body><p>Warm-up text.</p></body></html>")
 
 
 def clean_documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -47,11 +48,14 @@ def clean_documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def clean_document(cleaner: Cleaner, doc: dict[str, Any]) -> dict[str, Any]:
-    """Clean one request document (`text`, or `html` with `url`) into a JSON-ready dict."""
+    """Clean one request document (`text` or `html`, with its `url` or `site`) into a JSON-ready dict."""
+    where = {"url": doc.get("url"), "site": doc.get("site")}
     if doc.get("html") is not None:
-        result = cleaner.clean_html(doc["html"], doc.get("url"), lang=doc.get("lang"))
+        from cleaner.html import clean_page
+
+        result = clean_page(cleaner, doc["html"], lang=doc.get("lang"), **where)
     else:
-        result = cleaner.clean(doc["text"], lang=doc.get("lang"))
+        result = cleaner.clean(doc["text"], lang=doc.get("lang"), **where)
     return result_dict(result, explain=bool(doc.get("explain")))
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import re
 
-from cleaner.loader import Rule
+from cleaner.engine.loader import Rule
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # not allowed raw in a one-line TOML string (tab is)
 
 
 def rule_dict(rule: Rule) -> dict[str, object]:
     return {"id": rule.id, "kind": rule.kind, "category": rule.category, "description": rule.description,
-            "lang": list(rule.lang), "options": dict(rule.options),
+            "lang": list(rule.lang), "sites": list(rule.sites), "options": dict(rule.options),
             "examples": [{"input": e.input, "output": e.output} for e in rule.examples], "file": rule.source}
 
 
@@ -22,6 +22,8 @@ def rule_toml(rule: Rule) -> str:
                                 "description": rule.description}
     if rule.lang:
         table["lang"] = list(rule.lang)
+    if rule.sites:
+        table["sites"] = list(rule.sites)
     lines = ["[[rule]]", *(f"{key} = {toml_value(value)}" for key, value in (table | rule.options).items())]
     for example in rule.examples:
         lines += ["", "[[rule.example]]", f"input = {toml_value(example.input)}"]
