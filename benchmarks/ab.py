@@ -24,8 +24,9 @@ from speed import ARTICLE, ONE_LINE, run_ms  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = ("import sys; sys.path.insert(0, {tree!r})\n"
-         "try:\n    from cleaner.console import main\n"
-         "except ImportError:  # commits before the click-free path\n    from cleaner.cli import main\n"
+         "try:  # commits from the click-free path to the layout regroup\n    from cleaner.console import main\n"
+         "except ImportError:  # before the click-free path (click's group) and after the regroup\n"
+         "    from cleaner.cli import main\n"
          "sys.exit(main())")
 
 

@@ -22,7 +22,7 @@ from aeb_inputs import Page, careless_inputs, load_pages  # noqa: E402
 from aeb_metric import evaluate, tokenize  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.document import normalize  # noqa: E402
+from cleaner.engine.document import normalize  # noqa: E402
 
 Extractor = Callable[[Page], str]
 

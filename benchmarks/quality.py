@@ -1,6 +1,6 @@
 """Quality on scraped text (and HTML): both data sets, one table from one run.
 
-    python benchmarks/quality.py [--data ../shared/data] [--limit N] [--rules DIR] [--html] [--samples FILE] [--json FILE]
+    python benchmarks/quality.py [--data ../shared/data] [--limit N] [--rules DIR] [--html] [--pairs] [--samples FILE] [--json FILE]
 
 Sets: `aeb` (Article Extraction Benchmark, scored by its 4-token shingles) and `traf`
 (trafilatura's evaluation pages, dev half, scored by its with/without snippets). For each page
@@ -11,7 +11,9 @@ furniture lines removed and of article lines kept (AEB: a line is article when h
 4-token shingles are in the gold, or, under 4 tokens, when it is part of a gold line of under 8
 tokens; traf: article when it holds a `with` snippet, furniture when it holds a `without` one,
 else not counted). `--html` adds HTML mode (clean_html against
-trafilatura alone). `--samples` writes the furniture kept and the article removed, per set.
+trafilatura alone). `--pairs` adds the AEB pages that come in pairs from one site (set `pairs`):
+each cleaned as it is, and with the rules `cleaner learn` learns from the other page of its site
+(`learned`), never from itself. `--samples` writes the furniture kept and the article removed, per set.
 """
 
 from __future__ import annotations
@@ -32,7 +34,11 @@ from aeb_metric import shingles, tokenize  # noqa: E402
 from scraped import Page, SCRAPERS, load_set, scraped_texts  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.document import Doc, normalize  # noqa: E402
+from cleaner.engine.document import Doc, normalize  # noqa: E402
+from cleaner.engine.loader import load_paths  # noqa: E402
+from cleaner.engine.sites import url_site  # noqa: E402
+from cleaner.html import clean_page  # noqa: E402
+from cleaner.learn import Learner, pack_toml  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 ARTICLE, FURNITURE = "article", "furniture"
@@ -160,6 +166,50 @@ def text_rows(name: str, pages: list[Page], cleaner: Cleaner, cache_dir: Path) -
     return rows
 
 
+def site_pairs(pages: list[Page]) -> list[list[Page]]:
+    """The pages grouped by site (the URL's host without www.), sites of at least two pages only."""
+    groups: dict[str, list[Page]] = {}
+    for page in pages:
+        groups.setdefault(url_site(page.url) or page.id, []).append(page)
+    return [group for group in groups.values() if len(group) >= 2]
+
+
+def learned_cleaner(cleaner: Cleaner, site: str, texts: list[str], folder: Path) -> Cleaner:
+    """`cleaner` plus the rules learned (min_pages 1) from what it leaves of `texts`, pages of `site`."""
+    learner = Learner(min_pages=1)
+    for text in texts:
+        learner.add(site, cleaner.clean(text).text)
+    pack = folder / "learned.toml"
+    pack.write_text(pack_toml(learner.rules(), "held out"), encoding="utf-8")
+    return Cleaner.from_rules(cleaner.rules + load_paths([pack]))
+
+
+def pair_rows(pages: list[Page], cleaner: Cleaner, cache_dir: Path) -> list[dict]:
+    """AEB pages that come in pairs from one site: each cleaned as it is, then with what was learned from
+    the other pages of its site (never from itself); the line report of both, per scraper."""
+    import tempfile
+
+    groups = site_pairs(pages)
+    paired = [page for group in groups for page in group]
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for scraper, all_texts in scraped_texts("aeb", pages, cache_dir).items():
+            text_of = {page.id: text for page, text in zip(pages, all_texts, strict=True)}
+            texts = [text_of[page.id] for page in paired]
+            plain = [cleaner.clean(text) for text in texts]
+            learned = []
+            for group in groups:
+                for page in group:
+                    site = url_site(page.url) or page.id
+                    others = [text_of[other.id] for other in group if other is not page]
+                    learned.append(learned_cleaner(cleaner, site, others, Path(folder)).clean(text_of[page.id], site=site))
+            for label, results in ((scraper, plain), (f"{scraper} learned", learned)):
+                rows.append({"set": "pairs", "input": label, "raw": score("aeb", paired, texts),
+                             "cleaned": score("aeb", paired, [r.text for r in results]), "mb_s": 0.0,
+                             **line_report("aeb", paired, texts, results)})
+    return rows
+
+
 def passthrough(pages: list[Page], cleaner: Cleaner) -> str:
     """AEB's ground-truth articles through the cleaner: share of tokens kept, articles unchanged."""
     kept, unchanged = [], 0
@@ -177,7 +227,7 @@ def html_rows(name: str, pages: list[Page], cleaner: Cleaner) -> list[dict]:
     import trafilatura
 
     systems: dict[str, Callable[[Page], str]] = {
-        "cleaner clean_html": lambda p: cleaner.clean_html(p.html, url=p.url).text,
+        "cleaner clean_html": lambda p: clean_page(cleaner, p.html, url=p.url).text,
         "trafilatura default": lambda p: trafilatura.extract(p.html, url=p.url) or "",
         "trafilatura favor_precision": lambda p: trafilatura.extract(p.html, url=p.url, favor_precision=True) or "",
         "trafilatura favor_recall": lambda p: trafilatura.extract(p.html, url=p.url, favor_recall=True) or "",
@@ -193,12 +243,12 @@ def html_rows(name: str, pages: list[Page], cleaner: Cleaner) -> list[dict]:
 
 
 def render_text(rows: list[dict]) -> str:
-    head = (f"{'set':<5} {'input':<8} {'F1 as is':>8} {'F1 clean':>8} {'P clean':>7} {'R clean':>7} "
+    head = (f"{'set':<5} {'input':<14} {'F1 as is':>8} {'F1 clean':>8} {'P clean':>7} {'R clean':>7} "
             f"{'furn. removed':>13} {'art. kept':>9} {'lines F/A':>13} {'MB/s':>6}")
     lines = [head, "-" * len(head)]
     for r in rows:
         raw, cleaned = r["raw"], r["cleaned"]
-        lines.append(f"{r['set']:<5} {r['input']:<8} {raw['f1']:>8.3f} {cleaned['f1']:>8.3f} "
+        lines.append(f"{r['set']:<5} {r['input']:<14} {raw['f1']:>8.3f} {cleaned['f1']:>8.3f} "
                      f"{cleaned['precision']:>7.3f} {cleaned['recall']:>7.3f} {r['furniture_removed']:>13.1%} "
                      f"{r['article_kept']:>9.2%} {r['furniture_lines']:>6}/{r['article_lines']:<6} {r['mb_s']:>6.2f}")
     return "\n".join(lines)
@@ -244,6 +294,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sets", default="aeb,traf", help="comma-separated: aeb, traf")
     parser.add_argument("--limit", type=int, help="only the first N pages of each set (by id)")
     parser.add_argument("--html", action="store_true", help="also score HTML mode against trafilatura")
+    parser.add_argument("--pairs", action="store_true", help="also the AEB pages in pairs from one site, without and "
+                        "with the rules learned from the other page of the pair (cleaner learn, --min-pages 1)")
     parser.add_argument("--samples", type=Path, help="write furniture kept / article removed here")
     parser.add_argument("--per-row", type=int, default=60, help="furniture lines sampled per row")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
@@ -261,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += text_rows(name, pages, cleaner, args.cache_dir)
         if name == "aeb":
             notes.append(passthrough(pages, cleaner))
+            if args.pairs:
+                rows += pair_rows(pages, cleaner, args.cache_dir)
         if args.html:
             these = html_rows(name, pages, cleaner)
             hrows += these

@@ -153,7 +153,7 @@ def size_rows(texts: list[str], cleaner: Cleaner) -> list[Row]:
 
 # --- start-up ----------------------------------------------------------------------------
 
-PROBE = ("import time; t0 = time.process_time(); import cleaner.console; t1 = time.process_time(); "
+PROBE = ("import time; t0 = time.process_time(); import cleaner.cli.console; t1 = time.process_time(); "
          "from cleaner import Cleaner; c = Cleaner(); t2 = time.process_time(); c.clean('Hello world.'); "
          "t3 = time.process_time(); print(t1 - t0, t2 - t1, t3 - t2)")
 
@@ -204,7 +204,7 @@ def startup_rows(runs: int = 20) -> list[Row]:
         Row("CLI start-up: `cleaner < one-line` vs `python -c pass`, wall",
             f"{ours:.0f} ms vs {python:.0f} ms: +{ours - python:.0f} ms", "<= +100 ms", ours - python <= 100),
         Row("  the same in CPU time", f"{ours_cpu:.0f} ms vs {python_cpu:.0f} ms: +{ours_cpu - python_cpu:.0f} ms"),
-        Row("  of which: import cleaner.console (CPU; plain `cleaner` does not import click)", f"{imports:.0f} ms"),
+        Row("  of which: import cleaner.cli.console (CPU; plain `cleaner` does not import click)", f"{imports:.0f} ms"),
         Row("  of which: load the shipped rules, `Cleaner()` (CPU)", f"{rules:.0f} ms"),
         Row("  of which: first `clean()` of one line (CPU)", f"{first:.0f} ms"),
         Row(f"CLI on an article: `cleaner < {ARTICLE.name}` ({ARTICLE.stat().st_size / 1000:.1f} KB), wall",

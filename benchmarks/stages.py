@@ -19,9 +19,9 @@ from corpus import corpus, size_mb  # noqa: E402
 from speed import interleaved_best, machine_speed  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.document import Doc  # noqa: E402
-from cleaner.language import detect  # noqa: E402
-from cleaner.prefilter import haystack  # noqa: E402
+from cleaner.engine.document import Doc  # noqa: E402
+from cleaner.engine.language import detect  # noqa: E402
+from cleaner.engine.fast.prefilter import haystack  # noqa: E402
 
 TARGET = 30  # MB/s, issue 4
 

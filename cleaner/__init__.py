@@ -1,8 +1,8 @@
 """cleaner: strip page furniture from scraped article text, keeping the article verbatim."""
 
-from cleaner.document import Removal
-from cleaner.engine import Cleaner, ExcessiveRemovalError, Result, clean
-from cleaner.loader import Rule, RuleError
+from cleaner.engine.document import Removal
+from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result, clean
+from cleaner.engine.loader import Rule, RuleError
 
 __all__ = ["Cleaner", "ExcessiveRemovalError", "Removal", "Result", "Rule", "RuleError", "clean", "clean_html"]
 __version__ = "0.1.0"

@@ -1,3 +1,3 @@
-from cleaner.console import main
+from cleaner.cli import main
 
 main()

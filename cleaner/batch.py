@@ -11,13 +11,14 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from contextlib import closing, contextmanager, nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cleaner.console import Sink, replacing, stdin_stream, stdout_sink
-from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
+from cleaner.cli.console import Sink, replacing, stdin_stream, stdout_sink
+from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result
+from cleaner.engine.sites import site_name, url_site
 
 CHUNK_RECORDS = 500  # records per task sent to a worker
 CHUNK_BYTES = 1 << 19  # ...or fewer, once a task holds this much input
@@ -68,6 +69,7 @@ class Fields:
     default_lang: str | None = None  # --lang: for records without a language (None: detected)
     url: str = "url"
     with_removals: bool = False
+    site: str | None = None  # the field naming the record's site (None: the host of its URL)
 
 
 @dataclass(frozen=True)
@@ -150,16 +152,29 @@ def _language(cleaner: Cleaner, record: dict[str, Any], fields: Fields) -> str |
         raise RecordError(f"field '{fields.lang}': {err}") from None
 
 
+def record_site(record: dict[str, Any], fields: Fields) -> tuple[str | None, str | None]:
+    """The record's site (its --site-field, a host or URL) and URL (its --url-field), either None."""
+    url = record.get(fields.url)
+    url = url if isinstance(url, str) else None
+    value = record.get(fields.site) if fields.site else None
+    if value is None:
+        return None, url
+    try:
+        return site_name(value), url
+    except ValueError as err:
+        raise RecordError(f"field '{fields.site}': {err}") from None
+
+
 def run_cleaner(cleaner: Cleaner, fields: Fields, record: dict[str, Any]) -> Result:
-    """Clean the record's HTML when it has some (and --html-field is set), else its text."""
+    """Clean the record's HTML when it has some (and --html-field is set), else its text; rules scoped
+    to sites run for its site (the --site-field, else its URL's host)."""
     lang = _language(cleaner, record, fields)
+    site, url = record_site(record, fields)
     if fields.html and record.get(fields.html) is not None:
-        clean_html = getattr(cleaner, "clean_html", None)
-        if clean_html is None:
-            raise RecordError("HTML cleaning is not available in this version")
-        url = record.get(fields.url)
-        return clean_html(_string(record, fields.html), url=url if isinstance(url, str) else None, lang=lang)
-    return cleaner.clean(_string(record, fields.text), lang=lang)
+        from cleaner.html import clean_page  # imports trafilatura: text batches never pay for it
+
+        return clean_page(cleaner, _string(record, fields.html), url, lang, site=site)
+    return cleaner.clean(_string(record, fields.text), lang=lang, site=site, url=url)
 
 
 def annotate(record: dict[str, Any], result: Result) -> None:
@@ -397,11 +412,13 @@ def input_size(path: str) -> int | None:
 
 
 def run(source: str, target: str, cleaner: Cleaner, setup: tuple[Any, ...], *,
-        jobs: int = 1, on_error: str = "fail", chunk_records: int = CHUNK_RECORDS) -> Summary:
-    """Clean JSONL from `source` into `target`; `setup` = (build, options, fields) for worker processes."""
+        jobs: int = 1, on_error: str = "fail", chunk_records: int = CHUNK_RECORDS, into: Any = None) -> Summary:
+    """Clean JSONL from `source` into `target` (or into the sink `into`: anything with write(bytes) and
+    flush()); `setup` = (build, options, fields) for worker processes."""
     fields: Fields = setup[2]
     progress = Progress(input_size(source))
-    with sigterm_stops(), open_input(source) as stream, open_output(target) as sink:
+    output = open_output(target) if into is None else nullcontext(into)
+    with sigterm_stops(), open_input(source) as stream, output as sink:
         chunks = read_chunks(stream, chunk_records)
         batches = in_process(chunks, cleaner, fields) if jobs == 1 else in_pool(chunks, cleaner, setup, jobs)
         try:
@@ -409,3 +426,37 @@ def run(source: str, target: str, cleaner: Cleaner, setup: tuple[Any, ...], *,
                 return drain(batches, sink, on_error, progress)
         finally:
             progress.clear()
+
+
+# --- learning the sites' furniture first (--learn-sites) -------------------------------------
+
+
+class LearningSink:
+    """Pass one's output: each cleaned record's text counted for its site instead of written."""
+
+    def __init__(self, learner: Any, fields: Fields) -> None:
+        self.learner, self.fields, self.unsited = learner, fields, 0
+
+    def write(self, data: bytes) -> None:
+        record = json.loads(data)
+        site, url = record_site(record, self.fields)
+        site = site or (url_site(url) if url else None)
+        if site is None:
+            self.unsited += 1
+            return
+        self.learner.add(site, record[self.fields.output or self.fields.text])
+
+    def flush(self) -> None:
+        pass
+
+
+def learn_sites(source: str, cleaner: Cleaner, setup: tuple[Any, ...], learner: Any, *, jobs: int = 1,
+                on_error: str = "fail", chunk_records: int = CHUNK_RECORDS) -> LearningSink:
+    """Pass one of --learn-sites: clean every record of `source` as `run` does and count what is left
+    of each in `learner` (memory bounded: see cleaner.learn)."""
+    build, options, fields = setup
+    fields = replace(fields, with_removals=False)
+    sink = LearningSink(learner, fields)
+    run(source, "-", cleaner, (build, options, fields), jobs=jobs, on_error=on_error, chunk_records=chunk_records,
+        into=sink)
+    return sink

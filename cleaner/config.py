@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cleaner.engine import Cleaner
-from cleaner.loader import RuleError
+from cleaner.engine.pipeline import Cleaner
+from cleaner.engine.loader import RuleError
 
 KEYS = {"rules", "select", "ignore"}
 

@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaner.engine import Cleaner
+from cleaner.engine.pipeline import Cleaner
 
 INPUT_SUFFIX = ".input.txt"
 EXPECTED_SUFFIX = ".expected.txt"

@@ -11,10 +11,10 @@ from operator import sub
 
 import trafilatura
 
-from cleaner.document import Removal
-from cleaner.elements import Echo, Page, Prune, text_of
-from cleaner.engine import Cleaner, Result
-from cleaner.loader import Rule
+from cleaner.engine.document import Removal
+from cleaner.engine.elements import Echo, Page, Prune, text_of
+from cleaner.engine.pipeline import Cleaner, Result
+from cleaner.engine.loader import Rule
 
 # fast=False: trafilatura may take its fallback's text (readability, jusText) when its own is short.
 # On 12 of the 29 traf-dev pages that lost most recall the text was only in the fallback's; alone,
@@ -56,7 +56,7 @@ _PRINTABLE = bytes(range(0x20, 0x7F))
 
 def clean_html(html: str | bytes, url: str | None = None) -> str:
     """Clean one page with the shipped rules: its article text, without furniture."""
-    return _shipped().clean_html(html, url=url).text
+    return clean_page(_shipped(), html, url).text
 
 
 @cache
@@ -64,24 +64,30 @@ def _shipped() -> Cleaner:
     return Cleaner()
 
 
-def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang: str | None = None) -> Result:
-    """Prune the page with the cleaner's HTML rules, extract its main text, then run its text rules."""
+def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang: str | None = None, *,
+               site: str | None = None) -> Result:
+    """Prune the page with the cleaner's HTML rules, extract its main text, then run its text rules
+    (`lang` as Cleaner.clean takes it: any case, a region, an English name; rules scoped to sites run
+    for `site`, else for the host of `url`)."""
+    lang = None if lang is None else cleaner.language(lang)
     source = decode(html) if isinstance(html, bytes) else html
+    site = cleaner.site(site, url)
     tags = source.count("<") - source.count("</")  # start tags (at least as many as the elements)
     if tags > MAX_ELEMENTS:
-        return _too_many_elements(cleaner, source, lang)
+        return _too_many_elements(cleaner, source, lang, site)
     page, source, warnings = parse(source, tags)
-    echoes = [(rule, text) for rule in cleaner.rules if isinstance(rule.step, Echo) and (text := rule.step(page))]
-    removals = prune(page, cleaner.rules)
+    rules = [rule for rule in cleaner.rules if not rule.sites or site in rule.sites]
+    echoes = [(rule, text) for rule in rules if isinstance(rule.step, Echo) and (text := rule.step(page))]
+    removals = prune(page, rules)
     text = extract(page.tree.html or "", url)
-    warnings += spared_warnings(page, cleaner.rules)
+    warnings += spared_warnings(page, rules)
     if len(text) < SHORT_SHARE * page.totals[0]:
         text, removals, more = reextract(source, url, text, removals)
         warnings += more
     if not text and removals:  # pruning took the article with it: extract from the page as it was
         text, removals = extract(source, url), []
     text, dropped = drop_echoes(text, echoes)
-    result = cleaner.clean(text, lang)
+    result = cleaner.clean(text, lang, site=site)
     return result._replace(removals=removals + dropped + result.removals, warnings=warnings + result.warnings)
 
 
@@ -100,10 +106,10 @@ def parse(source: str, tags: int) -> tuple[Page, str, list[str]]:
     return page, source, [warning] if warning else []
 
 
-def _too_many_elements(cleaner: Cleaner, source: str, lang: str | None) -> Result:
+def _too_many_elements(cleaner: Cleaner, source: str, lang: str | None, site: str | None) -> Result:
     """A page of more than MAX_ELEMENTS elements: its text, without a tree, as one paragraph."""
     text = html_lib.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", source)))
-    result = cleaner.clean(" ".join(text.split()), lang)
+    result = cleaner.clean(" ".join(text.split()), lang, site=site)
     warning = (f"page has more than {MAX_ELEMENTS:,} elements: main-text extraction and the HTML rules "
                "skipped, all the text of the page kept as one paragraph")
     return result._replace(warnings=[warning, *result.warnings])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cleaner.document import normalize
-from cleaner.elements import ElementStep
-from cleaner.engine import Cleaner
-from cleaner.loader import Example, Rule
+from cleaner.engine.document import normalize
+from cleaner.engine.elements import ElementStep
+from cleaner.engine.pipeline import Cleaner
+from cleaner.engine.loader import Example, Rule
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,8 @@ def check_example(rule: Rule, number: int, example: Example) -> ExampleFailure |
     else:
         expected = normalize(example.input if example.output is None else example.output)
         lang = rule.lang[0] if rule.lang else None  # a language rule's examples are in its language
-        got = Cleaner.from_rules([rule], max_removed=None).clean(example.input, lang).text
+        site = rule.sites[0] if rule.sites else None  # a site rule's, from its site
+        got = Cleaner.from_rules([rule], max_removed=None).clean(example.input, lang, site=site).text
     if got == expected:
         return None
     return ExampleFailure(rule.id, number, f"expected {expected!r}, got {got!r}")
@@ -32,11 +33,14 @@ def check_example(rule: Rule, number: int, example: Example) -> ExampleFailure |
 
 def _html_example(rule: Rule, example: Example) -> tuple[str, str]:
     """(expected, got) through the HTML path; without an output, expected is what no rule at all gives."""
+    from cleaner.html import clean_page
+
     if example.output is None:
-        expected = Cleaner.from_rules([], max_removed=None).clean_html(example.input).text
+        expected = clean_page(Cleaner.from_rules([], max_removed=None), example.input).text
     else:
         expected = normalize(example.output)
-    return expected, Cleaner.from_rules([rule], max_removed=None).clean_html(example.input).text
+    site = rule.sites[0] if rule.sites else None
+    return expected, clean_page(Cleaner.from_rules([rule], max_removed=None), example.input, site=site).text
 
 
 def _removes(rule: Rule, example: Example) -> bool:

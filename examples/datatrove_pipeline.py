@@ -27,7 +27,7 @@ from pathlib import Path
 from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
 
-from cleaner.datatrove_step import CleanerStep
+from cleaner.integrations.datatrove import CleanerStep
 
 GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "golden"
 

@@ -80,7 +80,7 @@ QUADRATIC = r"^.*a$"  # the regex module backtracks quadratically on 'abab...b!'
 
 def test_screen_catches_a_quadratic_pattern():
     """The screen itself can fail: a known quadratic pattern (on this regex engine) is flagged."""
-    from cleaner.loader import build_rule
+    from cleaner.engine.loader import build_rule
 
     rule = build_rule("<test>", {"id": "quadratic", "kind": "drop_line", "category": "widget",
                                  "description": "d", "pattern": QUADRATIC})

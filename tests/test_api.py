@@ -1,7 +1,7 @@
 """The library call and the output conventions."""
 
 from cleaner import Cleaner, Removal, clean
-from cleaner.document import normalize
+from cleaner.engine.document import normalize
 
 from conftest import GOLDEN
 

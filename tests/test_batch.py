@@ -122,7 +122,6 @@ def test_group_options_apply(run_cli):
     assert records(proc.stdout) == [{"text": BODY}]
 
 
-@pytest.mark.skipif(not hasattr(Cleaner, "clean_html"), reason="HTML cleaning not available yet")
 def test_html_field_cleans_html_records(run_cli):
     html = "<html><body><article><p>" + "An article sentence with words. " * 20 + "</p></article></body></html>"
     proc = run_cli("batch", "-", "--html-field", "html", input=jsonl({"html": html}, {"text": BODY}))

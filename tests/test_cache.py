@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from cleaner import cache
+from cleaner.engine.fast import cache
 
 
 def _rule_file(tmp_path, pattern):

@@ -1,4 +1,4 @@
-"""One category list (cleaner/categories.py): the loader enforces it, `cleaner rules categories`
+"""One category list (cleaner/engine/categories.py): the loader enforces it, `cleaner rules categories`
 and the README's table show it, and `--ignore comments` keeps every part of a comment section
 (issue 15, item 3)."""
 
@@ -7,8 +7,8 @@ import re
 import pytest
 
 from cleaner import Cleaner
-from cleaner.categories import CATEGORIES, RETIRED
-from cleaner.loader import RuleError, build_rule
+from cleaner.engine.categories import CATEGORIES, RETIRED
+from cleaner.engine.loader import RuleError, build_rule
 
 from conftest import ROOT
 
@@ -40,7 +40,7 @@ def test_the_loader_refuses_an_unlisted_category():
 
 def test_readme_category_table_is_the_list():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("<!-- categories: from cleaner/categories.py -->", 1)[1].split("\n\n", 1)[0]
+    section = readme.split("<!-- categories: from cleaner/engine/categories.py -->", 1)[1].split("\n\n", 1)[0]
     rows = re.findall(r"^\| `([a-z-]+)` \| (.+) \|$", section, flags=re.M)
     assert dict(rows) == CATEGORIES
     assert list(dict(rows)) == list(CATEGORIES)

@@ -75,7 +75,7 @@ def test_rules_test_passes_and_fails(run_cli, tmp_path):
 
 
 def test_help_on_every_command(run_cli):
-    for args in ([], ["clean"], ["explain"], ["rules"], ["rules", "list"], ["rules", "test"],
+    for args in ([], ["clean"], ["explain"], ["rules"], ["rules", "list"], ["rules", "show"], ["rules", "test"],
                  ["golden"], ["golden", "check"], ["golden", "update"]):
         proc = run_cli(*args, "--help")
         assert proc.returncode == 0 and b"Usage:" in proc.stdout, args

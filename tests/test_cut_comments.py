@@ -3,8 +3,8 @@
 import pytest
 
 from cleaner import Cleaner
-from cleaner.kinds import KINDS
-from cleaner.loader import RuleError, build_rule
+from cleaner.engine.kinds import KINDS
+from cleaner.engine.loader import RuleError, build_rule
 
 MARKER = r"(?i)^(?:\d+\s+)?comments?$|^\d+ thoughts on .+$"
 BODY = ("The council approved the budget on Tuesday after a long debate about the new bridge over the river, "

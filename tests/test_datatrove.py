@@ -15,7 +15,8 @@ from datatrove.pipeline.readers import JsonlReader  # noqa: E402
 from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.datatrove_step import CleanerStep  # noqa: E402
+from cleaner.integrations.datatrove import CleanerStep  # noqa: E402
+from cleaner.html import clean_page  # noqa: E402
 
 from conftest import GOLDEN  # noqa: E402
 
@@ -150,18 +151,13 @@ def test_ray_executor_matches_batch(ray_cluster, shards, batch_output, tmp_path)
     check_stats(tmp_path / "logs", batch_output)
 
 
-@pytest.mark.skipif(not hasattr(Cleaner, "clean_html"), reason="no HTML path (Cleaner.clean_html) in this build")
 def test_html_documents_go_through_clean_html():
     page = ("<html><body><article><p>The council approved the budget on Tuesday after a long debate "
             "about road repairs.</p></article></body></html>")
     doc = Document(text=page, id="p", metadata={"url": "https://example.org/news/1"})
-    expected = Cleaner().clean_html(page, "https://example.org/news/1")
+    expected = clean_page(Cleaner(), page, "https://example.org/news/1")
     [out] = CleanerStep(html=True, drop_empty=False).run(iter([doc]))
     assert out.text == expected.text
     assert "council approved the budget" in out.text
 
 
-@pytest.mark.skipif(hasattr(Cleaner, "clean_html"), reason="this build has the HTML path")
-def test_html_without_html_path_fails_at_construction():
-    with pytest.raises(RuntimeError, match="clean_html"):
-        CleanerStep(html=True)

@@ -4,7 +4,7 @@ character offsets into the input, and the language the rules ran for (issue 15, 
 import json
 
 from cleaner import Cleaner
-from cleaner.engine import MIN_GUARDED_WORDS
+from cleaner.engine.pipeline import MIN_GUARDED_WORDS
 
 BODY = ("The council approved the budget on Tuesday after a long debate about the new bridge.\n\n"
         "The mayor said work would start in spring and take two years.\n")

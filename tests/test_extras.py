@@ -22,15 +22,15 @@ def run_without(modules, args, tmp_path):
 
 
 def test_datatrove_step_without_the_extra(tmp_path):
-    proc = run_without(["datatrove"], ["-c", "from cleaner.datatrove_step import CleanerStep"], tmp_path)
+    proc = run_without(["datatrove"], ["-c", "from cleaner.integrations.datatrove import CleanerStep"], tmp_path)
     assert proc.returncode == 1
     last = proc.stderr.decode().splitlines()[-1]
-    assert last == ("ModuleNotFoundError: cleaner.datatrove_step needs the datatrove extra (datatrove is not "
+    assert last == ("ModuleNotFoundError: cleaner.integrations.datatrove needs the datatrove extra (datatrove is not "
                     f"installed): {INSTALL_HINT.format(extra='datatrove')}")
     assert b"During handling" not in proc.stderr  # the hint, not a chain of errors
 
 
-@pytest.mark.parametrize("module", ["fastapi", "uvicorn"])
+@pytest.mark.parametrize("module", ["fastapi", "fastapi_offline", "uvicorn"])
 def test_serve_without_the_extra(tmp_path, module):
     proc = run_without([module], ["-m", "cleaner", "serve", "--port", "0"], tmp_path)
     assert proc.returncode == 2

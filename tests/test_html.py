@@ -8,9 +8,10 @@ import sys
 import pytest
 
 from cleaner import Cleaner, clean_html
-from cleaner.document import normalize
-from cleaner.elements import ElementStep
+from cleaner.engine.document import normalize
+from cleaner.engine.elements import ElementStep
 from cleaner.html import decode
+from cleaner.html import clean_page
 
 from conftest import ROOT
 
@@ -45,7 +46,7 @@ def test_hand_written_page_loses_its_furniture():
 
 
 def test_removals_name_the_selector_rules():
-    result = Cleaner().clean_html(PAGE.encode("utf-8"), url="https://example.com/budget")
+    result = clean_page(Cleaner(), PAGE.encode("utf-8"), url="https://example.com/budget")
     by_rule = {r.rule_id: r for r in result.removals}
     assert by_rule["html-figure-caption"].text == "Council members vote on Monday. Photo: Jane Doe/The Daily"
     assert by_rule["html-figure-caption"].category == "caption"
@@ -192,7 +193,7 @@ def test_lead_paragraph_in_the_article_header_is_kept():
     page = (f"<html><body><article><header><a href='/politics'>Politics</a><h1>Council passes budget</h1>"
             f"<p>{lead}</p><p>By Jane Doe, 12 March 2024</p></header>"
             + "".join(f"<p>{p}</p>" for p in LONG) + "</article></body></html>")
-    result = Cleaner().clean_html(page)
+    result = clean_page(Cleaner(), page)
     assert lead in result.text and "Jane Doe" not in result.text and "Politics" not in result.text
     assert result.text.index(lead) < result.text.index(LONG[0])
     assert any("html-article-header" in w and "kept a prose paragraph" in w for w in result.warnings)
@@ -208,7 +209,7 @@ def test_content_wrappers_matched_by_a_selector_are_put_back():
     page = (f"<html><body><main><h1>Road budget</h1><p>Short intro.</p>{sections}</main>"
             f"<aside class='related'><h3>Related</h3><ul><li><a href='/a'>Mayor unveils road plan</a></li></ul></aside>"
             f"</body></html>")
-    result = Cleaner().clean_html(page)
+    result = clean_page(Cleaner(), page)
     assert all(p in result.text for p in LONG)
     assert "Mayor unveils road plan" not in result.text
     assert not any(r.rule_id == "html-popup" for r in result.removals)

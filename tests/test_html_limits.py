@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from cleaner import Cleaner
-from cleaner.html import MAX_DEPTH, MAX_ELEMENTS, flatten
+from cleaner.html import MAX_DEPTH, MAX_ELEMENTS, clean_page, flatten
 
 from conftest import ROOT
 
@@ -26,7 +26,7 @@ def test_deep_nesting_is_flattened_and_the_text_kept(depth):
     """100,000 levels once took 97 s (lexbor's tree building is quadratic in depth) and gave
     nothing; past 253 levels lxml, under trafilatura, drops the whole article. (Past
     MAX_ELEMENTS elements the page is not parsed at all: see below.)"""
-    result = CLEANER.clean_html(nested(depth))
+    result = clean_page(CLEANER, nested(depth))
     assert result.text == P + "\n"
     assert any(f"nested deeper than {MAX_DEPTH}" in w for w in result.warnings), result.warnings
 
@@ -34,7 +34,7 @@ def test_deep_nesting_is_flattened_and_the_text_kept(depth):
 def test_nesting_within_the_bound_is_left_alone():
     page = nested(MAX_DEPTH - 2, "section")
     assert flatten(page) == (page, None)
-    assert CLEANER.clean_html(page).warnings == []
+    assert clean_page(CLEANER, page).warnings == []
 
 
 def test_flatten_drops_only_what_is_too_deep():
@@ -51,27 +51,27 @@ def test_real_pages_are_not_touched(path):
 
     page = decode(gzip.decompress(path.read_bytes()))
     assert flatten(page) == (page, None)
-    assert CLEANER.clean_html(page).warnings == []
+    assert clean_page(CLEANER, page).warnings == []
 
 
 def test_too_many_elements_skip_extraction_and_keep_the_text():
     page = f"<html><body><p>{P}</p>" + "<span>word</span> " * (MAX_ELEMENTS + 10) + "</body></html>"
-    result = CLEANER.clean_html(page)
+    result = clean_page(CLEANER, page)
     assert result.text.startswith(P + " word word")
     assert result.text.count("word") >= MAX_ELEMENTS
     assert any(f"more than {MAX_ELEMENTS:,} elements" in w for w in result.warnings), result.warnings
 
 
 def test_a_hundred_thousand_nested_elements_keep_the_text():
-    result = CLEANER.clean_html(nested(100_000))
+    result = clean_page(CLEANER, nested(100_000))
     assert result.text == P + "\n"
     assert len(result.warnings) == 1
 
 
 def test_twenty_megabytes_of_tags_finish(tmp_path):
     """20 MB of tags once took 29 s and 916 MB: now the extraction is skipped (a hang guard only)."""
-    script = ("import sys; from cleaner import Cleaner; page = '<html><body><p>' + sys.argv[1] + '</p>' + "
-              "'<b><i>x</i></b>' * 1_400_000 + '</body></html>'; result = Cleaner().clean_html(page); "
+    script = ("import sys; from cleaner import Cleaner; from cleaner.html import clean_page; page = '<html><body><p>' + sys.argv[1] + '</p>' + "
+              "'<b><i>x</i></b>' * 1_400_000 + '</body></html>'; result = clean_page(Cleaner(), page); "
               "print(result.text[:len(sys.argv[1])]); print(len(result.warnings))")
     proc = subprocess.run([sys.executable, "-c", script, P], capture_output=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
-from cleaner.document import normalize
-from cleaner.html import decode, declared_charset
+from cleaner.engine.document import normalize
+from cleaner.html import clean_page, decode, declared_charset
 
 from conftest import ROOT
 
@@ -37,7 +37,7 @@ def _follows_the_convention(text: str) -> None:
 @given(PAGE)
 def test_clean_html_on_odd_text(page):
     html = f"<html><body><p>{P}</p>{page}<p>{P}</p></body></html>"
-    result = CLEANER.clean_html(html)
+    result = clean_page(CLEANER, html)
     _follows_the_convention(result.text)
 
 
@@ -49,7 +49,7 @@ def test_clean_html_on_bytes_with_any_declared_charset(charset, word, sent_as, n
     html = (f'<html><head><meta charset="{charset}"></head><body>{newline}<p>{word} {P}</p>{newline}'
             f'<p>{P}{newline}{P}</p></body></html>')
     data = html.encode(sent_as, errors="replace")
-    result = CLEANER.clean_html(data)
+    result = clean_page(CLEANER, data)
     _follows_the_convention(result.text)
     if sent_as == "utf-8":  # valid UTF-8 is read as UTF-8 whatever the page declares
         assert result.text.startswith(f"{word} {P}")
@@ -69,6 +69,7 @@ def test_a_declared_charset_that_cannot_be_the_pages_is_ignored():
 LINES = """
 import sys
 from cleaner import Cleaner
+from cleaner.html import clean_page
 text = sys.stdin.read()
 sys.stdout.write(Cleaner().clean(text).text)
 """

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from cleaner import Cleaner
-from cleaner.language import LANGUAGES, normalise
+from cleaner.engine.language import LANGUAGES, normalise
+from cleaner.html import clean_page
 
 GERMAN = "Der Text des Artikels.\n\nJetzt Newsletter abonnieren\n"  # the German pack removes the prompt
 CLEANED = "Der Text des Artikels.\n"
@@ -35,7 +36,7 @@ def test_library_normalises_and_refuses():
     with pytest.raises(ValueError, match="'xx'"):
         CLEANER.clean(GERMAN, lang="xx")
     with pytest.raises(ValueError, match="'xx'"):
-        CLEANER.clean_html("<html><body><p>Text.</p></body></html>", lang="xx")
+        clean_page(CLEANER, "<html><body><p>Text.</p></body></html>", lang="xx")
 
 
 def test_a_rule_files_own_language_is_known(tmp_path):
@@ -94,7 +95,7 @@ def test_datatrove_metadata_language():
     pytest.importorskip("datatrove")
     from datatrove.data import Document
 
-    from cleaner.datatrove_step import CleanerStep
+    from cleaner.integrations.datatrove import CleanerStep
 
     step = CleanerStep(drop_empty=False)
     docs = [Document(text=GERMAN, id=lang, metadata={"language": lang}) for lang in ("de_DE", "ja")]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner
-from cleaner.language import LANGUAGES, detect
-from cleaner.loader import builtin_rules_dir
+from cleaner.engine.language import LANGUAGES, detect
+from cleaner.engine.loader import builtin_rules_dir
 
 from conftest import ROOT
 

@@ -27,6 +27,6 @@ def test_wheel_install_cleans_from_another_directory(tmp_path):
                           capture_output=True, cwd=elsewhere, check=True)
     assert proc.stdout.decode() == (GOLDEN / f"{case}.expected.txt").read_text(encoding="utf-8")
     where = subprocess.run([env_dir / "bin" / "python", "-c",
-                            "import cleaner.loader as l; print(l.builtin_rules_dir())"],
+                            "import cleaner.engine.loader as l; print(l.builtin_rules_dir())"],
                            capture_output=True, text=True, cwd=elsewhere, check=True).stdout
     assert str(env_dir) in where

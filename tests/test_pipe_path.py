@@ -1,5 +1,5 @@
-"""Plain `cleaner < in > out` runs without click (cleaner.console.main) to start fast; any
-argument goes through click (cleaner.cli). `--format text` changes nothing, so the two paths
+"""Plain `cleaner < in > out` runs without click (cleaner.cli.main) to start fast; any
+argument goes through click (cleaner.cli.commands). `--format text` changes nothing, so the two paths
 must give the same bytes, warnings, errors and exit status for every input."""
 
 import os
@@ -55,8 +55,8 @@ def test_settings_file_errors_agree(run_cli, tmp_path, config, named):
 def test_plain_cleaner_does_not_import_click(run_cli):
     proc = run_cli(input=ARTICLE, env={"PYTHONPROFILEIMPORTTIME": "1"})
     modules = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.decode().splitlines() if "|" in line}
-    assert proc.returncode == 0 and "cleaner.engine" in modules
-    assert "click" not in modules and "cleaner.cli" not in modules
+    assert proc.returncode == 0 and "cleaner.engine.pipeline" in modules
+    assert "click" not in modules and "cleaner.cli.commands" not in modules
     with_argument = run_cli("--isolated", input=ARTICLE, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert "click" in with_argument.stderr.decode()  # the check can see click when it is there
 

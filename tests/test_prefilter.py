@@ -6,10 +6,10 @@ import pytest
 import regex
 
 from cleaner import Cleaner
-from cleaner.atoms import _case_partner
-from cleaner.document import Doc
-from cleaner.kinds import KINDS
-from cleaner.prefilter import TRIGGERS, LiteralIndex, atoms_for
+from cleaner.engine.fast.atoms import _case_partner
+from cleaner.engine.document import Doc
+from cleaner.engine.kinds import KINDS
+from cleaner.engine.fast.prefilter import TRIGGERS, LiteralIndex, atoms_for
 
 from conftest import GOLDEN
 
@@ -124,7 +124,7 @@ def test_repeats_too_short_to_hold_min_words_do_not_wake_drop_repeated():
 
 def test_the_dfa_built_for_long_runs_finds_what_the_nfa_finds(monkeypatch):
     """Past DFA_AFTER bytes the index swaps its automaton for a faster one: same answers."""
-    import cleaner.prefilter as prefilter
+    import cleaner.engine.fast.prefilter as prefilter
 
     steps = [r.step for r in RULES]
     docs = [Doc(p.read_text(encoding="utf-8")) for p in sorted(GOLDEN.glob("*.input.txt"))]

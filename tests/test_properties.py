@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
-from cleaner.document import Doc, normalize
-from cleaner.kinds import word_count
+from cleaner.engine.document import Doc, normalize
+from cleaner.engine.kinds import _word_counts, drop_short_run, word_count
 
 from conftest import GOLDEN
 
@@ -205,6 +205,28 @@ def test_word_count_is_the_number_of_words(text: str) -> None:
     # word_count's shortcut is for lines whose only whitespace is single spaces
     text = text.strip()
     assert word_count(text) == len(text.split())
+
+
+_LINE_TEXT = st.lists(st.sampled_from(["a", "é", " ", "  ", "\t", "\xa0", "\u2009", "\x1f", "\u200b", "."]),
+                      max_size=12).map("".join) | st.text(max_size=12)
+
+
+@given(st.lists(_LINE_TEXT, max_size=8))
+def test_word_counts_of_a_document_are_each_lines(lines: list[str]) -> None:
+    # _word_counts tests the whole document at once for its shortcut; a line it gets wrong fails here
+    doc = Doc("\n".join(lines))
+    assert _word_counts(doc.texts) == [len(text.split()) for text in doc.texts]
+
+
+@given(st.lists(st.sampled_from(["", "Home", "News", "A much longer line of text than a label.", "Sport 2"]),
+                max_size=12))
+def test_short_run_precheck_never_hides_a_run(lines: list[str]) -> None:
+    # the length pre-check may only skip documents in which the full test finds no run
+    doc = Doc("\n".join(lines))
+    step = drop_short_run(min_run=3, max_words=3, max_chars=10, edges_only=False)
+    runs = step._runs(doc, doc.kept, False)
+    if any(len(run) >= 3 for run in runs):
+        assert step._may_hold_run(doc, doc.kept)
 
 
 def _paragraphs_reference(lines: list[str]) -> str:

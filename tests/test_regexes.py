@@ -8,7 +8,9 @@ import pytest
 import regex
 from regex import _main
 
-from cleaner import Cleaner, cache, regexes
+from cleaner import Cleaner
+
+from cleaner.engine.fast import cache, regexes
 from conftest import GOLDEN
 
 LINES = [line for p in sorted(GOLDEN.glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines()] + [

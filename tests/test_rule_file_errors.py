@@ -51,8 +51,8 @@ def test_missing_rule_path(run_cli):
 
 def test_every_kind_takes_keyword_only_options():
     """The loader reads a kind's options off its keyword-only parameters; a positional one would go unchecked."""
-    from cleaner.kinds import KINDS
-    from cleaner.loader import _schema
+    from cleaner.engine.kinds import KINDS
+    from cleaner.engine.loader import _schema
 
     for name, factory in KINDS.items():
         assert factory.__code__.co_argcount == 0, name
@@ -93,7 +93,7 @@ def test_a_device_behind_a_rule_file_is_refused(tmp_path):
 
 
 def test_a_huge_rule_file_is_refused_before_it_is_read(tmp_path):
-    from cleaner.loader import MAX_RULE_FILE
+    from cleaner.engine.loader import MAX_RULE_FILE
 
     with open(tmp_path / "huge.toml", "wb") as file:  # (sparse: 100 MB that take no disk)
         file.truncate(100_000_000)
@@ -103,7 +103,7 @@ def test_a_huge_rule_file_is_refused_before_it_is_read(tmp_path):
 
 def test_shipped_patterns_are_far_from_the_size_limit():
     from cleaner import Cleaner
-    from cleaner.regexes import MAX_SIZE, expanded_size
+    from cleaner.engine.fast.regexes import MAX_SIZE, expanded_size
 
     steps = [rule.step for rule in Cleaner(timeout=None).rules]
     sources = [p.source for s in steps for name in ("pattern", "follower") if (p := getattr(s, name, None))]
@@ -115,7 +115,7 @@ def test_shipped_patterns_are_far_from_the_size_limit():
     (r"\{3}[a{9}]{4}\p{L}{2}", 3 + 4 + 2), ("x{,4}", 4), ("a{b}", 4), ("[]{]{5}(", 5),
 ])
 def test_expanded_size(pattern, size):
-    from cleaner.regexes import expanded_size
+    from cleaner.engine.fast.regexes import expanded_size
 
     assert expanded_size(pattern) == size
 

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, RuleError
-from cleaner.kinds import KINDS
-from cleaner.loader import load_file
+from cleaner.engine.kinds import KINDS
+from cleaner.engine.loader import load_file
 
 from conftest import ROOT
 

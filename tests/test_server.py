@@ -13,6 +13,7 @@ import pytest
 httpx = pytest.importorskip("httpx")  # the `server` and `test` extras install it
 
 from cleaner import Cleaner  # noqa: E402
+from cleaner.html import clean_page  # noqa: E402
 
 from conftest import GOLDEN  # noqa: E402
 
@@ -136,7 +137,7 @@ def test_rules_lists_rules_in_order(server, reference):
     rules = server.get("/v1/rules").json()
     assert [r["id"] for r in rules] == [r.id for r in reference.rules]
     assert rules[-1] == {"id": "slow-backtracking", "category": "widget", "kind": "drop_line",
-                         "description": "Backtracks exponentially on a long run of a's ending in b.", "lang": []}
+                         "description": "Backtracks exponentially on a long run of a's ending in b.", "lang": [], "sites": []}
 
 
 def test_openapi_and_docs_page(server):
@@ -154,7 +155,7 @@ def test_openapi_and_docs_page(server):
 @pytest.mark.parametrize("body, message", [
     ({}, "exactly one of 'text' or 'html'"),
     ({"text": "a", "html": "<p>a</p>"}, "exactly one of 'text' or 'html'"),
-    ({"text": "a", "url": "https://example.org/"}, "'url' goes with 'html' only"),
+    ({"text": "a", "site": "not a site"}, "not a site name or URL"),
     ({"text": 5}, "valid string"),
     ({"text": "a", "explain": "yes"}, "valid boolean"),
     ({"text": "a", "colour": "red"}, "Extra inputs"),
@@ -238,21 +239,13 @@ def test_over_budget_is_504_and_server_keeps_serving(server):
         assert server.post("/v1/clean", json={"text": "Body.\n\nLeave a Reply\n"}).json()["text"] == "Body.\n"
 
 
-@pytest.mark.skipif(not hasattr(Cleaner, "clean_html"), reason="no HTML path (Cleaner.clean_html) in this build")
 def test_html_is_cleaned(server, reference):
     html = ("<html><body><article><h1>Council vote</h1><p>The council approved the budget on Tuesday "
             "after a long debate about road repairs.</p><p>Leave a Reply</p></article></body></html>")
     reply = server.post("/v1/clean", json={"html": html, "url": "https://example.org/news/1", "explain": True})
     assert reply.status_code == 200, reply.text
-    assert reply.json() == body(reference.clean_html(html, "https://example.org/news/1"), explain=True)
+    assert reply.json() == body(clean_page(reference, html, "https://example.org/news/1"), explain=True)
     assert "council approved the budget" in reply.json()["text"]
-
-
-@pytest.mark.skipif(hasattr(Cleaner, "clean_html"), reason="this build has the HTML path")
-def test_html_without_html_path_is_501(server):
-    reply = server.post("/v1/clean", json={"html": "<p>x</p>"})
-    assert reply.status_code == 501
-    assert "clean_html" in reply.json()["detail"]
 
 
 def test_two_workers_serve_concurrently(tmp_path):

@@ -4,7 +4,7 @@ cut_tail sparing the article's closing prose."""
 import pytest
 
 from cleaner import Cleaner
-from cleaner.loader import RuleError, build_rule
+from cleaner.engine.loader import RuleError, build_rule
 
 BODY = ("The council approved the budget on Tuesday after a long debate about the new bridge over the river, "
         "which has been planned for twenty years.\n\n"

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from cleaner import Cleaner
-from cleaner.loader import build_rule
+from cleaner.engine.loader import build_rule
 
 from conftest import GOLDEN, ROOT
 

@@ -11,13 +11,14 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cleaner import __version__
-from cleaner.engine import Cleaner
-from cleaner.service import BudgetExceeded, CleaningPool, Unavailable
-from cleaner.service_requests import PARSE_IN_SERVER, CleanRequest, Refused, batch_json, parse
+from cleaner.engine.pipeline import Cleaner
+from cleaner.service.pool import BudgetExceeded, CleaningPool, Unavailable
+from cleaner.service.requests import PARSE_IN_SERVER, CleanRequest, Refused, batch_json, parse
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_TIME_BUDGET = 10.0
@@ -51,6 +52,7 @@ class RuleOut(BaseModel):
     kind: str
     description: str
     lang: list[str]
+    sites: list[str]
 
 
 class Cleaning(BaseModel):
@@ -152,8 +154,11 @@ def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, time_budget: flo
         yield
         app.state.pool.close()
 
-    app = FastAPI(title="cleaner", version=__version__, lifespan=lifespan,
-                  summary="Strip page furniture from scraped article text.")
+    # /docs and /redoc load Swagger UI and ReDoc from files in fastapi-offline, not from a CDN; no validator badge
+    # (Swagger UI would send the spec's address to validator.swagger.io).
+    app = FastAPIOffline(title="cleaner", version=__version__, lifespan=lifespan,
+                         summary="Strip page furniture from scraped article text.",
+                         swagger_ui_parameters={"validatorUrl": None})
     app.state.cleaner = factory()  # in this process: lists the rules, and bad rules fail here
     app.state.max_batch = max_batch
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
@@ -223,7 +228,7 @@ async def clean_batch(request: Request) -> Response:
 async def rules(request: Request) -> list[dict[str, Any]]:
     """The rules in force, in the order they run."""
     return [{"id": r.id, "category": r.category, "kind": r.kind, "description": r.description,
-             "lang": list(r.lang)} for r in request.app.state.cleaner.rules]
+             "lang": list(r.lang), "sites": list(r.sites)} for r in request.app.state.cleaner.rules]
 
 
 @router.get("/healthz", response_model=Health)

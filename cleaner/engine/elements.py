@@ -50,7 +50,7 @@ def _empty_page() -> LexborHTMLParser:
 def check_selector(selector: str) -> str:
     """The selector itself, or a ValueError when lexbor cannot parse it (selectors the start-up
     cache already knows are not parsed again, so plain-text runs never import selectolax)."""
-    from cleaner import cache
+    from cleaner.engine.fast import cache
 
     known = cache.get()
     if known.is_valid("css:" + selector):

@@ -28,8 +28,8 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from cleaner.engine import Cleaner
-from cleaner.service_requests import Refused, clean_document, parse
+from cleaner.engine.pipeline import Cleaner
+from cleaner.service.requests import Refused, clean_document, parse
 
 _cleaner: Cleaner | None = None
 START_TIMEOUT = 120.0  # seconds a new template process may take to load its rules
@@ -66,8 +66,9 @@ def init_worker(factory: Callable[[], Cleaner]) -> None:
             for example in rule.examples:
                 for lang in rule.lang or (None,):
                     _cleaner.clean(example.input, lang=lang)
-        if hasattr(_cleaner, "clean_html"):
-            _cleaner.clean_html("<html><body><p>Warm-up text.</p></body></html>")
+        from cleaner.html import clean_page  # the HTML path's imports (trafilatura) paid here, not by a request
+
+        clean_page(_cleaner, "<html><body><p>Warm-up text.</p></body></html>")
 
 
 def run_task(task: tuple[Any, ...]) -> Any:
@@ -297,7 +298,7 @@ class CleaningPool:
         return results
 
     async def parse(self, body: bytes, many: bool, max_batch: int) -> list[dict[str, Any]]:
-        """A request body's documents, parsed and checked in a cleaning process (see service_requests.parse)."""
+        """A request body's documents, parsed and checked in a cleaning process (see requests.parse)."""
         self._admit()
         return await self._run(("parse", body, many, max_batch), self.time_budget)
 

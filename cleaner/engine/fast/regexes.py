@@ -23,7 +23,7 @@ import zlib
 from array import array
 from typing import TYPE_CHECKING, Any
 
-from cleaner import cache
+from cleaner.engine.fast import cache
 
 if TYPE_CHECKING:
     import regex

@@ -1,7 +1,7 @@
 """The `cleaner` command's arguments, options and subcommands (click).
 
-Plain `cleaner < in > out` never comes here: `cleaner.console.main` runs it without click.
-Reading, writing, error lines and exit statuses are in `cleaner.console`, shared by both."""
+Plain `cleaner < in > out` never comes here: `cleaner.cli.main` runs it without click.
+Reading, writing, error lines and exit statuses are in `cleaner.cli.console`, shared by both."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from typing import Any
 import click
 
 from cleaner.config import build_cleaner, cleaners_for
-from cleaner.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
+from cleaner.cli.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
                              write_file, write_out)
-from cleaner.engine import Cleaner
+from cleaner.engine.pipeline import Cleaner
+from cleaner.engine.sites import site_name
+from cleaner.engine.loader import Rule, builtin_rules_dir, load_paths
 
 
 def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,6 +84,16 @@ def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     return None if value is None or value.lower() == "auto" else value
 
 
+def _site(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A host or URL, as rules' `sites` name it (www.Example.com gives example.com)."""
+    if value is None:
+        return None
+    try:
+        return site_name(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
 lang_option = click.option("--lang", metavar="CODE", callback=_lang,
                            help="Language of the text: de, en, es, fr, it, nl, pt or one a rule names, in any case, "
                                 "with a region (de-DE) or by English name (german). Default: auto (detected).")
@@ -92,7 +104,10 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = limit_options(func)
     func = click.option("--strict", is_flag=True, help="Refuse input that is not valid UTF-8 (status 2) "
                         "instead of replacing the bad bytes with a warning.")(func)
-    func = click.option("--url", help="The page's address, when the input is HTML (helps extraction).")(func)
+    func = click.option("--site", callback=_site, help="The site the document comes from, for rules scoped to "
+                        "sites (default: the host of --url).")(func)
+    func = click.option("--url", help="The page's address: helps HTML extraction, and names the site for rules "
+                        "scoped to sites.")(func)
     return click.option("--input", "input_kind", type=click.Choice(["auto", "html", "text"]),
                         help="Treat the input as HTML or as text. Default: auto (HTML if it starts like a page).")(func)
 
@@ -100,7 +115,8 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 class CleanerGroup(click.Group):
     """Turns rule, config and input errors raised anywhere into one line on stderr and their exit status."""
 
-    lazy = {"serve": "cleaner.server_cli:serve_cmd", "batch": "cleaner.batch_cli:batch_cmd"}  # imported only when named
+    lazy = {"serve": "cleaner.cli.serve:serve_cmd", "batch": "cleaner.cli.batch:batch_cmd",
+            "learn": "cleaner.cli.learn:learn_cmd"}  # imported only when named
 
     def invoke(self, ctx: click.Context) -> Any:
         with reported():
@@ -258,22 +274,86 @@ def explain_cmd(ctx: click.Context, file: Path, **local: Any) -> None:
 
 @main.group("rules")
 def rules_group() -> None:
-    """List the rules in force, or run their own examples."""
+    """List the rules in force, show one of them, or run their own examples."""
+
+
+rules_format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default=None,
+                                   help="[default: text] Tab-separated lines, or JSON.")
 
 
 @rules_group.command("list")
+@rules_format_option
 @rule_options
 @click.pass_context
 def rules_list(ctx: click.Context, **local: Any) -> None:
-    """One rule per line: id, category, kind, description."""
-    for rule in build_cleaner(**_options(ctx.find_root(), local)).rules:
-        click.echo(f"{rule.id}\t{rule.category}\t{rule.kind}\t{rule.description}")
+    """The rules in force, in the order they run: one per line, id, category, kind, languages ('all' when the
+    rule applies to every language) and description; with --format json, a list with the file of each."""
+    options = _options(ctx.find_root(), local)
+    rules = build_cleaner(**options).rules
+    if options.get("fmt") == "json":
+        import json
+
+        write_out(json.dumps([{"id": r.id, "category": r.category, "kind": r.kind, "lang": list(r.lang),
+                               "sites": list(r.sites), "description": r.description, "file": r.source} for r in rules],
+                             ensure_ascii=False, indent=2) + "\n")
+        return
+    for rule in rules:
+        click.echo(f"{rule.id}\t{rule.category}\t{rule.kind}\t{','.join(rule.lang) or 'all'}\t{rule.description}")
+
+
+@rules_group.command("show")
+@click.argument("rule_id", metavar="ID")
+@rules_format_option
+@rule_options
+@click.pass_context
+def rules_show(ctx: click.Context, rule_id: str, **local: Any) -> None:
+    """One rule as the [[rule]] table that defines it (pattern and other options, category, languages,
+    examples), after a comment naming its file; with --format json, the same as an object. A rule that
+    --select, --ignore or the settings leave out is shown too, marked as not in force."""
+    from cleaner.cli.rule_text import rule_dict, rule_toml
+
+    options = _options(ctx.find_root(), local)
+    in_force = {rule.id for rule in build_cleaner(**options).rules}  # (also checks --select and --ignore)
+    rules = {rule.id: rule for rule in loaded_rules(options)}
+    if rule_id not in rules:
+        fail(f"no rule {unknown_rule_message(rule_id, rules)}")
+    rule = rules[rule_id]
+    if options.get("fmt") == "json":
+        import json
+
+        write_out(json.dumps(rule_dict(rule) | {"in_force": rule_id in in_force}, ensure_ascii=False, indent=2) + "\n")
+        return
+    from cleaner.engine.categories import CATEGORIES
+
+    state = "in force" if rule_id in in_force else "not in force: left out by --select, --ignore or the settings"
+    write_out(f"# {rule.id}: from {rule.source} ({state})\n# category {rule.category}: {CATEGORIES[rule.category]}\n"
+              + rule_toml(rule))
+
+
+def loaded_rules(options: dict[str, Any]) -> list[Rule]:
+    """Every rule that the shipped packs, the settings file and --rules load, before --select and --ignore."""
+    from cleaner.config import load_config, settings_file
+
+    found = settings_file(None, options.get("config_path"), options.get("isolated", False))
+    paths = [] if options.get("no_builtin") else [builtin_rules_dir()]
+    return load_paths([*paths, *(load_config(found).rules if found else ()), *options.get("rule_paths", ())])
+
+
+def unknown_rule_message(name: str, rules: dict[str, Rule]) -> str:
+    """Why `name` is no rule id: a category named instead (and how to list its rules), or the likeliest id."""
+    from cleaner.engine.categories import CATEGORIES, RETIRED, unknown_name_message
+
+    if name in CATEGORIES:
+        return f"'{name}': that is a category; 'cleaner rules list --select {name}' lists its rules"
+    if name in RETIRED:
+        return f"'{name}': a retired category; 'cleaner rules list --select {RETIRED[name]}' lists its rules"
+    return unknown_name_message(name, set(rules)).replace(name, f"'{name}'", 1)
 
 
 @rules_group.command("categories")
 def rules_categories() -> None:
     """The rule categories --select and --ignore take, one per line: name, what it covers."""
-    from cleaner.categories import CATEGORIES
+    from cleaner.engine.categories import CATEGORIES
 
     for name, what in CATEGORIES.items():
         click.echo(f"{name}\t{what}")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import ahocorasick_rs
 
-from cleaner import cache
+from cleaner.engine.fast import cache
 
 # Non-ASCII characters that a case-insensitive regex matches to an ASCII letter (long s, the
 # Kelvin sign, dotted I, ligatures) or to an accented letter that atoms spell out (the Angstrom
@@ -40,7 +40,7 @@ def atoms_for(pattern: str) -> frozenset[str] | None:
 
 def _learn(pattern: str) -> tuple[list[str] | None, bool]:
     """Extract a pattern's atoms and anchoring (one parse gives both) and keep them in the cache."""
-    from cleaner.atoms import extract  # (only for patterns new to the cache)
+    from cleaner.engine.fast.atoms import extract  # (only for patterns new to the cache)
 
     atoms, anchored = extract(pattern)
     cache.get().put_atoms(pattern, atoms)
@@ -98,19 +98,23 @@ class LiteralIndex:
         found = self._atom_hits(haystack(stripped) if data is None else data, kept)
         for step, least in self.on_repeats if whole else ():
             long = [text for text in stripped if len(text) >= least]  # (blank lines never count)
-            if len(set(long)) == len(long):  # no line of that length occurs twice
+            if len(set(map(len, long))) == len(long) or len(set(long)) == len(long):  # no such line occurs
+                # twice (when no two have the same length, the lines need not be hashed)
                 found.pop(step, None)
         sizes: list[int] | None = None  # line lengths, found when first needed
         found_shaped = [(step, *self.shaped_found[step]) for step in self.shaped_found.keys() & found.keys()]
         for step, limit, wants_upper in found_shaped + self.shaped_always:
             hits = found.get(step)
-            if hits is None:  # no atoms (or a character that defeats them): every non-blank line of the shape
+            if hits is None and wants_upper:  # no atoms (or a character that defeats them): every line of
+                hits = set(compress(kept, map(str.isupper, stripped)))  # the shape (few are upper case)
+            elif hits is None:
                 sizes = list(map(len, stripped)) if sizes is None else sizes
                 hits = set(compress(kept, sizes if limit is None else [0 < n <= limit for n in sizes]))
-            elif limit is not None:
-                hits = {i for i in hits if len(texts[i]) <= limit}
-            if wants_upper and hits:
+                limit = None
+            elif wants_upper:
                 hits = {i for i in hits if texts[i].isupper()}
+            if limit is not None and hits:
+                hits = {i for i in hits if len(texts[i]) <= limit}
             if hits:
                 found[step] = hits
             else:
@@ -122,19 +126,24 @@ class LiteralIndex:
         _scanned[0] += len(data)
         if not self.dfa and _scanned[0] > DFA_AFTER:
             self.automaton, self.dfa = self._build(ahocorasick_rs.Implementation.DFA), True
-        breaks = position = 0  # line breaks in data[:position]; line k starts at the (k+1)th
-        for key, start, _ in self.automaton.find_matches_as_indexes(data, overlapping=True):
-            owners = self.owners[key]
+        # Line breaks in data[:position]: line k starts after the kth, and an atom holds a line break
+        # only as its first byte, so a match lies on the line of the break before its end (matches
+        # come in order of their end).
+        breaks = position = 0
+        owners_of, count, hits_of = self.owners, data.count, found.get
+        for key, _, end in self.automaton.find_matches_as_indexes(data, overlapping=True):
+            owners = owners_of[key]
             if owners[0] == -1:  # a character that defeats byte-level folding: no prefilter
                 return dict.fromkeys(range(len(self.atoms_of)))
-            if start + 1 >= position:  # matches come in order of their end, not always of their start
-                breaks += data.count(b"\n", position, start + 1)
-            else:
-                breaks -= data.count(b"\n", start + 1, position)
-            position = start + 1
+            breaks += count(b"\n", position, end)
+            position = end
             line = kept[breaks - 1]
             for step in owners:
-                found.setdefault(step, set()).add(line)  # type: ignore[union-attr]
+                hits = hits_of(step)
+                if hits is None:  # (never a step without atoms: those have no owners here)
+                    found[step] = {line}
+                else:
+                    hits.add(line)
         return found
 
 

@@ -24,6 +24,7 @@ CATEGORIES: dict[str, str] = {
     "widget": "leftovers of page widgets: shortcodes, status messages, lone symbols",
     "duplicate": "text repeated word for word (a caption shown twice)",
     "hidden": "HTML elements hidden from the reader",
+    "site-template": "lines of one site's template, learned from its other pages by cleaner learn",
 }
 
 RETIRED: dict[str, str] = {

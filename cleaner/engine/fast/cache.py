@@ -13,25 +13,30 @@ import importlib.util
 import marshal
 import os
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 
 def schema() -> str:
-    """Names the cache file: a new cleaner, another install of regex or another Python (the
-    file is in `marshal` format) starts a new cache. (regex is identified by its files, not its
-    version, so that start-up need not import it.)"""
-    import cleaner
-
+    """Names the cache file: other engine code (its source files' sizes and times), another
+    install of regex or another Python (the file is in `marshal` format) starts a new cache.
+    (regex is identified by its files, not its version, so that start-up need not import it.)"""
+    engine = Path(__file__).resolve().parent.parent
+    code = zlib.crc32(" ".join(_stamp(path) for path in sorted(engine.glob("**/*.py"))).encode())
     spec = importlib.util.find_spec("regex")
-    try:
-        stat = os.stat(spec.origin) if spec and spec.origin else None
-    except OSError:
-        stat = None
-    installed = f"{stat.st_size}.{stat.st_mtime_ns}" if stat else "unknown"
+    installed = _stamp(Path(spec.origin)) if spec and spec.origin else "unknown"
     python = f"{sys.implementation.cache_tag}-marshal{marshal.version}"
-    return f"cleaner-{cleaner.__version__}-regex-{installed}-{python}-9"
+    return f"cleaner-{code:08x}-regex-{installed}-{python}-9"
+
+
+def _stamp(path: Path) -> str:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return "unknown"
+    return f"{stat.st_size}.{stat.st_mtime_ns}"
 
 
 def cache_dir() -> Path | None:

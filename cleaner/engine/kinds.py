@@ -14,13 +14,13 @@ import re
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from cleaner import cache, regexes, watchdog
-from cleaner.document import Doc
-from cleaner.elements import drop_element, drop_element_text
-from cleaner.prefilter import starts_every_branch
+from cleaner.engine.fast import cache, regexes, watchdog
+from cleaner.engine.document import Doc
+from cleaner.engine.elements import drop_element, drop_element_text
+from cleaner.engine.fast.prefilter import starts_every_branch
 
 if TYPE_CHECKING:
     import regex
@@ -186,23 +186,26 @@ class DropLine:
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
         texts, search, max_chars, max_words = doc.texts, self.pattern.line_search, self.max_chars, self.max_words
-        max_sentences = self.max_sentences
+        max_sentences, upper_case, follower = self.max_sentences, self.upper_case, self.follower
         limited = budget.deadline is not None  # else the engine's alarm keeps time (see watchdog.py)
+        outside_body = self.outside_body
+        if outside_body and "body" in doc.memo:  # the body's bounds known: they cost less than a search
+            candidates, outside_body = _outside_bounds(doc, candidates), False
         for index in candidates:
             text = texts[index]
             if not text or (max_chars is not None and len(text) > max_chars):
                 continue
-            if self.upper_case and not text.isupper():
+            if upper_case and not text.isupper():
                 continue
             if max_words is not None and _words(doc, index) > max_words:
                 continue
             found = search(text, timeout=budget.left()) if limited else search(text)
             if not found or (max_sentences is not None and sentence_ends(text[:found.start()]) > max_sentences):
                 continue
-            if self.outside_body and _inside_body(doc, index):
+            if outside_body and _inside_body(doc, index):
                 continue
             cuts.append(Cut(index, doc.lines[index]))
-            if self.follower is not None:
+            if follower is not None:
                 cuts.extend(self._follower_cut(doc, index, budget))
         return cuts
 
@@ -235,19 +238,42 @@ def _inside_body(doc: Doc, index: int) -> bool:
     return bounds is not None and bounds[0] < index < bounds[1]
 
 
+def _outside_bounds(doc: Doc, indices: Iterable[int]) -> Iterable[int]:
+    """The lines of `indices` that do not lie between the document's first and last prose lines."""
+    bounds = _body_bounds(doc)
+    if bounds is None:
+        return indices
+    first, last = bounds
+    return [i for i in indices if not first < i < last]
+
+
 def _body_bounds(doc: Doc) -> tuple[int, int] | None:
     """Indices of the first and last kept prose lines (the article's body), None without any
     (kept in doc.memo until the next change)."""
     if "body" not in doc.memo:  # (looked for from each end: most documents reach prose in a few lines)
-        texts = doc.texts
-        first = next((i for i in doc.kept if _is_prose(texts[i])), None)
-        doc.memo["body"] = None if first is None else (first, next(i for i in reversed(doc.kept) if _is_prose(texts[i])))
+        figures = doc.line_memo.get("prose")  # (every line's flag, when _prose_totals has run)
+        if figures is not None:
+            flag, kept = figures[1].__getitem__, doc.kept  # type: ignore[index]
+            first = next(compress(kept, map(flag, kept)), None)
+            doc.memo["body"] = None if first is None else \
+                (first, next(compress(reversed(kept), map(flag, reversed(kept)))))
+        else:
+            first = _first_prose(doc.texts, doc.kept)
+            doc.memo["body"] = None if first is None else (first, _first_prose(doc.texts, reversed(doc.kept)))
     return doc.memo["body"]  # type: ignore[return-value]
 
 
 def _is_prose(text: str) -> bool:
     """At least PROSE_WORDS words ending like a sentence: what _prose_totals counts."""
     return is_sentence(text) and word_count(text) >= PROSE_WORDS
+
+
+_PROSE_ENDS = frozenset(_SENTENCE_MARKS + _CLOSERS)  # the last character of every sentence (is_sentence)
+
+
+def _first_prose(texts: list[str], order: Iterable[int]) -> int | None:
+    """The first line of `order` that is prose (the last character tested first: most lines fail it)."""
+    return next((i for i in order if texts[i][-1:] in _PROSE_ENDS and _is_prose(texts[i])), None)
 
 
 class StripSpan:
@@ -260,15 +286,16 @@ class StripSpan:
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
+        finditer = self.pattern.compiled.finditer
         for index in candidates:
             line, content = doc.lines[index], doc.texts[index]
             spans: list[str] = []
             for _ in range(MAX_ROUNDS):  # a removal can bring a new match to the line's end
-                found = [m.group() for m in self.pattern.finditer(content, timeout=budget.left()) if m.group()]
-                if not found:
+                matches = [m for m in finditer(content, timeout=budget.left()) if m.end() > m.start()]
+                if not matches:
                     break
-                spans += found
-                content = self.pattern.sub("", content, timeout=budget.left())
+                spans += [m.group() for m in matches]
+                content = _without(content, matches)  # (what `sub` with '' leaves, without a second search)
             if not spans:
                 continue
             rest = (line[: len(line) - len(doc.texts[index])] + content).rstrip()  # (the indentation kept)
@@ -277,6 +304,16 @@ class StripSpan:
             else:
                 cuts.extend(Cut(index, span, rest) for span in spans)
         return cuts
+
+
+def _without(text: str, matches: list[regex.Match[str]]) -> str:
+    """`text` with the spans of `matches` (in order, not overlapping) taken out."""
+    pieces, position = [], 0
+    for match in matches:
+        pieces.append(text[position:match.start()])
+        position = match.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def strip_span(*, pattern: str) -> Step:
@@ -288,8 +325,9 @@ def _marker_positions(doc: Doc, candidates: Iterable[int], pattern: LazyPattern,
                       budget: Budget) -> list[int]:
     """Positions in `doc.kept` of the candidate lines that match a section's marker, in order."""
     limit = max_chars or float("inf")
-    return [bisect_left(doc.kept, i) for i in candidates
-            if 0 < len(doc.texts[i]) <= limit and pattern.line_search(doc.texts[i], timeout=budget.left())]
+    texts, kept, search = doc.texts, doc.kept, pattern.line_search
+    return [bisect_left(kept, i) for i in candidates
+            if 0 < len(texts[i]) <= limit and search(texts[i], timeout=budget.left())]
 
 
 def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
@@ -301,13 +339,22 @@ def _prose_totals(doc: Doc) -> tuple[list[int], list[int]]:
     if totals is None:
         figures = doc.line_memo.get("prose")
         if figures is None:
-            counts = list(map(word_count, doc.texts))
+            counts = _word_counts(doc.texts)
             prose = [count >= PROSE_WORDS and is_sentence(text) for count, text in zip(counts, doc.texts)]
             figures = doc.line_memo["prose"] = (counts, prose)
         counts, prose = figures  # type: ignore[misc]
         totals = doc.memo["prose_totals"] = ([0, *accumulate(map(counts.__getitem__, doc.kept))],
                                              [0, *accumulate(map(prose.__getitem__, doc.kept))])
     return totals  # type: ignore[return-value]
+
+
+def _word_counts(texts: list[str]) -> list[int]:
+    """word_count of each line (a Doc's lines carry no whitespace at their ends): when no line holds
+    whitespace but single spaces, which one test over all of them at once tells, the spaces plus one."""
+    joined = "".join(texts)  # (a double space or unprintable character in it is one in a line)
+    if joined.isprintable() and "  " not in joined:
+        return [text.count(" ") + 1 if text else 0 for text in texts]
+    return list(map(word_count, texts))
 
 
 def _closing_prose(doc: Doc) -> int:
@@ -433,6 +480,9 @@ class CutThread:
         self.min_words_before, self.min_sentences_before = min_words_before, min_sentences_before
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
+        candidates = candidates if isinstance(candidates, list) else list(candidates)
+        if len(candidates) < self.min_markers:  # too few lines could be markers: no search needed
+            return []
         markers = _marker_positions(doc, candidates, self.pattern, self.max_chars, budget)
         if len(markers) < self.min_markers:
             return []
@@ -544,11 +594,26 @@ class DropShortRun:
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         order = candidates if isinstance(candidates, list) else list(candidates)
+        if not self._may_hold_run(doc, order):
+            return []
         spans = _outside_body(doc, order) if self.outside_body else None
         runs = self._runs(doc, order, self.edges_only or self.outside_body) if spans is None else \
             [run for span in spans for run in self._runs(doc, span, self.edges_only)]
         doomed = {i for run in runs if len(run) >= self.min_run for i in run}
         return [Cut(i, doc.lines[i]) for i in sorted(doomed)]
+
+    def _may_hold_run(self, doc: Doc, order: list[int]) -> bool:
+        """Whether `min_run` adjacent lines of `order` are all of 1 to `label_chars` characters: a
+        cheap count of lengths that most documents fail, before any words are counted."""
+        texts, limit, run = doc.texts, self.label_chars, 0
+        for index in order:
+            if 0 < len(texts[index]) <= limit:
+                run += 1
+                if run == self.min_run:
+                    return True
+            else:
+                run = 0
+        return False
 
     def _runs(self, doc: Doc, order: list[int], edges_only: bool) -> list[list[int]]:
         """Maximal runs of adjacent short lines (a blank line ends a run); with `edges_only`,

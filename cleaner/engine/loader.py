@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 
-from cleaner import cache
-from cleaner.categories import CATEGORIES
-from cleaner.kinds import KINDS, Step
+from cleaner.engine.fast import cache
+from cleaner.engine.categories import CATEGORIES
+from cleaner.engine.kinds import KINDS, Step
+from cleaner.engine.sites import site_name
 
-RULE_KEYS = {"id", "kind", "category", "description", "example", "lang"}
+RULE_KEYS = {"id", "kind", "category", "description", "example", "lang", "sites"}
 EXAMPLE_KEYS = {"input", "output"}
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_RULE_FILE = 10_000_000  # bytes: the 5,000-rule files of the tests are under 1 MB
@@ -45,12 +46,14 @@ class Rule(NamedTuple):
     examples: tuple[Example, ...] = ()
     lang: tuple[str, ...] = ()  # empty: applies to every language
     source: str = ""
+    sites: tuple[str, ...] = ()  # empty: applies to every site
 
 
 def builtin_rules_dir() -> Path:
     """The shipped rule packs: inside the installed package, or the checkout's rules/."""
-    packaged = Path(__file__).parent / "rules"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
+    package = Path(__file__).resolve().parent.parent  # cleaner/
+    packaged = package / "rules"
+    return packaged if packaged.is_dir() else package.parent / "rules"
 
 
 def rule_files(path: Path) -> list[Path]:
@@ -150,7 +153,7 @@ def build_rule(path: Path | str, table: object, index: int = 1) -> Rule:
     return Rule(
         id=rule_id, kind=kind, category=table["category"], description=table["description"].strip(),
         options=options, step=step, examples=_examples(table.get("example", []), fail),
-        lang=_langs(table.get("lang"), fail), source=str(path),
+        lang=_langs(table.get("lang"), fail), source=str(path), sites=_sites(table.get("sites"), fail),
     )
 
 
@@ -225,4 +228,22 @@ def _langs(raw: object, fail: typing.Callable[[str], RuleError]) -> tuple[str, .
         raw = [raw]
     if not isinstance(raw, list) or not all(isinstance(x, str) and re.match(r"^[a-z]{2}$", x) for x in raw):
         raise fail(f"'lang' must be a two-letter language code or a list of them, got {raw!r}")
+    return tuple(raw)
+
+
+def _sites(raw: object, fail: typing.Callable[[str], RuleError]) -> tuple[str, ...]:
+    """`sites = ["example.com", ...]`: site names as site_name writes them (no 'www.', scheme or path)."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw or not all(isinstance(x, str) for x in raw):
+        raise fail(f"'sites' must be a non-empty list of site names such as 'example.com', got {raw!r}")
+    for value in raw:
+        try:
+            name = site_name(value)
+        except ValueError as err:
+            raise fail(f"'sites': {err}") from None
+        if name != value:
+            raise fail(f"'sites': write {name!r}, not {value!r} (a host, lower-case, without 'www.')")
     return tuple(raw)

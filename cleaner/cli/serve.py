@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cleaner.cli import _options, rule_options
+from cleaner.cli.commands import _options, rule_options
 from cleaner.config import build_cleaner
-from cleaner.console import fail, warn
+from cleaner.cli.console import fail, warn
 from cleaner.extras import missing_extra
-from cleaner.service import usable_cores
+from cleaner.service.pool import usable_cores
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -58,6 +58,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, processes:
     build_cleaner(**options)  # bad rules or settings stop here with exit status 2
     try:
         import fastapi  # noqa: F401
+        import fastapi_offline  # noqa: F401
         import uvicorn
     except ImportError as err:
         fail(missing_extra("'cleaner serve'", "server", err.name))
@@ -66,15 +67,15 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, processes:
                 "read_timeout": read_timeout, "processes": processes or max(1, usable_cores() // workers)}
     os.environ[ENV_VAR] = base64.b64encode(pickle.dumps(settings)).decode("ascii")
     # SIGTERM: stop accepting, let requests in flight finish (at most a time budget and a bit), then exit.
-    uvicorn.run("cleaner.server_cli:app_from_env", factory=True, host=host, port=port, workers=workers,
-                access_log=access_log, http="cleaner.http_protocol:DeadlineProtocol",
+    uvicorn.run("cleaner.cli.serve:app_from_env", factory=True, host=host, port=port, workers=workers,
+                access_log=access_log, http="cleaner.service.protocol:DeadlineProtocol",
                 timeout_graceful_shutdown=int(time_budget + read_timeout) + 5)
 
 
 def app_from_env() -> FastAPI:
     """The app for one uvicorn worker, built from the options `serve` left in the environment."""
-    from cleaner.http_protocol import DeadlineProtocol
-    from cleaner.server import create_app
+    from cleaner.service.protocol import DeadlineProtocol
+    from cleaner.service.app import create_app
 
     settings = pickle.loads(base64.b64decode(os.environ[ENV_VAR]))
     DeadlineProtocol.timeout = settings.pop("read_timeout")

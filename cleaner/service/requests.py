@@ -9,20 +9,28 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator, model_validator
 
-from cleaner.engine import Cleaner, Result
+from cleaner.engine.pipeline import Cleaner, Result
+from cleaner.engine.sites import site_name
 
 PARSE_IN_SERVER = 64 * 1024  # bodies up to this many bytes are parsed in the server process
 
 
 class CleanRequest(BaseModel):
-    """One document: `text`, or `html` with an optional page `url`."""
+    """One document: `text` or `html`; the page's `url` (for HTML extraction, and its host is the site for
+    rules scoped to sites) or its `site`."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
     text: str | None = None
     html: str | None = None
     url: str | None = None
+    site: str | None = None
     lang: str | None = None
     explain: bool = False
+
+    @field_validator("site")
+    @classmethod
+    def _site_name(cls, value: str | None) -> str | None:
+        return None if value is None else site_name(value)
 
     @field_validator("text", "html", "url", "lang")
     @classmethod
@@ -40,8 +48,6 @@ class CleanRequest(BaseModel):
     def _one_input(self) -> CleanRequest:
         if (self.text is None) == (self.html is None):
             raise ValueError("give exactly one of 'text' or 'html'")
-        if self.url is not None and self.html is None:
-            raise ValueError("'url' goes with 'html' only")
         return self
 
 
@@ -92,10 +98,7 @@ def error_dict(error: Any) -> dict[str, Any]:
 
 
 def checked(cleaner: Cleaner, doc: CleanRequest, number: int | None) -> dict[str, Any]:
-    """501 for HTML when this cleaner has no HTML path, 422 for an unknown language (DE, de-DE and
-    german are de)."""
-    if doc.html is not None and not hasattr(cleaner, "clean_html"):
-        raise Refused(501, {"detail": "HTML input is not available: this cleaner has no clean_html"})
+    """422 for an unknown language (DE, de-DE and german are de)."""
     try:
         lang = None if doc.lang is None else cleaner.language(doc.lang)
     except ValueError as err:
@@ -105,11 +108,14 @@ def checked(cleaner: Cleaner, doc: CleanRequest, number: int | None) -> dict[str
 
 
 def clean_document(cleaner: Cleaner, doc: dict[str, Any]) -> tuple[bytes, dict[str, int]]:
-    """Clean one request document (`text`, or `html` with `url`): its answer as JSON, and its counts."""
+    """Clean one request document (`text` or `html`, with its `url` or `site`): its answer as JSON, and its counts."""
+    where = {"url": doc.get("url"), "site": doc.get("site")}
     if doc.get("html") is not None:
-        result = cleaner.clean_html(doc["html"], doc.get("url"), lang=doc.get("lang"))
+        from cleaner.html import clean_page
+
+        result = clean_page(cleaner, doc["html"], lang=doc.get("lang"), **where)
     else:
-        result = cleaner.clean(doc["text"], lang=doc.get("lang"))
+        result = cleaner.clean(doc["text"], lang=doc.get("lang"), **where)
     return as_json(result_dict(result, explain=bool(doc.get("explain")))), result.counts
 
 

@@ -7,19 +7,21 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from cleaner import cache, watchdog
-from cleaner.categories import unknown_name_message
-from cleaner.document import Doc, Removal
-from cleaner.elements import ElementStep
-from cleaner.kinds import Budget, Cut
-from cleaner.language import LANGUAGES, detect, normalise
-from cleaner.prefilter import JoinedIndex, LiteralIndex
-from cleaner.loader import Rule, RuleError, builtin_rules_dir, load_paths
+from cleaner.engine.fast import cache, watchdog
+from cleaner.engine.categories import unknown_name_message
+from cleaner.engine.document import Doc, Removal
+from cleaner.engine.elements import ElementStep
+from cleaner.engine.kinds import Budget, Cut
+from cleaner.engine.language import LANGUAGES, detect, normalise
+from cleaner.engine.fast.prefilter import JoinedIndex, LiteralIndex
+from cleaner.engine.loader import Rule, RuleError, builtin_rules_dir, load_paths
+from cleaner.engine.sites import site_name, url_site
 
 Policy = Literal["keep", "clean", "fail"]
 TIMEOUT = 1.0  # seconds per rule per MB of input
 MAX_REMOVED = 0.8  # share of a document's characters; see the README's Guarantees
 MIN_GUARDED_WORDS = 20  # a shorter document is too small to judge: the guard leaves it alone
+MAX_SITE_PLANS = 256  # plans kept for documents of sites that rules are scoped to
 
 
 class ExcessiveRemovalError(Exception):
@@ -81,9 +83,10 @@ class Cleaner:
             raise ValueError(f"max_removed must be in (0, 1], got {max_removed}")
         self.rules = rules
         self.timeout, self.max_removed, self.on_excess = timeout, max_removed, on_excess
-        self._plans: dict[str | None, tuple[list[Rule], JoinedIndex]] = {}
-        self._shared: LiteralIndex | None = None  # the index of the rules without a language
+        self._plans: dict[tuple[str | None, str | None], tuple[list[Rule], JoinedIndex]] = {}
+        self._indexes: dict[object, LiteralIndex] = {}  # by part: shared, a language's own, a site's own
         self._multilingual = any(r.lang for r in rules)  # else detection would change nothing
+        self.sites = frozenset().union(*(r.sites for r in rules))  # the sites that rules are scoped to
         # Rules whose kind guards its own cut (a comment thread goes only after a real article
         # body): what they remove is left out of the over-removal share.
         self._self_guarded = frozenset(r.id for r in rules if getattr(r.step, "self_guarded", False))
@@ -94,14 +97,26 @@ class Cleaner:
         those the rules name; ValueError naming it otherwise."""
         return normalise(lang, self.languages)
 
-    def clean(self, text: str, lang: str | None = None) -> Result:
-        """Clean one document; rules declaring languages run only for `lang` (detected when None)."""
+    def site(self, site: str | None = None, url: str | None = None) -> str | None:
+        """The site a document comes from, as rules' `sites` name it: `site` (a host or URL; ValueError
+        when it is neither), else the host of `url`; None when no rule is scoped to it."""
+        if site is not None:
+            name: str | None = site_name(site)
+        elif not self.sites or not isinstance(url, str):
+            return None
+        else:
+            name = url_site(url)
+        return name if name in self.sites else None
+
+    def clean(self, text: str, lang: str | None = None, *, site: str | None = None, url: str | None = None) -> Result:
+        """Clean one document; rules declaring languages run only for `lang` (detected when None), rules
+        scoped to sites only for the document's site (`site`, else the host of `url`)."""
         lang_source = "given" if lang is not None else "detected" if self._multilingual else None
         if lang is not None:
             lang = self.language(lang)
         elif self._multilingual:
             lang = detect(text)
-        rules, index = self._plan(lang)
+        rules, index = self._plan(lang, self.site(site, url) if self.sites or site is not None else None)
         doc = Doc(text)
         seconds = None if self.timeout is None else self.timeout * max(1.0, len(text) / 1_000_000)
         with watchdog.document(seconds) as armed:  # one alarm, or else a time limit passed to each search
@@ -152,25 +167,33 @@ class Cleaner:
             removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
         return removals, warnings
 
-    def clean_html(self, html: str | bytes, url: str | None = None, lang: str | None = None) -> Result:
-        """Clean one page: prune furniture with the HTML rules, extract the main text, run the text rules."""
-        from cleaner.html import clean_page  # imports trafilatura (slow): plain text never pays for it
-
-        return clean_page(self, html, url, None if lang is None else self.language(lang))
-
-    def _plan(self, lang: str | None) -> tuple[list[Rule], JoinedIndex]:
-        """The rules that run for a language and their literal prefilter, built once per language:
-        one index of the rules every language runs, shared by all plans, and one of the language's own."""
-        if lang not in self._plans:
-            rules = [r for r in self.rules if (not r.lang or lang in r.lang) and not isinstance(r.step, ElementStep)]
-            shared = [i for i, r in enumerate(rules) if not r.lang]
-            own = [i for i, r in enumerate(rules) if r.lang]
-            if self._shared is None:
-                self._shared = LiteralIndex([rules[i].step for i in shared])
-            parts = [(self._shared, shared)] + ([(LiteralIndex([rules[i].step for i in own]), own)] if own else [])
-            self._plans[lang] = (rules, JoinedIndex(parts))
+    def _plan(self, lang: str | None, site: str | None = None) -> tuple[list[Rule], JoinedIndex]:
+        """The rules that run for a language (and a site some rules are scoped to) and their literal
+        prefilter, built once per pair: the index of the rules every language and site runs, shared by
+        all plans, and small ones of the language's and the site's own rules. A site's plan is made on
+        its first document; past MAX_SITE_PLANS of them the oldest is dropped (made again when needed)."""
+        plan = self._plans.get((lang, site))
+        if plan is None:
+            if site is not None and sum(s is not None for _, s in self._plans) >= MAX_SITE_PLANS:
+                oldest = next(key for key in self._plans if key[1] is not None)
+                del self._plans[oldest]
+                self._indexes.pop(("site", *oldest), None)
+            rules = [r for r in self.rules if (not r.lang or lang in r.lang) and (not r.sites or site in r.sites)
+                     and not isinstance(r.step, ElementStep)]
+            plan = self._plans[(lang, site)] = (rules, JoinedIndex(self._parts(rules, lang, site)))
             cache.get().save()
-        return self._plans[lang]
+        return plan
+
+    def _parts(self, rules: list[Rule], lang: str | None, site: str | None) -> list[tuple[LiteralIndex, list[int]]]:
+        """A plan's indexes, each with the positions of its rules in the plan: the rules every language
+        and site runs (one index for all plans), the language's own, the site's own (built once each)."""
+        groups: dict[object, list[int]] = {}
+        for i, r in enumerate(rules):
+            groups.setdefault(("site", lang, site) if r.sites else ("lang", lang) if r.lang else "shared", []).append(i)
+        for key, positions in groups.items():
+            if key not in self._indexes:
+                self._indexes[key] = LiteralIndex([rules[i].step for i in positions])
+        return [(self._indexes[key], positions) for key, positions in groups.items()] or [(LiteralIndex([]), [])]
 
     def _guard(self, result: Result, original: str) -> Result:
         """Over max_removed: keep the original (listing what would have gone), clean anyway, or fail.
@@ -232,9 +255,9 @@ def select_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]
 _default: Cleaner | None = None
 
 
-def clean(text: str) -> str:
-    """Clean text with the shipped rules."""
+def clean(text: str, *, url: str | None = None, site: str | None = None) -> str:
+    """Clean text with the shipped rules (`url` or `site`: the page's, for rules scoped to sites)."""
     global _default
     if _default is None:
         _default = Cleaner()
-    return _default.clean(text).text
+    return _default.clean(text, site=site, url=url).text

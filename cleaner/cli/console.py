@@ -1,8 +1,8 @@
-"""What the `cleaner` command reads and writes, and its entry point, without click.
+"""What the `cleaner` command reads and writes, without click.
 
 The plain pipe filter (`cleaner < in > out`, no arguments) runs from here and never imports
-click, which costs more start-up than the rest of cleaner; any argument hands over to
-`cleaner.cli`, whose commands use the same reading, writing and error lines.
+click, which costs more start-up than the rest of cleaner; the click commands
+(`cleaner.cli.commands`) use the same reading, writing and error lines.
 
 Exit status: 0 success; 1 golden mismatch or failing rule examples (or interrupted, or the
 reader of stdout went away); 2 usage, config, input or output error (disk full, read-only
@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from cleaner.config import build_cleaner
-from cleaner.document import Removal, locate
-from cleaner.engine import Cleaner, ExcessiveRemovalError, Result
-from cleaner.loader import RuleError
+from cleaner.engine.document import Removal, locate
+from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result
+from cleaner.engine.loader import RuleError
 
 EXIT_MISMATCH = 1
 EXIT_ERROR = 2
@@ -269,10 +269,13 @@ def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -
     name = source_name(path)
     data = read_bytes(path)
     try:
+        where = {"url": options.get("url"), "site": options.get("site")}
         if kind == "html" or (kind == "auto" and looks_like_html(data)):
-            result = cleaner.clean_html(data, url=options.get("url"), lang=options.get("lang"))
+            from cleaner.html import clean_page  # imports trafilatura: text input never pays for it
+
+            result = clean_page(cleaner, data, lang=options.get("lang"), **where)
         else:
-            result = cleaner.clean(read_text(path, data, options.get("strict", False)), options.get("lang"))
+            result = cleaner.clean(read_text(path, data, options.get("strict", False)), options.get("lang"), **where)
     except ExcessiveRemovalError as err:
         raise ExcessError(f"{name}: {err} (--on-excess fail); not written") from None
     for warning in result.warnings:
@@ -312,20 +315,3 @@ def clean_stdin(options: dict[str, Any], fmt: str = "text") -> None:
     command line's, by name; none for plain `cleaner`)."""
     result = clean_source(build_cleaner(**options), None, options)
     write_out(render(result, fmt))
-
-
-def main() -> None:
-    """The `cleaner` command: plain `cleaner` cleans stdin here; anything else goes to click."""
-    if len(sys.argv) > 1:
-        from cleaner.cli import main as cli
-
-        cli()
-        return
-    try:
-        with reported():
-            clean_stdin({})
-    except BrokenPipeError:
-        reader_gone()
-    except KeyboardInterrupt:  # as click does
-        print("\nAborted!", file=sys.stderr)
-        sys.exit(1)

@@ -1,0 +1,1 @@
+"""cleaner inside other tools: `datatrove` (a pipeline step, also for Ray)."""
