@@ -1,6 +1,6 @@
 """The optional extras: the one place that says how to install one (kept free of imports)."""
 
-INSTALL_HINT = "pip install 'cleaner[{extra}]'"  # the distribution's name appears here only
+INSTALL_HINT = "pip install 'scrape-cleaner[{extra}]'"  # the distribution's name appears here only
 
 
 def missing_extra(feature: str, extra: str, module: str | None) -> str:

@@ -11,7 +11,7 @@ def test_wheel_install_cleans_from_another_directory(tmp_path):
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", dist, ROOT],
                    check=True, capture_output=True)
-    wheel = next(dist.glob("cleaner-*.whl"))
+    wheel = next(dist.glob("scrape_cleaner-*.whl"))
     env_dir = tmp_path / "env"
     venv.create(env_dir, with_pip=True)
     # The dependencies come from the test environment (a path entry, not its .pth hooks, so the

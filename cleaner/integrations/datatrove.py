@@ -1,4 +1,4 @@
-"""A datatrove pipeline step that runs cleaner over each Document (`pip install 'cleaner[datatrove]'`)."""
+"""A datatrove pipeline step that runs cleaner over each Document (`pip install 'scrape-cleaner[datatrove]'`)."""
 
 from __future__ import annotations
 

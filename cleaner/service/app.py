@@ -1,4 +1,4 @@
-"""The HTTP service: a FastAPI app over a Cleaner (install with `pip install 'cleaner[server]'`)."""
+"""The HTTP service: a FastAPI app over a Cleaner (install with `pip install 'scrape-cleaner[server]'`)."""
 
 from __future__ import annotations
 
