@@ -1,5 +1,5 @@
 """One category list (cleaner/engine/categories.py): the loader enforces it, `cleaner rules categories`
-and the README's table show it, and `--ignore comments` keeps every part of a comment section
+and docs/rules.md's table show it, and `--ignore comments` keeps every part of a comment section
 (issue 15, item 3)."""
 
 import re
@@ -38,8 +38,8 @@ def test_the_loader_refuses_an_unlisted_category():
     assert ", ".join(CATEGORIES) in message
 
 
-def test_readme_category_table_is_the_list():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_docs_category_table_is_the_list():
+    readme = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     section = readme.split("<!-- categories: from cleaner/engine/categories.py -->", 1)[1].split("\n\n", 1)[0]
     rows = re.findall(r"^\| `([a-z-]+)` \| (.+) \|$", section, flags=re.M)
     assert dict(rows) == CATEGORIES
