@@ -1,7 +1,7 @@
 """Every fenced code block in README.md runs as written (issue 15, item 8).
 
 `sh` blocks run under `bash -e` (every command must succeed), `python` blocks as a script with this
-venv's python, `toml` blocks as the file they show: a `[[rule]]` file checked with `cleaner rules
+venv's python, `yaml` blocks (a CI job, a pre-commit hook) by their `cleaner` commands, `toml` blocks as the file they show: a `[[rule]]` file checked with `cleaner rules
 test`, a settings table saved as `pyproject.toml` (or `cleaner.toml`) and loaded by `cleaner rules
 list`. Each runs in a fresh folder holding the files the README's examples name (scraped.txt,
 article.txt, in.jsonl, house.toml, ...), with the venv's bin first on PATH. A block that cannot run
@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import GOLDEN, ROOT
 
@@ -72,6 +73,11 @@ def command(language: str, code: str, folder: Path) -> list[str]:
     if language == "python":
         (folder / "block.py").write_text(code, encoding="utf-8")
         return [sys.executable, "block.py"]
+    if language == "yaml":  # a CI job or a pre-commit config: its cleaner commands, run as the job would
+        lines = [line for line in yaml_commands(yaml.safe_load(code)) if line.startswith("cleaner ")]
+        assert lines, "a yaml block with no cleaner command to run"
+        (folder / "block.sh").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return ["bash", "-e", "-o", "pipefail", "block.sh"]
     if language == "toml" and "[[rule]]" in code:
         (folder / "block.toml").write_text(code, encoding="utf-8")
         return ["cleaner", "--isolated", "--no-builtin", "--rules", "block.toml", "rules", "test"]
@@ -79,6 +85,17 @@ def command(language: str, code: str, folder: Path) -> list[str]:
         (folder / ("pyproject.toml" if "[tool." in code else "cleaner.toml")).write_text(code, encoding="utf-8")
         return ["cleaner", "rules", "list"]
     raise AssertionError(f"no way to run a '{language or 'plain'}' block: mark it <!-- not run: reason -->")
+
+
+def yaml_commands(node: object) -> list[str]:
+    """The shell commands of a GitHub Actions job (`run:`) or a pre-commit hook (`entry:`)."""
+    if isinstance(node, dict):
+        found = [node[key] for key in ("run", "entry") if isinstance(node.get(key), str)]
+        return [line for text in found for line in text.splitlines()] + [
+            line for key, value in node.items() if key not in ("run", "entry") for line in yaml_commands(value)]
+    if isinstance(node, list):
+        return [line for item in node for line in yaml_commands(item)]
+    return []
 
 
 CASES = blocks()
