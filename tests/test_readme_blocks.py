@@ -1,4 +1,4 @@
-"""Every fenced code block in README.md runs as written (issue 15, item 8).
+"""Every fenced code block in README.md and docs/ runs as written (issue 15, item 8; issue 18).
 
 `sh` blocks run under `bash -e` (every command must succeed), `python` blocks as a script with this
 venv's python, `yaml` blocks (a CI job, a pre-commit hook) by their `cleaner` commands, `toml` blocks as the file they show: a `[[rule]]` file checked with `cleaner rules
@@ -34,9 +34,13 @@ PAGE = ("<html><body><article><h1>Budget passed</h1><p>The council approved the 
         "debate about the new bridge.</p><p>Work starts in spring.</p></article></body></html>")
 
 
-def blocks() -> list[tuple[int, str, str, str | None]]:
-    """(line, language, code, reason not run) of each fenced block."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = ["README.md", "docs/learn.md", "docs/rules.md", "docs/service.md", "docs/design.md", "docs/guarantees.md",
+        "docs/performance.md"]  # (docs/pytest-and-tools.md has a test of its own)
+
+
+def blocks(name: str = "README.md") -> list[tuple[int, str, str, str | None]]:
+    """(line, language, code, reason not run) of each fenced block of one file."""
+    readme = (ROOT / name).read_text(encoding="utf-8")
     found = []
     for match in BLOCK.finditer(readme):
         before = readme[:match.start()].rstrip("\n").rsplit("\n", 1)[-1]
@@ -58,6 +62,15 @@ def workspace(folder: Path) -> None:
     (folder / "page.html").write_text(PAGE, encoding="utf-8")
     (folder / "pages.jsonl").write_text(json.dumps({"url": "https://example.com/a", "html": PAGE}) + "\n",
                                         encoding="utf-8")
+    stories = [p.read_text(encoding="utf-8") for p in sorted(GOLDEN.glob("*.input.txt"))]
+    template = "Sign up for the Example Daily newsletter\n\n{}\n\nExample News. All rights reserved.\n"
+    crawl = [{"url": f"https://www.example.com/story-{n}", "text": template.format(story),
+              "html": f"<html><body><article><p>{story}</p></article></body></html>"} for n, story in enumerate(stories)]
+    (folder / "crawl.jsonl").write_text("".join(json.dumps(r) + "\n" for r in crawl), encoding="utf-8")
+    (folder / "pages").mkdir()
+    for n, record in enumerate(crawl):
+        (folder / "pages" / f"story-{n}.txt").write_text(record["text"], encoding="utf-8")
+    (folder / "page.txt").write_text(crawl[0]["text"], encoding="utf-8")
     for target in ("tests/golden", "path/to/goldens"):
         shutil.copytree(GOLDEN, folder / target)
     (folder / "data" / "in").mkdir(parents=True)
@@ -98,21 +111,22 @@ def yaml_commands(node: object) -> list[str]:
     return []
 
 
-CASES = blocks()
+CASES = [(name, *block) for name in DOCS for block in blocks(name)]
 
 
 def test_skipped_blocks_say_why(capsys):
-    skipped = [(line, reason) for line, _, _, reason in CASES if reason]
+    skipped = [(name, line, reason) for name, line, _, _, reason in CASES if reason]
     with capsys.disabled():
-        print(f"\nREADME.md: {len(CASES)} code blocks, {len(skipped)} not run:")
-        for line, reason in skipped:
-            print(f"  line {line}: {reason}")
-    assert len(CASES) - len(skipped) >= 6  # most blocks do run
+        print(f"\n{', '.join(DOCS)}: {len(CASES)} code blocks, {len(skipped)} not run:")
+        for name, line, reason in skipped:
+            print(f"  {name} line {line}: {reason}")
+    readme = [case for case in CASES if case[0] == "README.md"]
+    assert len(readme) - sum(1 for case in readme if case[4]) >= 6  # most blocks do run
 
 
-@pytest.mark.parametrize("line, language, code", [case[:3] for case in CASES if not case[3]],
-                         ids=[f"line-{case[0]}" for case in CASES if not case[3]])
-def test_readme_block_runs(tmp_path, line, language, code):
+@pytest.mark.parametrize("name, line, language, code", [case[:4] for case in CASES if not case[4]],
+                         ids=[f"{case[0]}:line-{case[1]}" for case in CASES if not case[4]])
+def test_readme_block_runs(tmp_path, name, line, language, code):
     workspace(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "CI"} | {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     proc = subprocess.Popen(command(language, code, tmp_path), cwd=tmp_path, env=env, text=True,
@@ -122,5 +136,5 @@ def test_readme_block_runs(tmp_path, line, language, code):
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)  # the block's own process group: workers it started go too
         out, err = proc.communicate()
-        pytest.fail(f"README.md line {line} ({language}) still running after {TIMEOUT} s:\n{err[-3000:]}")
-    assert proc.returncode == 0, f"README.md line {line} ({language}):\n{out[-2000:]}\n{err[-3000:]}"
+        pytest.fail(f"{name} line {line} ({language}) still running after {TIMEOUT} s:\n{err[-3000:]}")
+    assert proc.returncode == 0, f"{name} line {line} ({language}):\n{out[-2000:]}\n{err[-3000:]}"
