@@ -73,3 +73,13 @@ def test_retired_or_misspelt_names_are_refused_with_a_hint(run_cli, name, hint):
     proc = run_cli("--isolated", "--ignore", name, input="Text.\n")
     err = proc.stderr.decode()
     assert proc.returncode == 2 and err.count("\n") == 1 and hint in err, err
+
+
+def test_a_category_no_loaded_rule_has_is_still_a_category(run_cli, tmp_path):
+    """site-template rules come only from a learned pack; without one, --ignore site-template is no error."""
+    (tmp_path / "a.txt").write_text("Body of the story.\n", encoding="utf-8")
+    proc = run_cli("--ignore", "site-template", "a.txt")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == b"Body of the story.\n"
+    proc = run_cli("--ignore", "site-templates", "a.txt")
+    assert proc.returncode == 2 and b"site-template" in proc.stderr  # a misspelt one still gets the hint

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from cleaner.engine.fast import cache, watchdog
-from cleaner.engine.categories import unknown_name_message
+from cleaner.engine.categories import CATEGORIES, unknown_name_message
 from cleaner.engine.document import Doc, Removal
 from cleaner.engine.elements import ElementStep
 from cleaner.engine.kinds import Budget, Cut
@@ -237,8 +237,9 @@ def apply_cuts(doc: Doc, cuts: list[Cut]) -> set[int]:
 
 
 def select_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
-    """Keep rules whose id or category is selected (all if none), minus the ignored ones."""
-    known = {r.id for r in rules} | {r.category for r in rules}
+    """Keep rules whose id or category is selected (all if none), minus the ignored ones. Every category
+    is known, also one that no loaded rule has (`--ignore site-template` without a site pack)."""
+    known = {r.id for r in rules} | set(CATEGORIES)
     for option, names in (("select", select), ("ignore", ignore)):
         unknown = sorted(set(names) - known)
         if unknown:
