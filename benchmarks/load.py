@@ -121,12 +121,17 @@ def tree(pid: int) -> list[int]:
     return [pid, *(p for child in children for p in tree(int(child)))]
 
 
-def rss_mb(pid: int) -> float:
+def proc_mb(path: str, key: str) -> float:
+    """The kB figure on the line of /proc file `path` that starts with `key`, in MB (0 if gone)."""
     try:
-        line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
+        line = next(x for x in Path(path).read_text().splitlines() if x.startswith(key))
     except (OSError, StopIteration):
         return 0.0
     return int(line.split()[1]) / 1024
+
+
+def rss_mb(pid: int) -> float:
+    return proc_mb(f"/proc/{pid}/status", "VmRSS:")
 
 
 def cleaning_pids(server: int) -> list[int]:
@@ -147,11 +152,7 @@ def cpu_seconds(pids: list[int]) -> float:
 
 def pss_mb(pid: int) -> float:
     """Proportional set size: shared pages (forked processes share most) split among their users."""
-    try:
-        line = next(x for x in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines() if x.startswith("Pss:"))
-    except (OSError, StopIteration):
-        return 0.0
-    return int(line.split()[1]) / 1024
+    return proc_mb(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def usage(server: int) -> tuple[float, float, float, float]:
