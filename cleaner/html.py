@@ -29,6 +29,10 @@ EXTRACT_OPTIONS = {"include_comments": False, "fast": False}
 SHORT_SHARE = 0.5
 GAIN = 1.5
 WRAPPER_SHARE = 0.3
+# A lead a guard kept in the page (see spared_warnings) that the extractor left out is put in its
+# text when a paragraph the extractor took starts within LEAD_GAP characters after it in the pruned
+# page: trafilatura takes the block of the body paragraphs and misses the lead just above it.
+LEAD_GAP = 300
 
 _DECLARED = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
@@ -81,6 +85,8 @@ def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang
     removals = prune(page, rules)
     text = extract(page.tree.html or "", url)
     warnings += spared_warnings(page, rules)
+    text, more = restore_leads(text, page)
+    warnings += more
     if len(text) < SHORT_SHARE * page.totals[0]:
         text, removals, more = reextract(source, url, text, removals)
         warnings += more
@@ -145,10 +151,32 @@ def _peak_depth(html: str) -> int:
 
 
 def spared_warnings(page: Page, rules: list[Rule]) -> list[str]:
-    """One warning per paragraph a keep_prose rule left in the page."""
+    """One warning per element or paragraph that a guard of a drop_element rule left in the page."""
     ids = {rule.step.selector: rule.id for rule in rules if isinstance(rule.step, Prune)}
-    return [f"html: rule '{ids.get(selector, selector)}' kept a prose paragraph of its match: {_clip(text)}"
-            for selector, text in page.spared]
+    return [f"html: rule '{ids.get(selector, selector)}' kept {why}: {_clip(text)}"
+            for selector, why, text in page.spared]
+
+
+def restore_leads(text: str, page: Page) -> tuple[str, list[str]]:
+    """`text` with each lead that a guard kept in the page and the extractor left out put back before
+    the paragraph that follows it within LEAD_GAP characters (one warning each)."""
+    keys = _key(text)
+    leads = [lead for _, _, lead in page.spared if _key(lead) not in keys]
+    if not leads or page.tree.body is None:
+        return text, []
+    body = text_of(page.tree.body)
+    paragraphs = text.split("\n\n")
+    starts = [body.find(" ".join(p.split())[:80]) for p in paragraphs]
+    warnings = []
+    for lead in leads:
+        end = body.find(lead) + len(lead)
+        after = [(start, i) for i, start in enumerate(starts) if start >= end >= len(lead)]
+        if after and min(after)[0] - end <= LEAD_GAP:
+            index = min(after)[1]
+            paragraphs.insert(index, lead)
+            starts.insert(index, end - len(lead))
+            warnings.append(f"html: put back a lead the extractor left out: {_clip(lead)}")
+    return "\n\n".join(paragraphs), warnings
 
 
 def reextract(source: str, url: str | None, text: str, removals: list[Removal]) -> tuple[str, list[Removal], list[str]]:

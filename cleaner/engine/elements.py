@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -18,6 +19,13 @@ _NEVER = frozenset({"html", "head", "body"})
 PROSE_CHARS = 60
 PROSE_WORDS = 8
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*$")
+# A match of a rule over lists of links to other pages (related, recommended, teasers) whose text
+# is prose with under this share of it in links (or inside one), and which is the only match of its
+# tag and class (one of several is an item of a list), is the page's own text: an article's lead
+# that a template calls its 'teaser', not a list of other stories. Such a match is unwrapped:
+# trafilatura discards elements by the same class words ('teaser', 'related').
+LINK_SHARE = 0.1
+_BLOCKS = "p, div, h2, h3, h4, h5, h6"
 
 
 class Page:
@@ -29,7 +37,7 @@ class Page:
         self.tree = LexborHTMLParser(html)
         self.tree.strip_tags(["script", "style", "template"])
         self._totals: tuple[int, int] | None = None
-        self.spared: list[tuple[str, str]] = []  # (selector, text) of what a guard kept in the page
+        self.spared: list[tuple[str, str, str]] = []  # (selector, why, text) of what a guard kept in the page
 
     @property
     def totals(self) -> tuple[int, int]:
@@ -79,6 +87,7 @@ class ElementStep(NamedTuple):
 
     selector: str
     keep_prose: bool = False
+    links: bool = False
 
 
 class Prune(ElementStep):
@@ -90,8 +99,15 @@ class Prune(ElementStep):
         """Remove the matches (outermost first) and return the text of each one that had any."""
         removed: set[int] = set()
         texts: list[str] = []
-        for node in page.tree.css(self.selector):
+        matches = page.tree.css(self.selector)
+        kinds = Counter(_kind(node) for node in matches) if self.links else Counter()
+        for node in matches:
             if node.tag in _NEVER or _inside(node, removed) or _is_wrapper(node, page):
+                continue
+            if self.links and kinds[_kind(node)] == 1 and (share := _unlinked_prose(node)) is not None:
+                page.spared.append((self.selector, f"prose with {share:.0%} of it in links, not a list of links",
+                                    text_of(node)))
+                node.unwrap()  # its children stay; its class words would make the extractor drop it too
                 continue
             removed.add(node.mem_id)
             if self.keep_prose:
@@ -124,13 +140,41 @@ def _inside(node: LexborNode, removed: set[int]) -> bool:
 
 
 def _spare_prose(node: LexborNode, page: Page, selector: str) -> None:
-    """Move node's prose paragraphs (an article's lead inside its header) out before node goes."""
-    for paragraph in node.css("p"):
-        text = text_of(paragraph)
-        if len(text) >= PROSE_CHARS and len(text.split()) >= PROSE_WORDS and _SENTENCE_END.search(text):
-            node.insert_before(paragraph)  # lexbor inserts a copy
-            paragraph.decompose()
-            page.spared.append((selector, text))
+    """Move node's prose blocks (an article's lead or dek inside its header: a paragraph, a heading or a
+    div that holds no other block) out before node goes."""
+    for block in node.css(_BLOCKS):
+        text = text_of(block)
+        if _prose(text) and _SENTENCE_END.search(text) and len(block.css(_BLOCKS)) == 1:  # (itself)
+            node.insert_before(block)  # lexbor inserts a copy
+            block.decompose()
+            page.spared.append((selector, "a prose paragraph of its match", text))
+
+
+def _prose(text: str) -> bool:
+    return len(text) >= PROSE_CHARS and len(text.split()) >= PROSE_WORDS
+
+
+def _unlinked_prose(node: LexborNode) -> float | None:
+    """The share of node's text in links when its text is prose with under LINK_SHARE of it in links
+    (an element inside a link is all link); None otherwise."""
+    text = text_of(node)
+    if not _prose(text) or _inside_link(node):
+        return None
+    share = sum(len(text_of(a)) for a in node.css("a")) / len(text)
+    return share if share < LINK_SHARE else None
+
+
+def _kind(node: LexborNode) -> tuple[str, str]:
+    return node.tag or "", node.attributes.get("class") or ""
+
+
+def _inside_link(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "a":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _is_wrapper(node: LexborNode, page: Page) -> bool:
@@ -140,10 +184,11 @@ def _is_wrapper(node: LexborNode, page: Page) -> bool:
     return (own > 0 and own >= PARAGRAPH_SHARE * paragraphs) or len(node.text()) >= TEXT_SHARE * text
 
 
-def drop_element(*, selector: str, keep_prose: bool = False) -> Prune:
+def drop_element(*, selector: str, keep_prose: bool = False, links: bool = False) -> Prune:
     """Removes the elements the CSS selector matches before extraction (never body, nor a wrapper holding most text);
-    keep_prose: their prose paragraphs (<p> of a sentence or more) stay in the page."""
-    return Prune(check_selector(selector), keep_prose)
+    keep_prose: their prose paragraphs (<p> of a sentence or more) stay in the page; links: a match must be a list
+    of links (one whose text is prose with few links in it stays)."""
+    return Prune(check_selector(selector), keep_prose, links)
 
 
 def drop_element_text(*, selector: str) -> Echo:
