@@ -11,7 +11,7 @@ from operator import sub
 
 import trafilatura
 
-from cleaner.engine.document import Removal
+from cleaner.engine.document import Kept, Removal
 from cleaner.engine.elements import Echo, Page, Prune, text_of
 from cleaner.engine.pipeline import Cleaner, Result
 from cleaner.engine.loader import Rule
@@ -29,7 +29,7 @@ EXTRACT_OPTIONS = {"include_comments": False, "fast": False}
 SHORT_SHARE = 0.5
 GAIN = 1.5
 WRAPPER_SHARE = 0.3
-# A lead a guard kept in the page (see spared_warnings) that the extractor left out is put in its
+# A lead a guard kept in the page (see spared) that the extractor left out is put in its
 # text when a paragraph the extractor took starts within LEAD_GAP characters after it in the pruned
 # page: trafilatura takes the block of the body paragraphs and misses the lead just above it.
 LEAD_GAP = 300
@@ -84,17 +84,20 @@ def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang
     echoes = [(rule, text) for rule in rules if isinstance(rule.step, Echo) and (text := rule.step(page))]
     removals = prune(page, rules)
     text = extract(page.tree.html or "", url)
-    warnings += spared_warnings(page, rules)
-    text, more = restore_leads(text, page)
-    warnings += more
+    kept = spared(page, rules)
+    text, leads = restore_leads(text, page, rules)
+    kept += leads
     if len(text) < SHORT_SHARE * page.totals[0]:
-        text, removals, more = reextract(source, url, text, removals)
+        text, removals, more, put_back = reextract(source, url, text, removals)
         warnings += more
+        kept += put_back
     if not text and removals:  # pruning took the article with it: extract from the page as it was
         text, removals = extract(source, url), []
     text, dropped = drop_echoes(text, echoes)
     result = cleaner.clean(text, lang, site=site)
-    return result._replace(removals=removals + dropped + result.removals, warnings=warnings + result.warnings)
+    warnings += [f"html: rule '{k.rule_id}' {k.why}: {_clip(k.text)}" for k in kept]
+    return result._replace(removals=removals + dropped + result.removals, warnings=warnings + result.warnings,
+                           kept=kept)
 
 
 def parse(source: str, tags: int) -> tuple[Page, str, list[str]]:
@@ -150,36 +153,40 @@ def _peak_depth(html: str) -> int:
     return max(map(sub, levels, accumulate(levels, min)))
 
 
-def spared_warnings(page: Page, rules: list[Rule]) -> list[str]:
-    """One warning per element or paragraph that a guard of a drop_element rule left in the page."""
-    ids = {rule.step.selector: rule.id for rule in rules if isinstance(rule.step, Prune)}
-    return [f"html: rule '{ids.get(selector, selector)}' kept {why}: {_clip(text)}"
-            for selector, why, text in page.spared]
+def spared(page: Page, rules: list[Rule]) -> list[Kept]:
+    """What the guards of the drop_element rules left in the page: prose blocks, leads called teasers."""
+    ids = _rule_ids(rules)
+    return [Kept(ids.get(selector, selector), f"kept {why}", text) for selector, why, text in page.spared]
 
 
-def restore_leads(text: str, page: Page) -> tuple[str, list[str]]:
+def _rule_ids(rules: list[Rule]) -> dict[str, str]:
+    return {rule.step.selector: rule.id for rule in rules if isinstance(rule.step, Prune)}
+
+
+def restore_leads(text: str, page: Page, rules: list[Rule]) -> tuple[str, list[Kept]]:
     """`text` with each lead that a guard kept in the page and the extractor left out put back before
-    the paragraph that follows it within LEAD_GAP characters (one warning each)."""
+    the paragraph that follows it within LEAD_GAP characters."""
     keys = _key(text)
-    leads = [lead for _, _, lead in page.spared if _key(lead) not in keys]
+    leads = [(selector, lead) for selector, _, lead in page.spared if _key(lead) not in keys]
     if not leads or page.tree.body is None:
         return text, []
     body = text_of(page.tree.body)
     paragraphs = text.split("\n\n")
     starts = [body.find(" ".join(p.split())[:80]) for p in paragraphs]
-    warnings = []
-    for lead in leads:
+    ids, put_back = _rule_ids(rules), []
+    for selector, lead in leads:
         end = body.find(lead) + len(lead)
         after = [(start, i) for i, start in enumerate(starts) if start >= end >= len(lead)]
         if after and min(after)[0] - end <= LEAD_GAP:
             index = min(after)[1]
             paragraphs.insert(index, lead)
             starts.insert(index, end - len(lead))
-            warnings.append(f"html: put back a lead the extractor left out: {_clip(lead)}")
-    return "\n\n".join(paragraphs), warnings
+            put_back.append(Kept(ids.get(selector, selector), "matched a lead the extractor left out; put back", lead))
+    return "\n\n".join(paragraphs), put_back
 
 
-def reextract(source: str, url: str | None, text: str, removals: list[Removal]) -> tuple[str, list[Removal], list[str]]:
+def reextract(source: str, url: str | None, text: str,
+              removals: list[Removal]) -> tuple[str, list[Removal], list[str], list[Kept]]:
     """The text of the page as it was, without what the selectors removed, when it holds far more
     than `text` (the pruned page's); else `text`. Removals that held a large share of it are put back."""
     paragraphs = extract(source, url).split("\n\n")
@@ -191,23 +198,22 @@ def reextract(source: str, url: str | None, text: str, removals: list[Removal]) 
         by_rule.setdefault(removal.rule_id, set()).update(found)
     shares = {rule: sum(len(paragraphs[i]) for i in found) / total if total else 0.0 for rule, found in by_rule.items()}
     removed = [False] * len(paragraphs)
-    kept, warnings, put_back = [], [], set()
+    kept, put_back, rules_back = [], [], set()
     for removal, found in zip(removals, hits, strict=True):
         if found and shares[removal.rule_id] >= WRAPPER_SHARE:  # content, not furniture: put back
-            if removal.rule_id not in put_back:
-                put_back.add(removal.rule_id)
-                warnings.append(f"html: rule '{removal.rule_id}' matched content ({shares[removal.rule_id]:.0%} of the "
-                                f"page's text), not furniture; put back: {_clip(removal.text)}")
+            if removal.rule_id not in rules_back:
+                rules_back.add(removal.rule_id)
+                put_back.append(Kept(removal.rule_id, f"matched content ({shares[removal.rule_id]:.0%} of the "
+                                                      "page's text), not furniture; put back", removal.text))
             continue
         for i in found:
             removed[i] = True
         kept.append(removal)
     again = "\n\n".join(p for p, gone in zip(paragraphs, removed, strict=True) if not gone and p)
     if len(again) <= GAIN * len(text):
-        return text, removals, []
-    warnings.insert(0, f"html: the pruned page gave {len(text)} characters of text; extracted again from the page "
-                       f"as it was ({len(again)} characters without what the selectors removed)")
-    return again, kept, warnings
+        return text, removals, [], []
+    return again, kept, [f"html: the pruned page gave {len(text)} characters of text; extracted again from the page "
+                         f"as it was ({len(again)} characters without what the selectors removed)"], put_back
 
 
 def _clip(text: str, width: int = 80) -> str:

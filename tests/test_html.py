@@ -233,3 +233,35 @@ def test_cli_explain_shows_a_guard_putting_text_back(run_cli, tmp_path):
     proc = run_cli("explain", "--input", "html", "page.html")
     assert "rule 'html-popup' matched content" in proc.stderr.decode()
     assert "put back" in proc.stderr.decode()
+
+
+def test_a_lead_the_template_calls_a_teaser_is_kept_and_a_list_of_teasers_goes():
+    lead = "Thousands of passengers pass the zoo station every day, and from spring on they will see a new tower."
+    others = ["The panda born in March took her first steps outside on Sunday, the keepers said.",
+              "Ticket prices rise next year for the first time since the zoo was rebuilt after the war."]
+    page = (f"<html><body><div class='news-single'><h1>A tower for the zoo</h1><div class='teaser-text'><p>{lead}</p>"
+            "</div><div class='news-text-wrap'>" + "".join(f"<p>{p}</p>" for p in LONG) + "</div>"
+            + "".join(f"<div class='teaser'><p>{o}</p></div>" for o in others) + "</div></body></html>")
+    result = clean_page(Cleaner(), page)
+    assert lead in result.text and result.text.index(lead) < result.text.index(LONG[0])
+    assert all(o not in result.text for o in others)
+    assert [(k.rule_id, k.text) for k in result.kept if "in links" in k.why] == [("html-related", lead)]
+
+
+def test_a_dek_in_the_article_header_is_kept():
+    dek = "Schools and roads get more money next year, after a debate that lasted until midnight."
+    page = (f"<html><body><article><header><h1>Council passes budget</h1><h2>{dek}</h2><p>By Jane Doe</p></header>"
+            + "".join(f"<p>{p}</p>" for p in LONG) + "</article></body></html>")
+    result = clean_page(Cleaner(), page)
+    assert dek in result.text and "Jane Doe" not in result.text
+    assert any(k.rule_id == "html-article-header" and k.text == dek for k in result.kept)
+
+
+def test_cli_explain_shows_what_a_guard_kept(run_cli, tmp_path):
+    lead = "Thousands of passengers pass the zoo station every day, and from spring on they will see a new tower."
+    (tmp_path / "page.html").write_text(
+        f"<html><body><article><div class='teaser-text'><p>{lead}</p></div>"
+        + "".join(f"<p>{p}</p>" for p in LONG) + "</article></body></html>", encoding="utf-8")
+    out = run_cli("explain", "--input", "html", "page.html").stdout.decode()
+    assert f"html-related (guard: kept prose with 0% of it in links, not a list of links) {lead}" in out
+    assert "1 match(es) kept or put back by a guard" in out

@@ -264,8 +264,13 @@ def explain_cmd(ctx: click.Context, file: Path, **local: Any) -> None:
         what = "" if r.whole_line else click.style("(span) ", fg="yellow")
         back = click.style("(put back) ", fg="green") if result.reverted else ""
         click.echo(f"{where} {rule} [{r.category}] {back}{what}{click.style(r.text.strip(), fg='red')}", color=color)
+    for k in result.kept:  # HTML: what a guard kept of a rule's matches, or put back
+        where = click.style(f"{file}:html:", dim=True)
+        why = click.style(f"(guard: {k.why})", fg="green")
+        click.echo(f"{where} {click.style(k.rule_id, fg='cyan', bold=True)} {why} {k.text.strip()}", color=color)
     kept = len(result.text.splitlines())
-    click.echo(f"{len(result.removals)} removal(s) by {len(result.counts)} rule(s); {kept} line(s) kept")
+    guarded = f"; {len(result.kept)} match(es) kept or put back by a guard" if result.kept else ""
+    click.echo(f"{len(result.removals)} removal(s) by {len(result.counts)} rule(s); {kept} line(s) kept{guarded}")
     if result.guard:
         share = f"{result.removed_share:.0%}"
         click.echo(f"guard: kept the original (rules would remove {share}); the removals above were put back"

@@ -298,6 +298,7 @@ def to_json(result: Result) -> str:
         "removals": removal_dicts(result, result.removals),
         "counts": result.counts,
         "warnings": result.warnings,
+        "kept": [k.as_dict() for k in result.kept],
         "removed_share": round(result.removed_share, 4),
         "guard": result.guard,
         "reverted": removal_dicts(result, result.reverted),

@@ -9,6 +9,17 @@ from typing import NamedTuple
 _BLANK_LINES = re.compile("\n\n\n+")  # two or more blank lines in a row
 
 
+class Kept(NamedTuple):
+    """What a guard kept of a rule's match, or put back (HTML: an article's lead, a content wrapper)."""
+
+    rule_id: str
+    why: str
+    text: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"rule": self.rule_id, "why": self.why, "text": self.text}
+
+
 class Removal(NamedTuple):  # (records are NamedTuples: a dataclass costs ~1.5 ms of start-up each)
     """What a rule took out: a whole line, or a span inside a line (line numbers are 1-based)."""
 

@@ -9,7 +9,7 @@ from typing import Literal, NamedTuple
 
 from cleaner.engine.fast import cache, watchdog
 from cleaner.engine.categories import CATEGORIES, unknown_name_message
-from cleaner.engine.document import Doc, Removal
+from cleaner.engine.document import Doc, Kept, Removal
 from cleaner.engine.elements import ElementStep
 from cleaner.engine.kinds import Budget, Cut
 from cleaner.engine.language import LANGUAGES, detect, normalise
@@ -44,6 +44,7 @@ class Result(NamedTuple):
     lang: str | None = None  # the language the rules ran for
     lang_source: str | None = None  # "given", "detected", or None (no language-specific rules loaded)
     source: str = ""  # the text that was cleaned: what `locate` offsets point into
+    kept: list[Kept] = []  # HTML: what a guard kept of a rule's matches or put back (also in warnings)
 
     @property
     def counts(self) -> dict[str, int]:
