@@ -1,6 +1,6 @@
 """Quality on scraped text (and HTML): both data sets, one table from one run.
 
-    python benchmarks/quality.py [--data ../shared/data] [--limit N] [--rules DIR] [--html] [--pairs] [--samples FILE] [--json FILE]
+    python benchmarks/quality.py [--data ../shared/data] [--limit N] [--rules DIR] [--html] [--halves] [--pairs] [--samples FILE] [--json FILE]
 
 Sets: `aeb` (Article Extraction Benchmark, scored by its 4-token shingles) and `traf`
 (trafilatura's evaluation pages, dev half, scored by its with/without snippets). For each page
@@ -11,7 +11,9 @@ furniture lines removed and of article lines kept (AEB: a line is article when h
 4-token shingles are in the gold, or, under 4 tokens, when it is part of a gold line of under 8
 tokens; traf: article when it holds a `with` snippet, furniture when it holds a `without` one,
 else not counted). `--html` adds HTML mode (clean_html against
-trafilatura alone). `--pairs` adds the AEB pages that come in pairs from one site (set `pairs`):
+trafilatura alone; pages/s also as a ratio to trafilatura default's in the same run); `--halves`
+scores HTML mode on two halves of each set as well, the pages split by a hash of their site (the
+URL's host without www.), so a change decided on one half can be checked on the other. `--pairs` adds the AEB pages that come in pairs from one site (set `pairs`):
 each cleaned as it is, and with the rules `cleaner learn` learns from the other page of its site
 (`learned`), never from itself. `--samples` writes the furniture kept and the article removed, per set.
 """
@@ -19,6 +21,7 @@ each cleaned as it is, and with the rules `cleaner learn` learns from the other 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
@@ -255,12 +258,32 @@ def render_text(rows: list[dict]) -> str:
 
 
 def render_html(rows: list[dict]) -> str:
-    head = f"{'set':<5} {'system':<28} {'F1':>6} {'P':>6} {'R':>6} {'pages/s':>8}"
+    head = f"{'set':<5} {'system':<28} {'F1':>6} {'P':>6} {'R':>6} {'pages/s':>8} {'x traf':>6}"
     lines = [head, "-" * len(head)]
+    default = {r["set"]: r["pages_s"] for r in rows if r["system"] == "trafilatura default"}
     for r in rows:
         s = r["scores"]
+        ratio = r["pages_s"] / default[r["set"]] if default.get(r["set"]) else 0.0
         lines.append(f"{r['set']:<5} {r['system']:<28} {s['f1']:>6.3f} {s['precision']:>6.3f} {s['recall']:>6.3f} "
-                     f"{r['pages_s']:>8.1f}")
+                     f"{r['pages_s']:>8.1f} {ratio:>6.2f}")
+    return "\n".join(lines)
+
+
+def site_half(page: Page) -> int:
+    """0 or 1, from a hash of the page's site (the same for every page of a site)."""
+    return hashlib.sha256((url_site(page.url) or page.id).encode()).digest()[-1] % 2
+
+
+def render_halves(name: str, pages: list[Page], rows: list[dict]) -> str:
+    """F1 / P / R of each HTML system on each half of the set (split by site_half)."""
+    halves = [[i for i, page in enumerate(pages) if site_half(page) == h] for h in (0, 1)]
+    lines = [f"{name} halves by site hash: half 0 {len(halves[0])} pages, half 1 {len(halves[1])} pages"]
+    for r in rows:
+        cells = []
+        for half in halves:
+            s = score(name, [pages[i] for i in half], [r["outputs"][i] for i in half])
+            cells.append(f"{s['f1']:.3f} ({s['precision']:.3f} / {s['recall']:.3f})")
+        lines.append(f"  {r['system']:<28} half 0 {cells[0]}   half 1 {cells[1]}")
     return "\n".join(lines)
 
 
@@ -294,6 +317,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sets", default="aeb,traf", help="comma-separated: aeb, traf")
     parser.add_argument("--limit", type=int, help="only the first N pages of each set (by id)")
     parser.add_argument("--html", action="store_true", help="also score HTML mode against trafilatura")
+    parser.add_argument("--halves", action="store_true", help="with --html: also score each half of each set, "
+                        "the pages split by a hash of their site")
     parser.add_argument("--pairs", action="store_true", help="also the AEB pages in pairs from one site, without and "
                         "with the rules learned from the other page of the pair (cleaner learn, --min-pages 1)")
     parser.add_argument("--samples", type=Path, help="write furniture kept / article removed here")
@@ -307,7 +332,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cleaner = Cleaner([args.rules], builtin=False) if args.rules else Cleaner()
-    rows, hrows, losses, notes = [], [], [], []
+    rows, hrows, losses, notes, halves = [], [], [], [], []
     for name in args.sets.split(","):
         pages = load_set(name, args.data, args.limit)
         rows += text_rows(name, pages, cleaner, args.cache_dir)
@@ -319,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
             these = html_rows(name, pages, cleaner)
             hrows += these
             losses += html_losses(name, pages, these)
+            if args.halves:
+                halves.append(render_halves(name, pages, these))
     print(f"{len(cleaner.rules)} rules; scrapers: {', '.join(SCRAPERS)}")
     print(render_text(rows))
     print("\n".join(notes))
@@ -327,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         print(render_html(hrows))
         print(f"pages where clean_html's recall is below trafilatura default's by > 0.2: {len(losses)}")
         print("\n".join(losses))
+        print("\n".join(halves))
     if args.samples:
         write_samples(args.samples, rows, args.per_row)
     if args.json:
