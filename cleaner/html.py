@@ -223,9 +223,9 @@ def _clip(text: str, width: int = 80) -> str:
 def prune(page: Page, rules: list[Rule]) -> list[Removal]:
     """Run the drop_element rules in order; one removal per element with text."""
     return [
-        Removal(rule.id, rule.category, 0, text)
+        Removal(rule.id, rule.category, 0, text, element=element)
         for rule in rules if isinstance(rule.step, Prune)
-        for text in rule.step(page)
+        for element, text in rule.step(page)
     ]
 
 

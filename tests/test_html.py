@@ -154,7 +154,7 @@ def test_cli_input_html_forces_the_html_path(run_cli):
 def test_cli_explain_and_json_report_selector_removals(run_cli, tmp_path):
     (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
     explain = run_cli("explain", "page.html").stdout.decode()
-    assert "page.html:html: html-figure-caption [caption] Council members vote on Monday." in explain
+    assert "page.html:html: html-figure-caption [caption] <figcaption> Council members vote on Monday." in explain
     assert "html-newsletter [newsletter]" in explain and "html-comments [comments]" in explain
     data = json.loads(run_cli("clean", "--format", "json", "--url", "https://example.com/a", "page.html").stdout)
     assert data["text"] == f"{P1}\n\n{P2}\n"
@@ -261,7 +261,9 @@ def test_cli_explain_shows_what_a_guard_kept(run_cli, tmp_path):
     lead = "Thousands of passengers pass the zoo station every day, and from spring on they will see a new tower."
     (tmp_path / "page.html").write_text(
         f"<html><body><article><div class='teaser-text'><p>{lead}</p></div>"
-        + "".join(f"<p>{p}</p>" for p in LONG) + "</article></body></html>", encoding="utf-8")
+        + "".join(f"<p>{p}</p>" for p in LONG) + "<div class='related'><h3>Related</h3><ul><li><a href='/a'>Mayor "
+        "unveils road plan</a></li></ul></div></article></body></html>", encoding="utf-8")
     out = run_cli("explain", "--input", "html", "page.html").stdout.decode()
-    assert f"html-related (guard: kept prose with 0% of it in links, not a list of links) {lead}" in out
+    assert f"html-related (guard: kept <div.teaser-text>, prose with 0% of it in links, not a list of links) {lead}" in out
+    assert "html-related [related] <div.related> Related" in out
     assert "1 match(es) kept or put back by a guard" in out

@@ -262,6 +262,7 @@ def explain_cmd(ctx: click.Context, file: Path, **local: Any) -> None:
         where = click.style(f"{file}:{r.line or 'html'}:", dim=True)
         rule = click.style(r.rule_id, fg="cyan", bold=True)
         what = "" if r.whole_line else click.style("(span) ", fg="yellow")
+        what += click.style(f"<{r.element}> ", fg="yellow") if r.element else ""
         back = click.style("(put back) ", fg="green") if result.reverted else ""
         click.echo(f"{where} {rule} [{r.category}] {back}{what}{click.style(r.text.strip(), fg='red')}", color=color)
     for k in result.kept:  # HTML: what a guard kept of a rule's matches, or put back

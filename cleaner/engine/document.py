@@ -28,6 +28,7 @@ class Removal(NamedTuple):  # (records are NamedTuples: a dataclass costs ~1.5 m
     line: int
     text: str
     whole_line: bool = True
+    element: str = ""  # HTML: the element a drop_element rule removed, as tag.class#id (explain shows it)
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape used by `--format json`, batch records and the HTTP service."""

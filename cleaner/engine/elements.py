@@ -95,25 +95,26 @@ class Prune(ElementStep):
 
     __slots__ = ()
 
-    def __call__(self, page: Page) -> list[str]:
-        """Remove the matches (outermost first) and return the text of each one that had any."""
+    def __call__(self, page: Page) -> list[tuple[str, str]]:
+        """Remove the matches (outermost first); (element, text) of each one that had text, the element
+        as tag.class#id."""
         removed: set[int] = set()
-        texts: list[str] = []
+        texts: list[tuple[str, str]] = []
         matches = page.tree.css(self.selector)
         kinds = Counter(_kind(node) for node in matches) if self.links else Counter()
         for node in matches:
             if node.tag in _NEVER or _inside(node, removed) or _is_wrapper(node, page):
                 continue
             if self.links and kinds[_kind(node)] == 1 and (share := _unlinked_prose(node)) is not None:
-                page.spared.append((self.selector, f"prose with {share:.0%} of it in links, not a list of links",
-                                    text_of(node)))
+                page.spared.append((self.selector, f"<{describe(node)}>, prose with {share:.0%} of it in links, "
+                                    "not a list of links", text_of(node)))
                 node.unwrap()  # its children stay; its class words would make the extractor drop it too
                 continue
             removed.add(node.mem_id)
             if self.keep_prose:
                 _spare_prose(node, page, self.selector)
             if text := text_of(node):
-                texts.append(text)
+                texts.append((describe(node), text))
             node.decompose()
         return texts
 
@@ -162,6 +163,13 @@ def _unlinked_prose(node: LexborNode) -> float | None:
         return None
     share = sum(len(text_of(a)) for a in node.css("a")) / len(text)
     return share if share < LINK_SHARE else None
+
+
+def describe(node: LexborNode) -> str:
+    """An element as a selector would name it: tag, classes and id ('div.teaser-text#lead')."""
+    classes = "".join(f".{word}" for word in (node.attributes.get("class") or "").split())
+    ident = node.attributes.get("id")
+    return f"{node.tag}{classes}{f'#{ident}' if ident else ''}"
 
 
 def _kind(node: LexborNode) -> tuple[str, str]:
