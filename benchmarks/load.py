@@ -206,10 +206,14 @@ class Tally:
         self.latency: defaultdict[str, list[float]] = defaultdict(list)
         self.payload: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)  # (payload, seconds) of 200s
         self.killed: list[int] = []
+        self.why_lost: list[str] = []  # what each lost request got instead of an answer
 
-    def add(self, kind: str, result: str, seconds: float | None = None, payload: int | None = None) -> None:
+    def add(self, kind: str, result: str, seconds: float | None = None, payload: int | None = None,
+            why: str = "") -> None:
         with self.lock:
             self.counts[kind][result] += 1
+            if result == "lost":
+                self.why_lost.append(f"{kind}: {why[:300]}")
             if seconds is not None:
                 self.latency[kind].append(seconds)
                 if payload is not None and result == "200":
@@ -222,15 +226,16 @@ class Tally:
         connection must be replaced."""
         started = time.perf_counter() if started is None else started
         try:
-            result = outcome(*call(port, method, path, body, headers, conn))
-        except (OSError, http.client.HTTPException):
-            result = "lost"
-        self.add(kind, result, time.perf_counter() - started, payload)
+            status, reply = call(port, method, path, body, headers, conn)
+            result, why = outcome(status, reply), f"{status} {reply[:200]!r}"
+        except (OSError, http.client.HTTPException) as err:
+            result, why = "lost", f"{type(err).__name__}: {err}"
+        self.add(kind, result, time.perf_counter() - started, payload, why)
         return result != "lost"
 
     def export(self) -> dict:
         return {"counts": {k: dict(v) for k, v in self.counts.items()}, "latency": dict(self.latency),
-                "killed": self.killed}
+                "killed": self.killed, "why_lost": self.why_lost}
 
     def merge(self, exported: dict) -> None:
         for kind, counts in exported["counts"].items():
@@ -238,6 +243,7 @@ class Tally:
         for kind, latency in exported["latency"].items():
             self.latency[kind] += latency
         self.killed += exported["killed"]
+        self.why_lost += exported["why_lost"]
 
 
 def load(port: int, bodies: list[bytes], count: int, concurrency: int, tally: Tally, kind: str,
@@ -282,7 +288,7 @@ def slow_client(port: int, stop: threading.Event, tally: Tally) -> None:
             reply = dribble(sock, header)
         status = reply.split(b" ", 2)[1] if reply.startswith(b"HTTP/1.1 ") else b""
         tally.add("slow client", "4xx" if status == b"408" and reply.endswith(b"}") else "lost",
-                  time.perf_counter() - started)
+                  time.perf_counter() - started, why=f"after the header bytes, {reply[:200]!r}")
         if stop.is_set():
             return
 
@@ -468,6 +474,8 @@ def report(args: argparse.Namespace, result: dict) -> int:
         print(f"target p99 {kind} <= 5 x p50 unloaded ({5 * p50_unloaded:.1f} ms): {p99:.1f} ms, "
               f"{'met' if p99 <= 5 * p50_unloaded else 'NOT met'}; p99 of each request's time over its "
               f"payload's unloaded time: {slow_p99}")
+    for why in (tally.why_lost + unloaded.why_lost)[:10]:
+        print(f"lost: {why}")
     print(f"target no request lost: {'met' if not lost else f'NOT met ({lost} lost)'}")
     return 1 if lost else 0
 

@@ -37,7 +37,7 @@ LEAD_GAP = 300
 _DECLARED = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-# Bounds on the work per page (see the README's HTML input): lexbor builds a tree in time quadratic
+# Bounds on the work per page (see docs/html.md): lexbor builds a tree in time quadratic
 # in its depth (100,000 nested divs: 97 s), lxml under trafilatura drops all of a page nested past
 # 255 levels, and trafilatura takes about 3 s per 100,000 elements.
 MAX_DEPTH = 128  # nested elements kept; the tags of deeper ones are dropped, their text kept

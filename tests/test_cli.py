@@ -137,3 +137,15 @@ def test_cleaner_toml_adds_rules(run_cli, tmp_path):
         "description='Our own promo line.'\npattern='^Buy our mug'\n", encoding="utf-8")
     (tmp_path / "cleaner.toml").write_text('rules = ["mine.toml"]\n', encoding="utf-8")
     assert run_cli(input="Body.\n\nBuy our mug today!\n").stdout.decode() == "Body.\n"
+
+
+def test_version_is_the_package_version(run_cli):
+    """`cleaner --version` names the command and the version the distribution (scrape-cleaner) ships."""
+    from importlib.metadata import version
+
+    import cleaner
+
+    proc = run_cli("--version")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode().strip() == f"cleaner, version {cleaner.__version__}"
+    assert cleaner.__version__ == version("scrape-cleaner")

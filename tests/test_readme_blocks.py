@@ -20,11 +20,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cleaner import clean
+
 from conftest import GOLDEN, ROOT
 
 BLOCK = re.compile(r"^```(\w*)\n(.*?)^```$", re.M | re.S)
 NOT_RUN = re.compile(r"<!-- not run: (.+?) -->\s*$")
-TIMEOUT = 30  # seconds per block
+TIMEOUT = 60  # seconds per block (the service block waits for a server to start)
 BIN = Path(sys.executable).parent
 ARTICLE = (GOLDEN / "metro-kyiv-getty-captions.input.txt").read_text(encoding="utf-8")
 HOUSE_RULE = ("[[rule]]\nid = 'house-promo'\nkind = 'drop_line'\ncategory = 'advertising'\n"
@@ -35,7 +37,8 @@ PAGE = ("<html><body><article><h1>Budget passed</h1><p>The council approved the 
 
 
 DOCS = ["README.md", "docs/learn.md", "docs/rules.md", "docs/service.md", "docs/design.md", "docs/guarantees.md",
-        "docs/performance.md"]  # (docs/pytest-and-tools.md has a test of its own)
+        "docs/performance.md", "docs/cli.md", "docs/library.md", "docs/languages.md", "docs/html.md", "docs/batch.md",
+        "docs/datatrove.md", "docs/quality.md"]  # (docs/pytest-and-tools.md has a test of its own)
 
 
 def blocks(name: str = "README.md") -> list[tuple[int, str, str, str | None]]:
@@ -73,6 +76,7 @@ def workspace(folder: Path) -> None:
     (folder / "page.txt").write_text(crawl[0]["text"], encoding="utf-8")
     for target in ("tests/golden", "path/to/goldens"):
         shutil.copytree(GOLDEN, folder / target)
+    shutil.copytree(ROOT / "examples", folder / "examples")
     (folder / "data" / "in").mkdir(parents=True)
     (folder / "data" / "in" / "part.jsonl").write_text(
         "".join(json.dumps({"id": str(n), "text": ARTICLE}) + "\n" for n in range(3)), encoding="utf-8")
@@ -127,6 +131,8 @@ def test_skipped_blocks_say_why(capsys):
 @pytest.mark.parametrize("name, line, language, code", [case[:4] for case in CASES if not case[4]],
                          ids=[f"{case[0]}:line-{case[1]}" for case in CASES if not case[4]])
 def test_readme_block_runs(tmp_path, name, line, language, code):
+    if language == "sh" and re.search(r"^curl |; curl |\bcurl -", code, re.M) and not shutil.which("curl"):
+        pytest.skip("curl is not installed here")
     workspace(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "CI"} | {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     proc = subprocess.Popen(command(language, code, tmp_path), cwd=tmp_path, env=env, text=True,
@@ -138,3 +144,17 @@ def test_readme_block_runs(tmp_path, name, line, language, code):
         out, err = proc.communicate()
         pytest.fail(f"{name} line {line} ({language}) still running after {TIMEOUT} s:\n{err[-3000:]}")
     assert proc.returncode == 0, f"{name} line {line} ({language}):\n{out[-2000:]}\n{err[-3000:]}"
+
+
+def test_every_docs_page_is_run_here_or_by_its_own_test():
+    assert {f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md")} == set(DOCS[1:]) | {"docs/pytest-and-tools.md"}
+
+
+def test_the_readme_excerpt_is_what_cleaner_gives():
+    """The README's before/after pair: lines of the golden input it names, and what `clean` makes of them."""
+    pair = {reason.split(":")[0]: (code, reason) for _, _, code, reason in blocks()
+            if reason and reason.startswith(("before:", "after:"))}
+    (before, reason), (after, _) = pair["before"], pair["after"]
+    seed = (ROOT / re.search(r"tests/golden/\S+\.input\.txt", reason)[0]).read_text(encoding="utf-8").splitlines()
+    assert all(line in seed for line in before.splitlines())
+    assert before != after and clean(before) == after

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from cleaner import __version__
 from cleaner.config import build_cleaner, cleaners_for
 from cleaner.cli.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
                              write_file, write_out)
@@ -152,7 +153,7 @@ def _names_a_file(word: str) -> bool:
 @lang_option
 @input_options
 @color_option
-@click.version_option(package_name="cleaner")
+@click.version_option(__version__, prog_name="cleaner")
 @click.pass_context
 def main(ctx: click.Context, fmt: str, **options: Any) -> None:
     """Strip page furniture from scraped article text.

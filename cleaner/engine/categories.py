@@ -1,5 +1,5 @@
 """The one list of rule categories: the loader accepts only these, `cleaner rules categories`
-prints them, and the README's table is checked against them (tests/test_categories.py).
+prints them, and the table in docs/rules.md is checked against them (tests/test_categories.py).
 
 `--select` and `--ignore` take a category or a rule id. A retired category name is refused
 with the name that replaced it (RETIRED), so a setting written for the old list fails loudly

@@ -19,7 +19,7 @@ from cleaner.engine.sites import site_name, url_site
 
 Policy = Literal["keep", "clean", "fail"]
 TIMEOUT = 1.0  # seconds per rule per MB of input
-MAX_REMOVED = 0.8  # share of a document's characters; see the README's Guarantees
+MAX_REMOVED = 0.8  # share of a document's characters; see docs/guarantees.md
 MIN_GUARDED_WORDS = 20  # a shorter document is too small to judge: the guard leaves it alone
 MAX_SITE_PLANS = 256  # plans kept for documents of sites that rules are scoped to
 

@@ -162,8 +162,11 @@ class Cleaning:
         """Run a task; raises BudgetExceeded, Refused, or Unavailable when the process died. The event
         loop watches the pipe (no thread: a thread waits for the GIL behind a busy loop); sending
         blocks only while the idle process reads the task in."""
-        loop, fd = asyncio.get_running_loop(), self.conn.fileno()
+        loop = asyncio.get_running_loop()
         with died():
+            if self.stopped:
+                raise EOFError
+            fd = self.conn.fileno()
             self.conn.send(task)
         answered = loop.create_future()
         loop.add_reader(fd, lambda: answered.done() or answered.set_result(None))
@@ -310,17 +313,18 @@ class CleaningPool:
         cleaning = await self._acquire()
         cleaning.busy = True
         call = asyncio.ensure_future(cleaning.call(task, budget))
-        call.add_done_callback(lambda _: self._finished(cleaning))  # not before: the pipe is in use
+        call.add_done_callback(lambda _: self._finished(cleaning, call))  # not before: the pipe is in use
         if not (await asyncio.wait({call}, timeout=SLOW_AFTER))[0]:
             self._to_slow_lane(cleaning)
-        try:
-            return await asyncio.shield(call)
-        except (BudgetExceeded, Unavailable):
-            cleaning.stop()  # _finished (which runs after this) replaces it
-            raise
+        return await asyncio.shield(call)
 
-    def _finished(self, cleaning: Cleaning) -> None:
+    def _finished(self, cleaning: Cleaning, call: asyncio.Future[Any]) -> None:
+        """The task is done: a process that died under it or ran past the budget is stopped here, before
+        anything else runs (a dying process may still look alive for a moment after its pipe broke, and
+        must never be handed to the next request), then replaced; any other is handed on."""
         cleaning.busy = False
+        if call.cancelled() or isinstance(call.exception(), (BudgetExceeded, Unavailable)):
+            cleaning.stop()
         self._release(cleaning)
 
     async def _acquire(self) -> Cleaning:
