@@ -175,12 +175,14 @@ def restore_leads(text: str, page: Page, rules: list[Rule]) -> tuple[str, list[K
     starts = [body.find(" ".join(p.split())[:80]) for p in paragraphs]
     ids, put_back = _rule_ids(rules), []
     for selector, lead in leads:
-        end = body.find(lead) + len(lead)
-        after = [(start, i) for i, start in enumerate(starts) if start >= end >= len(lead)]
+        if (begin := body.find(lead)) < 0:
+            continue
+        end = begin + len(lead)
+        after = [(start, i) for i, start in enumerate(starts) if start >= end]
         if after and min(after)[0] - end <= LEAD_GAP:
             index = min(after)[1]
             paragraphs.insert(index, lead)
-            starts.insert(index, end - len(lead))
+            starts.insert(index, begin)
             put_back.append(Kept(ids.get(selector, selector), "matched a lead the extractor left out; put back", lead))
     return "\n\n".join(paragraphs), put_back
 

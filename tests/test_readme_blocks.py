@@ -131,7 +131,7 @@ def test_skipped_blocks_say_why(capsys):
 @pytest.mark.parametrize("name, line, language, code", [case[:4] for case in CASES if not case[4]],
                          ids=[f"{case[0]}:line-{case[1]}" for case in CASES if not case[4]])
 def test_readme_block_runs(tmp_path, name, line, language, code):
-    if language == "sh" and re.search(r"^curl |; curl |\bcurl -", code, re.M) and not shutil.which("curl"):
+    if language == "sh" and re.search(r"\bcurl\b", code) and not shutil.which("curl"):
         pytest.skip("curl is not installed here")
     workspace(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "CI"} | {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}

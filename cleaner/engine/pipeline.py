@@ -44,7 +44,7 @@ class Result(NamedTuple):
     lang: str | None = None  # the language the rules ran for
     lang_source: str | None = None  # "given", "detected", or None (no language-specific rules loaded)
     source: str = ""  # the text that was cleaned: what `locate` offsets point into
-    kept: list[Kept] = []  # HTML: what a guard kept of a rule's matches or put back (also in warnings)
+    kept: Sequence[Kept] = ()  # HTML: what a guard kept of a rule's matches or put back (also in warnings)
 
     @property
     def counts(self) -> dict[str, int]:
