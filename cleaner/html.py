@@ -13,6 +13,7 @@ import trafilatura
 
 from cleaner.engine.document import Kept, Removal
 from cleaner.engine.elements import Echo, Page, Prune, text_of
+from cleaner.engine.pagetype import PageType, check_page_type, detect
 from cleaner.engine.pipeline import Cleaner, Result
 from cleaner.engine.loader import Rule
 
@@ -69,18 +70,21 @@ def _shipped() -> Cleaner:
 
 
 def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang: str | None = None, *,
-               site: str | None = None) -> Result:
+               site: str | None = None, page_type: str | None = None) -> Result:
     """Prune the page with the cleaner's HTML rules, extract its main text, then run its text rules
     (`lang` as Cleaner.clean takes it: any case, a region, an English name; rules scoped to sites run
-    for `site`, else for the host of `url`)."""
+    for `site`, else for the host of `url`; rules scoped to page types for `page_type`, else for the
+    type the page declares or its URL shows)."""
     lang = None if lang is None else cleaner.language(lang)
     source = decode(html) if isinstance(html, bytes) else html
     site = cleaner.site(site, url)
+    kind = detect(source, url) if page_type is None else PageType(check_page_type(page_type), "given")
     tags = source.count("<") - source.count("</")  # start tags (at least as many as the elements)
     if tags > MAX_ELEMENTS:
-        return _too_many_elements(cleaner, source, lang, site)
+        return _typed(_too_many_elements(cleaner, source, lang, site, kind.name), kind, page_type)
     page, source, warnings = parse(source, tags)
-    rules = [rule for rule in cleaner.rules if not rule.sites or site in rule.sites]
+    rules = [rule for rule in cleaner.rules if (not rule.sites or site in rule.sites)
+             and (not rule.page_types or kind.name in rule.page_types)]
     echoes = [(rule, text) for rule in rules if isinstance(rule.step, Echo) and (text := rule.step(page))]
     removals = prune(page, rules)
     text = extract(page.tree.html or "", url)
@@ -94,10 +98,16 @@ def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang
     if not text and removals:  # pruning took the article with it: extract from the page as it was
         text, removals = extract(source, url), []
     text, dropped = drop_echoes(text, echoes)
-    result = cleaner.clean(text, lang, site=site)
+    result = cleaner.clean(text, lang, site=site, page_type=kind.name)
     warnings += [f"html: rule '{k.rule_id}' {k.why}: {_clip(k.text)}" for k in kept]
-    return result._replace(removals=removals + dropped + result.removals, warnings=warnings + result.warnings,
-                           kept=kept)
+    return _typed(result._replace(removals=removals + dropped + result.removals, warnings=warnings + result.warnings,
+                                  kept=kept), kind, page_type)
+
+
+def _typed(result: Result, kind: PageType, given: str | None) -> Result:
+    """The result with the page type it was cleaned as, and where that came from."""
+    return result._replace(page_type=kind.name, page_type_source="given" if given is not None else "detected",
+                           page_type_evidence=kind.why)
 
 
 def parse(source: str, tags: int) -> tuple[Page, str, list[str]]:
@@ -115,10 +125,11 @@ def parse(source: str, tags: int) -> tuple[Page, str, list[str]]:
     return page, source, [warning] if warning else []
 
 
-def _too_many_elements(cleaner: Cleaner, source: str, lang: str | None, site: str | None) -> Result:
+def _too_many_elements(cleaner: Cleaner, source: str, lang: str | None, site: str | None,
+                       page_type: str) -> Result:
     """A page of more than MAX_ELEMENTS elements: its text, without a tree, as one paragraph."""
     text = html_lib.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", source)))
-    result = cleaner.clean(" ".join(text.split()), lang, site=site)
+    result = cleaner.clean(" ".join(text.split()), lang, site=site, page_type=page_type)
     warning = (f"page has more than {MAX_ELEMENTS:,} elements: main-text extraction and the HTML rules "
                "skipped, all the text of the page kept as one paragraph")
     return result._replace(warnings=[warning, *result.warnings])

@@ -98,7 +98,7 @@ def body(result, explain: bool = False) -> dict:
     out = {"text": result.text, "counts": result.counts}
     if result.warnings:
         out["warnings"] = list(result.warnings)
-    return out | ({"removals": removals(result)} if explain else {})
+    return out | ({"removals": removals(result), "page_type": result.page_type} if explain else {})
 
 
 def test_healthz(server, reference):
@@ -123,12 +123,20 @@ def test_explain_lists_removals(server, reference):
     assert reply["removals"], "a golden input should lose something"
 
 
+def test_page_type_given_and_reported(server):
+    html = "<html><body><p>" + "The forum thread opens with a long question about tents in the Alps. " * 3 + "</p></body></html>"
+    reply = server.post("/v1/clean", json={"html": html, "page_type": "forum", "explain": True}).json()
+    assert reply["page_type"] == "forum"
+    refused = server.post("/v1/clean", json={"text": "a", "page_type": "blog"})
+    assert refused.status_code == 422 and "unknown page type 'blog'" in refused.text
+
+
 def test_batch_keeps_order_and_totals(server, reference):
     texts = [case.read_text(encoding="utf-8") for case in CASES]
     reply = server.post("/v1/clean/batch", json=[{"text": t} for t in texts] + [{"text": "", "explain": True}])
     assert reply.status_code == 200, reply.text
     results = reply.json()["results"]
-    assert results == [body(reference.clean(t)) for t in texts] + [{"text": "", "counts": {}, "removals": []}]
+    assert results == [body(reference.clean(t)) for t in texts] + [{"text": "", "counts": {}, "removals": [], "page_type": "article"}]
     assert sum(reply.json()["counts"].values()) == sum(len(reference.clean(t).removals) for t in texts)
     assert server.post("/v1/clean/batch", json=[]).json() == {"results": [], "counts": {}}
 

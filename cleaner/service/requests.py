@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator, model_validator
 
 from cleaner.engine.pipeline import Cleaner, Result
+from cleaner.engine.pagetype import check_page_type
 from cleaner.engine.sites import site_name
 
 PARSE_IN_SERVER = 64 * 1024  # bodies up to this many bytes are parsed in the server process
@@ -25,12 +26,18 @@ class CleanRequest(BaseModel):
     url: str | None = None
     site: str | None = None
     lang: str | None = None
+    page_type: str | None = None
     explain: bool = False
 
     @field_validator("site")
     @classmethod
     def _site_name(cls, value: str | None) -> str | None:
         return None if value is None else site_name(value)
+
+    @field_validator("page_type")
+    @classmethod
+    def _page_type(cls, value: str | None) -> str | None:
+        return None if value is None else check_page_type(value)
 
     @field_validator("text", "html", "url", "lang")
     @classmethod
@@ -109,7 +116,7 @@ def checked(cleaner: Cleaner, doc: CleanRequest, number: int | None) -> dict[str
 
 def clean_document(cleaner: Cleaner, doc: dict[str, Any]) -> tuple[bytes, dict[str, int]]:
     """Clean one request document (`text` or `html`, with its `url` or `site`): its answer as JSON, and its counts."""
-    where = {"url": doc.get("url"), "site": doc.get("site")}
+    where = {"url": doc.get("url"), "site": doc.get("site"), "page_type": doc.get("page_type")}
     if doc.get("html") is not None:
         from cleaner.html import clean_page
 
@@ -124,6 +131,7 @@ def result_dict(result: Result, explain: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"text": result.text, "counts": result.counts}
     if explain:
         out["removals"] = [r.as_dict() for r in result.removals]
+        out["page_type"] = result.page_type
     if result.warnings:
         out["warnings"] = list(result.warnings)
     return out
