@@ -39,6 +39,10 @@ def reply_rule(**scope: object) -> object:
     ("<p>x</p>", "https://shop.example.com/collections/boots", "collection"),
     ("<p>x</p>", "https://shop.example.com/products/trail-boot", "product"),
     (ld("FAQPage") + ld("Question"), "https://example.com/2024/05/bridge", "article"),  # an FAQ's Question
+    ("<p>x</p>", "https://www.reddit.com/r/cooking/comments/1rl0/enameled_pan/", "forum"),
+    ("<p>x</p>", "https://community.example.org/some-question", "forum"),
+    ("<p>x</p>", "https://example.com/en-us/", "service"),  # a home page introduces the site
+    ("<p>x</p>", "https://example.com/2024/05/bridge?page=2", "article"),
     ("<p>x</p>", None, "article"),
 ])
 def test_detect(html, url, kind):
@@ -140,3 +144,28 @@ def test_batch_page_type_field(pack, run_cli):
     out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [(r["text"] == THREAD, r["page_type"]) for r in out] == [(True, "forum"), (False, "article")]
     assert "field 'kind': unknown page type 'blog'" in proc.stderr.decode()
+
+
+REPLY = "Take a light two person tent with a strong frame, the wind up there can be fierce at night and it rains."
+THREAD_PAGE = (f"<html><body><article><h1>Which tent?</h1>{BODY}</article>"
+               f"<div id='comments' class='comments'><ol class='commentlist'><li class='comment'><p>{REPLY}</p></li>"
+               "</ol></div></body></html>")
+
+
+def test_a_forum_keeps_its_replies_an_article_drops_its_comments():
+    cleaner = Cleaner()
+    assert REPLY in clean_page(cleaner, THREAD_PAGE, page_type="forum").text
+    assert REPLY not in clean_page(cleaner, THREAD_PAGE, page_type="article").text
+
+
+DESCRIPTION = "Waterproof leather boots with a grippy sole, made for long days on rough mountain trails."
+SHOP_PAGE = ('<html><head><script type="application/ld+json">{"@type": "Product", "name": "Trail boots", '
+             f'"description": "{DESCRIPTION}"}}</script></head><body><h1>Trail boots</h1>{BODY}</body></html>')
+
+
+def test_a_product_page_gets_the_description_of_its_structured_data():
+    found = clean_page(Cleaner(), SHOP_PAGE)
+    assert found.page_type == "product" and DESCRIPTION in found.text
+    assert DESCRIPTION not in clean_page(Cleaner(), SHOP_PAGE, page_type="article").text
+    shown = SHOP_PAGE.replace("</body>", f"<p>{DESCRIPTION}</p></body>")
+    assert clean_page(Cleaner(), shown).text.count("grippy sole") == 1  # not added twice

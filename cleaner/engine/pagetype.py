@@ -27,16 +27,20 @@ _LD_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]{0,300}\]|"[^"]{1,80}")')
 _ITEMTYPE = re.compile(r'itemtype\s*=\s*["\']https?://schema\.org/(\w+)', re.I)
 _OG_TYPE = re.compile(r'<meta[^>]+property\s*=\s*["\']og:type["\'][^>]*>', re.I)
 _CONTENT = re.compile(r'content\s*=\s*["\']([^"\']{1,40})["\']', re.I)
-# The URL's path: words that name a kind of page.
+# The URL's path: words that name a kind of page (shop, forum and documentation software's own).
 URL_SHAPES = (
-    ("forum", re.compile(r"/(?:forums?|threads?|topics?|t|questions|community|discussions?|boards?)(?:/|\.php|$)"
-                         r"|showthread|viewtopic", re.I)),
-    ("documentation", re.compile(r"/(?:docs?|documentation|api|reference|manual|guides?|tutorials?|kb|"
-                                 r"knowledge-?base|wiki|man)(?:/|$)", re.I)),
-    ("product", re.compile(r"/(?:products?|p|dp|item)/[^/]+", re.I)),
-    ("collection", re.compile(r"/(?:collections?|categor(?:y|ies)|shop|store|department)(?:/|$)", re.I)),
+    ("forum", re.compile(r"/(?:forums?|threads?|topics?|t|d|questions|community|discussions?|boards?|comments)"
+                         r"(?:/|\.php|$)|showthread|viewtopic|/thread-\d", re.I)),
+    ("documentation", re.compile(r"/(?:docs?|documentation|api|reference|manual|guides?|tutorials?|kb|book|"
+                                 r"knowledge-?base|wiki|man|quickstart|getting-started|glossary)(?:/|$)", re.I)),
+    ("product", re.compile(r"/(?:products?|p|dp|item|pr)/[^/]+", re.I)),
+    ("collection", re.compile(r"/(?:collections?|categor(?:y|ies)|product-category|shop|store|department|browse|"
+                              r"c|cp|b)(?:/|$)", re.I)),
 )
-_DOCS_HOST = re.compile(r"^(?:docs?|developers?|devdocs|wiki|help|support|learn)\.|readthedocs", re.I)
+_HOSTS = (("forum", re.compile(r"^(?:forums?|community|discuss|discourse)\.", re.I)),
+          ("documentation", re.compile(r"^(?:docs?|developers?|devdocs|wiki|help|support|learn)\.|readthedocs", re.I)))
+# A site's home page (no path, or only a language or region: /en/, /en-us/) introduces the site.
+_HOME = re.compile(r"^/?(?:[a-z]{2}(?:[-_][a-z]{2})?/?)?(?:index\.\w+)?$", re.I)
 
 
 class PageType(NamedTuple):
@@ -72,11 +76,15 @@ def url_type(url: str | None) -> PageType | None:
     if not url:
         return None
     host, _, path = re.sub(r"^[a-z]+://", "", url, flags=re.I).partition("/")
+    path = re.split(r"[?#]", path, maxsplit=1)[0]
     for kind, shape in URL_SHAPES:
-        if shape.search("/" + path):
-            return PageType(kind, f"URL path {shape.search('/' + path).group(0)!r}")
-    if _DOCS_HOST.search(host):
-        return PageType("documentation", f"URL host {host!r}")
+        if found := shape.search("/" + path):
+            return PageType(kind, f"URL path {found.group(0)!r}")
+    for kind, shape in _HOSTS:
+        if shape.search(host):
+            return PageType(kind, f"URL host {host!r}")
+    if _HOME.match(path):
+        return PageType("service", "URL of a home page")
     return None
 
 
@@ -90,3 +98,35 @@ def check_page_type(name: object) -> str:
     if isinstance(name, str) and name.lower() in PAGE_TYPES:
         return name.lower()
     raise ValueError(f"unknown page type {name!r}; the page types are {', '.join(PAGE_TYPES)}")
+
+
+_LD_SCRIPT = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S)
+
+
+def declared_description(html: str, types: tuple[str, ...] = ("Product", "ProductGroup")) -> str:
+    """The longest `description` of a JSON-LD node of one of `types` (a product's own text), or ''."""
+    import json
+
+    found = [""]
+    for block in _LD_SCRIPT.findall(html):
+        try:
+            data = json.loads(block)
+        except ValueError:
+            continue
+        found += [node["description"] for node in _nodes(data) if _is_a(node, types)
+                  and isinstance(node.get("description"), str)]
+    return max(found, key=len).strip()
+
+
+def _nodes(data: object) -> list[dict]:
+    """Every JSON object in `data`, nested ones included."""
+    if isinstance(data, list):
+        return [node for item in data for node in _nodes(item)]
+    if isinstance(data, dict):
+        return [data] + [node for value in data.values() for node in _nodes(value)]
+    return []
+
+
+def _is_a(node: dict, types: tuple[str, ...]) -> bool:
+    kind = node.get("@type")
+    return any(k in types for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
