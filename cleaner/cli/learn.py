@@ -16,7 +16,7 @@ from cleaner.engine.pipeline import Cleaner
 from cleaner.engine.sites import url_site
 
 def learn_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--min-pages and --min-share, shared with `cleaner batch --learn-sites`."""
+    """--min-pages and --min-share, shared with `cleaner batch` (which learns by default)."""
     func = click.option("--min-share", type=click.FloatRange(0, 1), default=learn.MIN_SHARE, show_default=True,
                         help="...and on at least this share of the site's pages.")(func)
     return click.option("--min-pages", type=click.IntRange(1), default=learn.MIN_PAGES, show_default=True,
