@@ -6,7 +6,7 @@ click, which costs more start-up than the rest of cleaner; the click commands
 
 Exit status: 0 success; 1 golden mismatch or failing rule examples (or interrupted, or the
 reader of stdout went away); 2 usage, config, input or output error (disk full, read-only
-target, stdin or stdout closed); 3 a document over --max-removed
+target, stdin or stdout closed; a golden file that is not UTF-8); 3 a document over --max-removed
 under `--on-excess fail` (not written). With several files, each failure is reported on
 stderr, the other files are still cleaned, a last line counts the failures, and the status
 is 2 if any input could not be read, else 3.
