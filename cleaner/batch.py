@@ -187,11 +187,34 @@ def annotate(record: dict[str, Any], result: Result) -> None:
 
 
 def dump(record: dict[str, Any]) -> bytes:
-    """One JSONL line; escapes non-ASCII only if the text holds lone surrogates."""
+    """One JSONL line as UTF-8; a record holding a lone surrogate ("\\ud800" in its JSON) is malformed, as the
+    service's 422 says: no UTF-8 line can hold it, and "\\ud800" in the output fails strict readers."""
     try:
         return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
     except UnicodeEncodeError:
-        return json.dumps(record).encode("ascii") + b"\n"
+        raise RecordError(f"{surrogate_at(record)}: lone surrogate (not valid Unicode)") from None
+
+
+def surrogate_at(value: Any, where: str = "") -> str:
+    """Where the first lone surrogate in a JSON value is: "field 'meta.title'" (a key: "a key of ...")."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        path = f"{where}.{key}" if where else str(key)
+        if isinstance(key, str) and not _encodes(key):
+            return f"a key of field '{where}'" if where else "a field name"
+        if isinstance(item, str) and not _encodes(item):
+            return f"field '{path}'"
+        if isinstance(item, dict | list) and (found := surrogate_at(item, path)) != "the record":
+            return found
+    return "the record"
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def clean_record(cleaner: Cleaner, fields: Fields, raw: bytes) -> tuple[bytes, Result]:
