@@ -101,8 +101,10 @@ lang_option = click.option("--lang", metavar="CODE", callback=_lang,
 
 
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--input (html, text or auto-detected), --url and --strict, for the commands that read a document."""
+    """--input (html, text or auto-detected), --url, --strict and -q, for the commands that read a document."""
     func = limit_options(func)
+    func = click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr (errors are still "
+                        "reported).")(func)
     func = click.option("--strict", is_flag=True, help="Refuse input that is not valid UTF-8 (status 2) "
                         "instead of replacing the bad bytes with a warning.")(func)
     func = click.option("--site", callback=_site, help="The site the document comes from, for rules scoped to "
@@ -153,7 +155,7 @@ def _names_a_file(word: str) -> bool:
 @lang_option
 @input_options
 @color_option
-@click.version_option(__version__, prog_name="cleaner")
+@click.version_option(__version__, "-V", "--version", prog_name="cleaner")
 @click.pass_context
 def main(ctx: click.Context, fmt: str, **options: Any) -> None:
     """Strip page furniture from scraped article text.
