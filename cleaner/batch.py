@@ -313,13 +313,47 @@ def in_pool(chunks: Iterable[Chunk], cleaner: Cleaner, setup: tuple[Any, ...], j
         for chunk in chunks:
             pending.append(pool.submit(clean_chunk, chunk))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield pending.popleft().result()
+                yield outcomes_of(pending.popleft(), pool)
         while pending:
-            yield pending.popleft().result()
+            yield outcomes_of(pending.popleft(), pool)
     except BrokenProcessPool:
         raise WorkerDied("a worker process died (killed, or out of memory?)") from None
     finally:
         pool.shutdown(cancel_futures=True)  # on a stop: queued chunks are dropped, running ones finish
+
+
+DEAD_WORKER_GRACE = 2.0  # seconds the pool has to notice a dead worker itself before the run stops it
+
+
+def outcomes_of(future: Any, pool: Any) -> list[Outcome]:
+    """A task's outcomes. The pool notices a dead worker itself, except when the worker died halfway
+    through sending its results: its manager thread then waits for the rest for ever. So a worker seen
+    dead for DEAD_WORKER_GRACE seconds with the task still pending stops the run here (WorkerDied)."""
+    dead_since = None
+    while True:
+        try:
+            return future.result(timeout=0.25)
+        except TimeoutError:
+            pass
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        if not any(process.exitcode is not None for process in processes):
+            continue
+        dead_since = dead_since or time.monotonic()
+        if time.monotonic() - dead_since > DEAD_WORKER_GRACE:
+            unblock(pool, processes)
+            raise WorkerDied("a worker process died (killed, or out of memory?)")
+
+
+def unblock(pool: Any, processes: list[Any]) -> None:
+    """Let a pool stuck on a dead worker's half-sent result shut down: the other workers are killed, then
+    this process's end of the result pipe is closed, so that the pool's reader gets end-of-file."""
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(5)
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 # --- the run -----------------------------------------------------------------------------
