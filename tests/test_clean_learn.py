@@ -37,6 +37,8 @@ def test_a_folder_of_one_site_learns_what_its_pages_share(run_cli, tmp_path, sit
     by_url = run_cli("--isolated", "clean", *[f"pages/{n:02d}.txt" for n in range(PAGES)],
                      "--url", f"https://{SITE}/x", "-o", "by-url")
     assert by_url.returncode == 0 and outputs(tmp_path / "by-url") == learned
+    quiet = run_cli("--isolated", "clean", "pages", "--site", SITE, "-o", "quiet", "-q")
+    assert quiet.stderr == b"" and outputs(tmp_path / "quiet") == learned
 
 
 def test_without_a_site_each_page_is_cleaned_alone(run_cli, tmp_path, site_folder):
