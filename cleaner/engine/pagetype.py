@@ -5,6 +5,8 @@ and its structure (repeated post blocks, code blocks). Rules say which page type
 from __future__ import annotations
 
 import re
+
+import regex
 from typing import NamedTuple
 
 PAGE_TYPES = ("article", "forum", "product", "collection", "listing", "documentation", "service")
@@ -130,3 +132,42 @@ def _nodes(data: object) -> list[dict]:
 def _is_a(node: dict, types: tuple[str, ...]) -> bool:
     kind = node.get("@type")
     return any(k in types for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
+
+
+# Text mode (no markup): a page's type from its lines. A forum thread shows its posts' furniture (who
+# wrote, when they registered, how many posts they have, 'X wrote:', 'Quote') from its first lines on; a
+# listing is all entries, each under a byline or a date ('By Jane Smith', 'Updated Mar 8, 2026'), from
+# its top to its end. Either needs an entry near the top with no article before it: when unsure, an
+# article (whose rules remove more). The vocabulary is forum and blog software's own, shared by many sites.
+_POST_META = regex.compile(
+    r"(?i)^(?:(?:registered|joined|join date|posts|messages|reputation|reaction score|likes received|points|"
+    r"karma|member since|threads)\s*:?\s*(?:\d[\d,.]*|[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})"
+    r"|.{1,40}\swrote:|quote|reply|report|offline|online|last edited by .{1,80}|#\d{1,4}"
+    r"|(?:senior |junior |new |active |well-known |registered |forum )?(?:member|moderator|administrator))$")
+_ENTRY_META = regex.compile(
+    r"(?i)^(?-i:(?:by|By|BY|edited by|Edited by)\s+\p{Lu}[\p{L}\p{M}.'’-]+(?:\s+\S+){0,6})"
+    r"|^(?:(?:updated|posted|published|added)\s*(?:on|:)?\s*)?(?:\d{1,2}\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}$")
+MIN_ENTRIES = 5  # post or entry furniture lines a thread or a listing shows at least
+MAX_WORDS_BEFORE = 60  # words of prose before the first one: more is an article's body
+MAX_WORDS_BETWEEN = 200  # words of prose between two: more is an article's body, or a long post
+
+
+def text_type(text: str) -> PageType | None:
+    """A forum thread or a listing told from plain text (see _POST_META, _ENTRY_META), else None."""
+    lines = [line.strip().lstrip("-*•· ") for line in text.splitlines() if line.strip()]
+    for kind, meta in (("forum", _POST_META), ("listing", _ENTRY_META)):
+        hits = [i for i, line in enumerate(lines) if len(line) <= 120 and meta.match(line)]
+        if len(hits) >= MIN_ENTRIES and _from_the_top(lines, hits):
+            return PageType(kind, f"{len(hits)} {kind} entry lines from the top, such as {lines[hits[0]]!r}")
+    return None
+
+
+def _from_the_top(lines: list[str], hits: list[int]) -> bool:
+    """The entries start before MAX_WORDS_BEFORE words of prose and run on to the document's last third,
+    and at most half the prose lies in stretches of over MAX_WORDS_BETWEEN words without one (an
+    article's body with a few bylines or stamps in related links or comments below it)."""
+    bounds = [0, *hits, len(lines)]
+    prose = [sum(len(line.split()) for line in lines[a:b] if len(line.split()) >= 8) for a, b in zip(bounds, bounds[1:])]
+    long_stretches = sum(words for words in prose if words > MAX_WORDS_BETWEEN)
+    return prose[0] <= MAX_WORDS_BEFORE and hits[-1] >= len(lines) * 2 // 3 and long_stretches * 2 <= sum(prose)

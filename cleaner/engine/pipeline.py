@@ -15,7 +15,7 @@ from cleaner.engine.kinds import Budget, Cut
 from cleaner.engine.language import LANGUAGES, detect, normalise
 from cleaner.engine.fast.prefilter import JoinedIndex, LiteralIndex
 from cleaner.engine.loader import Rule, RuleError, builtin_rules_dir, load_paths
-from cleaner.engine.pagetype import ARTICLE, check_page_type
+from cleaner.engine.pagetype import ARTICLE, check_page_type, text_type
 from cleaner.engine.sites import site_name, url_site
 
 Policy = Literal["keep", "clean", "fail"]
@@ -47,8 +47,8 @@ class Result(NamedTuple):
     source: str = ""  # the text that was cleaned: what `locate` offsets point into
     kept: Sequence[Kept] = ()  # HTML: what a guard kept of a rule's matches or put back (also in warnings)
     page_type: str = ARTICLE  # the page type the rules ran for (cleaner.engine.pagetype)
-    page_type_source: str = "default"  # "given", "detected" (HTML) or "default" (none given: an article)
-    page_type_evidence: str = ""  # HTML: what the detected page type was told by
+    page_type_source: str = "default"  # "given", "detected" or "default" (none given or found: an article)
+    page_type_evidence: str = ""  # what the detected page type was told by
 
     @property
     def counts(self) -> dict[str, int]:
@@ -118,8 +118,13 @@ class Cleaner:
         """Clean one document; rules declaring languages run only for `lang` (detected when None), rules
         scoped to sites only for the document's site (`site`, else the host of `url`), rules scoped to
         page types only for `page_type` (an article when None: ValueError for an unknown one)."""
-        source_of_type = "default" if page_type is None else "given"
-        page_type = ARTICLE if page_type is None else check_page_type(page_type)
+        source_of_type, evidence = "given", ""
+        if page_type is not None:
+            page_type = check_page_type(page_type)
+        elif found := text_type(text):  # a thread or a listing from the text itself
+            page_type, source_of_type, evidence = found.name, "detected", found.why
+        else:
+            page_type, source_of_type = ARTICLE, "default"
         lang_source = "given" if lang is not None else "detected" if self._multilingual else None
         if lang is not None:
             lang = self.language(lang)
@@ -133,7 +138,7 @@ class Cleaner:
         removals.sort(key=lambda r: r.line)  # line order; stable: rule order within a line
         result = Result(doc.render(), removals, warnings, removed_share(doc, removals, self._self_guarded),
                         lang=lang, lang_source=lang_source, source=text, page_type=page_type,
-                        page_type_source=source_of_type)
+                        page_type_source=source_of_type, page_type_evidence=evidence)
         return self._guard(result, text)
 
     @staticmethod

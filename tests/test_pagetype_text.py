@@ -1,0 +1,53 @@
+"""Page types in text mode: a forum thread or a listing told from the text itself (no markup), and
+the content such a page keeps; an article stays an article when unsure."""
+
+from cleaner import Cleaner
+from cleaner.engine.pagetype import text_type
+
+POSTS = [("alice", "Which tent would you take for a week in the Alps in September, and why that one?"),
+         ("bob", "A light two-person tent with a good fly sheet, because the wind up there is strong."),
+         ("carol", "I took a tunnel tent last year and it held up well in two storms on the ridge."),
+         ("dave", "Mind the weight: every gram counts when you carry it up for six hours a day."),
+         ("erin", "Thanks all, I ordered the light one and will report back after the trip.")]
+THREAD = "".join(f"{name}\nMember\nRegistered: 2021-03-0{i + 1}\nPosts: {10 * (i + 1)}\n{text}\n"
+                 f"{name} wrote: 2024-08-03 11:0{i}\nReply\n" for i, (name, text) in enumerate(POSTS))
+ENTRIES = [("The House of Modernity", "Oliveira Andreotti", "A story told in the storytelling tradition of many peoples."),
+           ("The Circular Root", "Emma Fromberg", "Experimenting with the metaphor of the forest to explore change."),
+           ("Between Feminism and Practice", "Suzanne Lacy", "An interview exploring her approach to engaged art."),
+           ("Manual for Social Change", "Lindsey Colbourne", "A blog about strategies for socially engaged art."),
+           ("Art and Place", "Wanda Zyborska", "A blog exploring where the art is and whether it is any good."),
+           ("Essaying Self", "Iain Biggs", "In this essay the author explores the idea of a wild place.")]
+LISTING = "Library\n" + "".join(f"{title}\nBy {author}\n{blurb}\n" for title, author, blurb in ENTRIES)
+ARTICLE = ("Council approves the bridge\nBy Jane Smith\n" + "The council approved the budget for the new bridge "
+           "on Tuesday after a long debate about its cost and the years of closures it will bring.\n" * 8)
+
+
+def test_a_thread_from_its_first_line_is_a_forum_and_keeps_its_posts():
+    found = text_type(THREAD)
+    assert found is not None and found.name == "forum" and "forum entry lines" in found.why
+    result = Cleaner().clean(THREAD)
+    assert (result.page_type, result.page_type_source) == ("forum", "detected")
+    assert all(text in result.text for _, text in POSTS)
+
+
+def test_a_page_of_entries_is_a_listing_and_keeps_their_bylines():
+    assert text_type(LISTING).name == "listing"
+    result = Cleaner().clean(LISTING)
+    assert result.page_type == "listing" and "listing entry lines" in result.page_type_evidence
+    assert all(f"By {author}" in result.text for _, author, _ in ENTRIES)
+
+
+def test_an_article_stays_an_article():
+    assert text_type(ARTICLE) is None
+    result = Cleaner().clean(ARTICLE)
+    assert (result.page_type, result.page_type_source) == ("article", "default")
+
+
+def test_comments_after_an_article_do_not_make_it_a_forum():
+    assert text_type(ARTICLE * 2 + THREAD) is None
+    assert text_type(ARTICLE * 2 + LISTING) is None  # a list of related stories after it: still an article
+
+
+def test_a_given_page_type_is_not_second_guessed():
+    result = Cleaner().clean(THREAD, page_type="article")
+    assert (result.page_type, result.page_type_source) == ("article", "given")
