@@ -51,3 +51,9 @@ def test_comments_after_an_article_do_not_make_it_a_forum():
 def test_a_given_page_type_is_not_second_guessed():
     result = Cleaner().clean(THREAD, page_type="article")
     assert (result.page_type, result.page_type_source) == ("article", "given")
+
+
+def test_a_thread_of_long_posts_is_still_a_forum():
+    long_posts = THREAD.replace("\nReply\n", "\n" + "I tried every tent in the shop and wrote down how each one stood up.\n" * 40)
+    assert text_type(long_posts).name == "forum"
+    assert text_type(LISTING.replace("\nBy ", "\n" + "A long review of the book follows here in full.\n" * 30 + "By ")) is None

@@ -625,7 +625,7 @@ class DropShortRun:
             for index in span:
                 if not doc.texts[index] and not run:
                     continue
-                if doc.texts[index] and self._short(doc.texts[index]):
+                if doc.texts[index] and self._short(doc.texts[index]) and not _PREFORMATTED.match(doc.lines[index]):
                     run.append(index)
                     continue
                 if run:
@@ -636,6 +636,11 @@ class DropShortRun:
             if run:
                 runs.append(run)
         return runs
+
+
+# A line indented by four spaces or a tab: preformatted text (code, a table laid out in spaces), not a
+# menu's label; it ends a run.
+_PREFORMATTED = re.compile(r"(?: {4}|\t)")
 
 
 def _outside_body(doc: Doc, order: list[int]) -> list[list[int]] | None:

@@ -158,16 +158,18 @@ def text_type(text: str) -> PageType | None:
     lines = [line.strip().lstrip("-*•· ") for line in text.splitlines() if line.strip()]
     for kind, meta in (("forum", _POST_META), ("listing", _ENTRY_META)):
         hits = [i for i, line in enumerate(lines) if len(line) <= 120 and meta.match(line)]
-        if len(hits) >= MIN_ENTRIES and _from_the_top(lines, hits):
+        if len(hits) >= MIN_ENTRIES and _from_the_top(lines, hits, spread=kind == "listing"):
             return PageType(kind, f"{len(hits)} {kind} entry lines from the top, such as {lines[hits[0]]!r}")
     return None
 
 
-def _from_the_top(lines: list[str], hits: list[int]) -> bool:
-    """The entries start before MAX_WORDS_BEFORE words of prose and run on to the document's last third,
-    and at most half the prose lies in stretches of over MAX_WORDS_BETWEEN words without one (an
-    article's body with a few bylines or stamps in related links or comments below it)."""
+def _from_the_top(lines: list[str], hits: list[int], spread: bool) -> bool:
+    """The entries start before MAX_WORDS_BEFORE words of prose and run on to the document's last third;
+    `spread`: at most half the prose lies in stretches of over MAX_WORDS_BETWEEN words without one (an
+    article's body with a byline above it and a few in related links below it; a post's furniture
+    is no article's, so a thread of long posts needs no such check)."""
     bounds = [0, *hits, len(lines)]
     prose = [sum(len(line.split()) for line in lines[a:b] if len(line.split()) >= 8) for a, b in zip(bounds, bounds[1:])]
     long_stretches = sum(words for words in prose if words > MAX_WORDS_BETWEEN)
-    return prose[0] <= MAX_WORDS_BEFORE and hits[-1] >= len(lines) * 2 // 3 and long_stretches * 2 <= sum(prose)
+    return prose[0] <= MAX_WORDS_BEFORE and hits[-1] >= len(lines) * 2 // 3 \
+        and (not spread or long_stretches * 2 <= sum(prose))
