@@ -270,17 +270,19 @@ class Learner:
     """Counts the lines of each site's pages; `rules()` gives the lines that recur."""
 
     def __init__(self, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE, *, exact_keys: int = EXACT_KEYS,
-                 entry: int | None = None, max_keys: int | None = None, max_sites: int | None = None) -> None:
+                 entry: int | None = None, max_keys: int | None = None, max_sites: int | None = None,
+                 max_seen: int = MAX_SEEN) -> None:
         """`entry`: a key's text is kept from its entry-th page (default min_pages - 1: two examples; 1 when
         counts made apart are merged). `max_keys`: exact counts of that many keys per site, the least
-        recently seen going first (instead of the sketch); `max_sites`: the site seen least recently goes."""
+        recently seen going first (instead of the sketch); `max_sites`: the site seen least recently goes;
+        `max_seen`: hashes of pages kept per site to skip exact repeats."""
         if min_pages < 1:
             raise ValueError(f"min_pages must be at least 1, got {min_pages}")
         if not 0 <= min_share <= 1:
             raise ValueError(f"min_share must be in [0, 1], got {min_share}")
         self.min_pages, self.min_share, self.exact_keys = min_pages, min_share, exact_keys
         self.entry = max(1, min_pages - 1) if entry is None else entry  # before the last page it needs: two examples
-        self.max_keys, self.max_sites = max_keys, max_sites
+        self.max_keys, self.max_sites, self.max_seen = max_keys, max_sites, max_seen
         self.sites: dict[str, SiteCounts] = OrderedDict() if max_sites else {}
 
     def counts(self, site: str) -> SiteCounts:
@@ -302,7 +304,7 @@ class Learner:
         if digest in counts.seen:
             counts.duplicates += 1
             return
-        if len(counts.seen) < MAX_SEEN:
+        if len(counts.seen) < self.max_seen:
             counts.seen.add(digest)
         counts.pages += 1
         lines = [line.strip() for line in text.splitlines() if line.strip()]
