@@ -198,10 +198,7 @@ class LearningPool:
 
 def install(app: Any, memory: SiteMemory, state_file: Path | None) -> None:
     """Turn site learning on in an app made by create_app: its pool learns, GET /v1/sites/{site}/rules
-    exports a site's pack, and the memory is read from and saved to `state_file`."""
-    from fastapi import APIRouter, HTTPException
-    from fastapi.responses import Response
-
+    exports a site's pack, and the memory is saved to `state_file` (read it first with read_state)."""
     inner = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
@@ -215,6 +212,15 @@ def install(app: Any, memory: SiteMemory, state_file: Path | None) -> None:
                 if saver is not None:
                     saver.cancel()
                     write_state(state_file, memory.state())
+
+    app.router.lifespan_context = lifespan
+    app.include_router(sites_router(memory))
+
+
+def sites_router(memory: SiteMemory) -> Any:
+    """The route GET /v1/sites/{site}/rules over `memory`."""
+    from fastapi import APIRouter, HTTPException
+    from fastapi.responses import Response
 
     router = APIRouter()
 
@@ -231,8 +237,7 @@ def install(app: Any, memory: SiteMemory, state_file: Path | None) -> None:
             raise HTTPException(404, memory.status(name))
         return Response(pack, media_type="application/toml")
 
-    app.router.lifespan_context = lifespan
-    app.include_router(router)
+    return router
 
 
 async def save_often(memory: SiteMemory, path: Path, every: float = SAVE_SECONDS,
