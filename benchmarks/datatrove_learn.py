@@ -40,7 +40,7 @@ if sys.argv[1] != "-":
     step = SiteRulesReduce(sys.argv[1], sys.argv[2])
     for _ in step.run(None, 0, 1):
         pass
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KB on Linux
 """
 
 
