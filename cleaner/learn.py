@@ -27,6 +27,7 @@ import base64
 import hashlib
 import math
 import re
+import sys
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -145,7 +146,10 @@ class Sketch:
         if self.exact is not None:
             return {"exact": [[h, c] for h, c in self.exact.items()]}
         assert self.table is not None
-        return {"sketch": base64.b64encode(self.table.tobytes()).decode("ascii")}
+        table = array("I", self.table)
+        if sys.byteorder == "big":  # saved little-endian, as counted on any machine
+            table.byteswap()
+        return {"sketch": base64.b64encode(table.tobytes()).decode("ascii")}
 
     @classmethod
     def load(cls, state: dict[str, Any], exact_keys: int = EXACT_KEYS) -> Sketch:
@@ -154,6 +158,8 @@ class Sketch:
             sketch.exact, sketch.table = None, array("I", base64.b64decode(state["sketch"]))
             if len(sketch.table) != SKETCH_DEPTH * SKETCH_WIDTH:
                 raise ValueError(f"a sketch of {len(sketch.table)} counters, expected {SKETCH_DEPTH * SKETCH_WIDTH}")
+            if sys.byteorder == "big":
+                sketch.table.byteswap()
         else:
             sketch.exact = {int(h): int(c) for h, c in state["exact"]}
         return sketch

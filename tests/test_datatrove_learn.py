@@ -18,7 +18,7 @@ from datatrove.pipeline.readers import JsonlReader  # noqa: E402
 from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.integrations.datatrove import CleanerStep, SiteLearnStep, SiteRulesReduce, bucket  # noqa: E402
+from cleaner.integrations.datatrove import CleanerStep, SiteLearnStep, SiteRulesReduce, bucket, pack_name  # noqa: E402
 from cleaner.learn import Learner, SiteCounts  # noqa: E402
 
 from test_learn import synthetic_site  # noqa: E402
@@ -133,6 +133,13 @@ def test_counts_merged_equal_counts_made_at_once():
     counts.merge(sketched[1].sites["other.org"])
     assert counts.sketch.exact is None  # the sketch took over, and never counts below the truth
     assert all(counts.sketch.count(h) >= c for h, c in whole.sites["other.org"].sketch.exact.items())
+
+
+def test_pack_names_are_file_names():
+    assert pack_name("example.com") == "example.com.toml"
+    odd = pack_name("bücher.example")  # an IDN host as urlsplit gives it
+    assert odd.startswith("b-cher-example-") and odd.endswith(".toml") and odd.isascii()
+    assert odd != pack_name("b-cher.example")
 
 
 def test_site_rules_folder_may_come_later(tmp_path):
