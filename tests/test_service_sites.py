@@ -12,6 +12,7 @@ import pytest
 httpx = pytest.importorskip("httpx")  # the `server` and `test` extras install it
 
 from cleaner import Cleaner  # noqa: E402
+from cleaner import learn  # noqa: E402
 from cleaner.learn import Learner  # noqa: E402
 from cleaner.service.sites import SiteMemory, read_state, write_state  # noqa: E402
 
@@ -136,3 +137,16 @@ def test_caps_drop_the_least_recently_seen(tmp_path):
     (tmp_path / "s.json").write_text("{", encoding="utf-8")
     with pytest.raises(ValueError, match="s.json"):
         read_state(again, tmp_path / "s.json")
+
+
+def test_lines_taken_out_by_learned_rules_still_count():
+    """Once a site's rules drop its template, the answers lack those lines: they are counted all the same."""
+    memory = SiteMemory(ready_pages=1)
+    for text in texts()[:6]:
+        memory.learn(SITE, json.dumps({"text": text}).encode(), {}, {})
+    rules, keys = memory.shipped(SITE)
+    assert rules is not None and keys
+    rule_id, key = next(iter(keys.items()))
+    before = memory.learner.sites[SITE].sketch.count(learn.key_hash(key))
+    memory.learn(SITE, json.dumps({"text": "A story of its own, nothing else.\n"}).encode(), {rule_id: 1}, keys)
+    assert memory.learner.sites[SITE].sketch.count(learn.key_hash(key)) == before + 1
