@@ -23,17 +23,21 @@ from cleaner.learn import Learner, SiteCounts  # noqa: E402
 
 from test_learn import synthetic_site  # noqa: E402
 
-SHARDS = 3
+SHARDS = 4  # prime to the 3 sites: each site's pages spread over every shard
 BUCKETS = 2
 # Two sites whose rule ids start alike (example-news-com-...): they must land in one bucket, ids apart.
 SITES = {"example-news.com": 19, "example.news.com": 7, "other.org": 3}
+
+
+SPLIT = "Weekend edition"  # on 3 pages of other.org, one in each of 3 shards: learned only from merged counts
 
 
 def records() -> list[dict]:
     """30 pages of each site, interleaved, and two records without a site."""
     rows = []
     for site, seed in SITES.items():
-        rows += [{"id": f"{site}/{n}", "url": f"https://www.{site}/story/{n}", "text": text}
+        rows += [{"id": f"{site}/{n}", "url": f"https://www.{site}/story/{n}",
+                  "text": f"{SPLIT}\n{text}" if site == "other.org" and n < 3 else text}
                  for n, (text, _, _) in enumerate(synthetic_site(seed)[:30])]
     rows.sort(key=lambda r: (int(r["id"].rsplit("/", 1)[1]), r["id"]))
     rows += [{"id": f"nosite/{n}", "text": synthetic_site(5)[n][0]} for n in range(2)]
@@ -99,6 +103,9 @@ def test_batch_reference_is_meaningful(learned_batch):
     changed = [key for key in plain if plain[key] != learned_batch[key]]
     assert len(changed) >= 80 and not any(key.startswith("nosite/") for key in changed)
     assert all("Updated " not in learned_batch[key] for key in changed)
+    assert SPLIT in plain["other.org/0"] and SPLIT not in learned_batch["other.org/0"]
+    shards = {number % SHARDS for number, row in enumerate(records()) if row["text"].startswith(SPLIT)}
+    assert len(shards) == 3
 
 
 def test_local_executor_matches_batch_learn_sites(shards, learned_batch, tmp_path):
