@@ -210,8 +210,18 @@ class SiteCounts:
         self.duplicates = 0
         self.sketch: Sketch | Recent = Sketch(exact_keys) if max_keys is None else Recent(max_keys)
         self.candidates: dict[str, Candidate] = {}
-        self.seen: set[int] = set()  # hashes of the pages' texts: an exact repeat counts once
+        # hashes of the pages' texts, an exact repeat counting once: the first ones, or the last (with max_keys)
+        self.seen: set[int] | OrderedDict[int, None] = set() if max_keys is None else OrderedDict()
         self.pruned = -1  # the page count at the last prune
+
+    def remember(self, digest: int, most: int) -> None:
+        """Keep a page's hash: up to `most` of them, then (with max_keys) the oldest goes."""
+        if isinstance(self.seen, OrderedDict):
+            self.seen[digest] = None
+            if len(self.seen) > most:
+                self.seen.popitem(last=False)
+        elif len(self.seen) < most:
+            self.seen.add(digest)
 
     def prune(self) -> None:
         """Make room among the candidates: those seen on one page only (or no longer counted) go; at most
@@ -280,8 +290,8 @@ class Learner:
                  max_seen: int = MAX_SEEN) -> None:
         """`entry`: a key's text is kept from its entry-th page (default min_pages - 1: two examples; 1 when
         counts made apart are merged). `max_keys`: exact counts of that many keys per site, the least
-        recently seen going first (instead of the sketch); `max_sites`: the site seen least recently goes;
-        `max_seen`: hashes of pages kept per site to skip exact repeats."""
+        recently seen going first (instead of the sketch), and the hashes of the last `max_seen` pages;
+        `max_sites`: the site seen least recently goes; `max_seen`: page hashes kept per site to skip exact repeats."""
         if min_pages < 1:
             raise ValueError(f"min_pages must be at least 1, got {min_pages}")
         if not 0 <= min_share <= 1:
@@ -310,8 +320,7 @@ class Learner:
         if digest in counts.seen:
             counts.duplicates += 1
             return
-        if len(counts.seen) < self.max_seen:
-            counts.seen.add(digest)
+        counts.remember(digest, self.max_seen)
         counts.pages += 1
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         keys = [line_key(line) for line in lines]

@@ -150,3 +150,15 @@ def test_lines_taken_out_by_learned_rules_still_count():
     before = memory.learner.sites[SITE].sketch.count(learn.key_hash(key))
     memory.learn(SITE, json.dumps({"text": "A story of its own, nothing else.\n"}).encode(), {rule_id: 1}, keys)
     assert memory.learner.sites[SITE].sketch.count(learn.key_hash(key)) == before + 1
+
+
+def test_repeats_are_caught_among_the_last_pages():
+    recent = Learner(max_keys=50, max_seen=2)
+    for page in ("A.\n", "B.\n", "A.\n", "C.\n", "A.\n", "C.\n"):
+        recent.add("a.com", page)
+    counts = recent.sites["a.com"]
+    assert (counts.pages, counts.duplicates) == (4, 2)  # the second A is a repeat; the third came after two others
+    first = Learner(max_seen=2)
+    for page in ("A.\n", "B.\n", "C.\n", "A.\n", "C.\n"):
+        first.add("a.com", page)
+    assert (first.sites["a.com"].pages, first.sites["a.com"].duplicates) == (4, 1)  # batch keeps the first ones
