@@ -13,6 +13,7 @@ import pytest
 
 pytest.importorskip("datatrove")  # the `datatrove` and `test` extras install it
 
+from datatrove.data import Document  # noqa: E402
 from datatrove.executor import LocalPipelineExecutor  # noqa: E402
 from datatrove.pipeline.readers import JsonlReader  # noqa: E402
 from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
@@ -157,6 +158,13 @@ def test_site_rules_folder_may_come_later(tmp_path):
         SiteLearnStep(tmp_path / "counts", buckets=0)
     with pytest.raises(ValueError, match="min_pages"):
         SiteRulesReduce(tmp_path / "counts", tmp_path / "packs", min_pages=0)
+    with pytest.raises(ValueError, match="no counts under"):
+        list(SiteRulesReduce(tmp_path / "counts", tmp_path / "packs").run())
+    learned = SiteLearnStep(tmp_path / "counts", buckets=3)
+    list(learned.run(iter([Document(text="Text.\n", id="a", metadata={"url": "https://a.com/1"})])))
+    with pytest.raises(ValueError, match="the buckets SiteLearnStep had, not 2"):
+        list(SiteRulesReduce(tmp_path / "counts", tmp_path / "packs", buckets=2).run())
+    list(SiteRulesReduce(tmp_path / "counts", tmp_path / "packs", buckets=3).run())
 
 
 @pytest.fixture(scope="module")

@@ -224,10 +224,20 @@ class SiteRulesReduce(PipelineStep):
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         assert data is None, "SiteRulesReduce reads the counts SiteLearnStep wrote: give it no input step"
+        self.check_buckets()
         with self.track_time():
             for number in range(rank, self.buckets, world_size):
                 self.reduce(self.input_folder.list_files(subdirectory=f"bucket_{number:03d}"))
         yield from ()
+
+    def check_buckets(self) -> None:
+        """ValueError when the counts are missing, or were written for another number of buckets."""
+        found = {path.split("/", 1)[0] for path in self.input_folder.list_files()}
+        if not found:
+            raise ValueError(f"no counts under {self.input_folder.path}: run SiteLearnStep first")
+        if found - {f"bucket_{b:03d}" for b in range(self.buckets)}:
+            raise ValueError(f"{self.input_folder.path} holds counts in {len(found)} buckets; give SiteRulesReduce "
+                             f"the buckets SiteLearnStep had, not {self.buckets}")
 
     def reduce(self, paths: list[str]) -> None:
         """Merge one bucket's files, site by site; ids are unique among sites whose ids start alike."""
