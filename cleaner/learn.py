@@ -31,6 +31,7 @@ import sys
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any, NamedTuple
 
 from cleaner.engine.kinds import PROSE_WORDS, is_sentence, word_count
@@ -59,7 +60,7 @@ def line_key(line: str) -> str | None:
     if not words or len(line) > MAX_CHARS or _UNSAFE.search(line) or not _encodes(line):
         return None
     key = " ".join(words)
-    if sum(ch.isalpha() for ch in key) >= MIN_LETTERS:
+    if len(list(islice(filter(str.isalpha, key), MIN_LETTERS))) == MIN_LETTERS:  # (stops at the third letter)
         key = _DIGITS.sub(_NUMBER, key)
     return key
 
