@@ -109,25 +109,26 @@ def check_new_folder(folder: Path, learning: bool) -> None:
 
 def learn_then_clean(source: Path, target: Path, cleaner: Cleaner, setup: tuple[Any, ...], folder: Path,
                      learning: dict[str, Any], run: dict[str, Any], save_sites: Path | None) -> batch.Summary:
-    """Pass one learns each site's template lines (keeping its output); pass two cleans with them too.
-    When nothing is learned, pass one's output is the run's: no record is cleaned twice."""
+    """Pass one learns each site's template lines (keeping its output); pass two cleans with them too, from
+    pass one's output where that gives the same (batch.clean_again). When nothing is learned, pass one's
+    output is the run's: no record is cleaned twice."""
     build, options, fields = setup
     source = spooled(source, folder)
     learner = learn.Learner(learning["min_pages"], learning["min_share"])
-    first = batch.learn_sites(str(source), folder / "pass-one.jsonl", cleaner, setup, learner, **run)
+    first = batch.learn_sites(str(source), folder, cleaner, setup, learner, **run)
     rules = learner.rules()
     if save_sites is not None:
         save_packs(save_sites, rules)
     if not rules:
         for message in first.held:
             click.echo(f"cleaner: warning: {message}", err=True)
-        batch.copy_out(folder / "pass-one.jsonl", str(target))
+        batch.copy_out(folder / batch.SPOOL, str(target))
         first.summary.learned = learned_line(learner, rules, first.unsited)
         return first.summary
     pack = folder / "learned.toml"
     pack.write_text(learn.pack_toml(rules, "Learned by cleaner batch"), encoding="utf-8")
     options = {**options, "rule_paths": (*options.get("rule_paths", ()), pack)}  # workers build the same cleaner
-    summary = batch.run(str(source), str(target), build(**options), (build, options, fields), **run)
+    summary = batch.clean_again(str(source), str(target), folder, pack, build(**options), (build, options, fields), **run)
     summary.started = first.summary.started  # the run's time covers both passes
     summary.learned = learned_line(learner, rules, first.unsited)
     return summary
