@@ -52,8 +52,9 @@ def line_key(line: str) -> str | None:
     if not words or len(line) > MAX_CHARS or _UNSAFE.search(line) or not _encodes(line):
         return None
     key = " ".join(words)
-    if len(list(islice(filter(str.isalpha, key), MIN_LETTERS))) == MIN_LETTERS:  # (stops at the third letter)
-        key = _DIGITS.sub(_NUMBER, key)
+    numbered, digit_runs = _DIGITS.subn(_NUMBER, key)
+    if digit_runs and len(list(islice(filter(str.isalpha, key), MIN_LETTERS))) == MIN_LETTERS:  # (stops at the third letter)
+        return numbered
     return key
 
 
@@ -123,11 +124,12 @@ class Sketch:
 class Candidate:
     """A key that recurs on a site: the line as first seen and up to two excerpts (see `excerpt`)."""
 
-    __slots__ = ("line", "prose", "examples")
+    __slots__ = ("line", "prose", "examples", "shown")
 
     def __init__(self, line: str) -> None:
         self.line, self.prose = line, is_prose(line)
         self.examples: list[tuple[str, str, bool]] = []
+        self.shown: tuple[bool, list[str]] | None = None  # the lines of the last excerpt made (they decide it)
 
 
 class SiteCounts:
@@ -196,6 +198,10 @@ class Learner:
             if candidate is None and count >= entry and len(counts.candidates) < MAX_CANDIDATES:
                 candidate = counts.candidates[key] = Candidate(lines[index])
             if candidate is not None and len(candidate.examples) < 2:
+                around = (index > 0, lines[max(0, index - 1):index + 2])
+                if around == candidate.shown:  # the template's own neighbours: the same excerpt again
+                    continue
+                candidate.shown = around
                 example = excerpt(lines, keys, index)
                 if example not in candidate.examples:
                     candidate.examples.append(example)
