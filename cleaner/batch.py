@@ -523,10 +523,10 @@ class LearningSink:
 
     def watch(self, outcome: Outcome) -> None:
         if outcome.state is None:  # a bad record: pass two cleans it again, to the same error
-            self.states.write(b"null\n")
+            self.states.write(json.dumps([outcome.line, outcome.size]).encode("ascii") + b"\n")
             return
         site, text, resumable, removed, total = outcome.state
-        line = [site, resumable, removed, total, outcome.counts, outcome.warned, outcome.size]
+        line = [outcome.line, outcome.size, site, resumable, removed, total, outcome.counts, outcome.warned]
         self.states.write(json.dumps(line).encode("ascii") + b"\n")
         if site is None:
             self.unsited += 1
@@ -578,15 +578,16 @@ SPOOL, STATES = "pass-one.jsonl", "pass-one-states.jsonl"
 def clean_again(source: str, target: str, folder: Path, pack: Path, cleaner: Cleaner, setup: tuple[Any, ...], *,
                 jobs: int = 1, on_error: str = "fail", chunk_records: int = CHUNK_RECORDS) -> Summary:
     """Pass two, with `cleaner` (pass one's rules, then the learned `pack`, the last to run): each record
-    ends as cleaning it again would end it, at less cost where pass one's output allows (see `plan`)."""
+    ends as cleaning it again would end it, at less cost where pass one's output allows (see Planner.plan)."""
     fields: Fields = setup[2]
     learned = learned_rules(cleaner, str(pack))
     sites = learned.sites if learned is not None else frozenset()
     with open(folder / STATES, "rb") as states, open(folder / SPOOL, "rb") as spool:
+        planner = Planner(states, spool, sites, learned is not None and not fields.with_removals)
+
         def prepare(chunks: Iterator[Chunk]) -> Iterator[list[Item]]:
             for chunk in chunks:
-                yield [plan(number, raw, states, spool, sites, learned is not None and not fields.with_removals)
-                       for number, raw in chunk]
+                yield [planner.plan(number, raw) for number, raw in chunk]
 
         return run(source, target, cleaner, setup, jobs=jobs, on_error=on_error, chunk_records=chunk_records,
                    task=partial(finish_chunk, str(pack)), prepare=prepare)
@@ -595,19 +596,29 @@ def clean_again(source: str, target: str, folder: Path, pack: Path, cleaner: Cle
 Item = tuple[int, bytes | None, bytes | None, list[Any] | None]  # number, input line, pass one's line, its state
 
 
-def plan(number: int, raw: bytes, states: BinaryIO, spool: BinaryIO, sites: frozenset[str], resume: bool) -> Item:
-    """How pass two ends a record: pass one's line as it is when no learned rule is for its site (the rules
-    in force are then pass one's); the learned rules over pass one's text when it is resumable (first_state)
-    and no removal is listed (their line numbers are the input's); else cleaned again from the input."""
-    state = json.loads(states.readline())
-    if state is None:
+class Planner:
+    """How pass two ends each record, from pass one's STATES and SPOOL read alongside the input."""
+
+    def __init__(self, states: BinaryIO, spool: BinaryIO, sites: frozenset[str], resume: bool) -> None:
+        self.states, self.spool, self.sites, self.resume, self.lost = states, spool, sites, resume, False
+
+    def plan(self, number: int, raw: bytes) -> Item:
+        """Pass one's line as it is when no learned rule is for the record's site (the rules in force are then
+        pass one's); the learned rules over pass one's text when it is resumable (first_state) and no removal
+        is listed (their line numbers are the input's); else cleaned again from the input. So is every record
+        from one whose state is not the input's own (the input changed between the passes)."""
+        state = None if self.lost else json.loads(self.states.readline() or "null")
+        if state is None or state[:2] != [number, len(raw)]:
+            self.lost = True
+            return number, raw, None, None
+        if len(state) == 2:  # a bad record
+            return number, raw, None, None
+        spooled = self.spool.readline()
+        if state[2] not in self.sites:
+            return number, None, spooled, state
+        if self.resume and state[3]:
+            return number, raw, spooled, state
         return number, raw, None, None
-    spooled = spool.readline()
-    if state[0] not in sites:
-        return number, None, spooled, state
-    if resume and state[1]:
-        return number, raw, spooled, state
-    return number, raw, None, None
 
 
 def learned_rules(cleaner: Cleaner, pack: str) -> Cleaner | None:
@@ -622,7 +633,7 @@ _learned: tuple[Cleaner, str, Cleaner | None] | None = None  # the worker's clea
 
 
 def finish_chunk(pack: str, items: list[Item]) -> list[Outcome]:
-    """Pass two's task: each item as `plan` said."""
+    """Pass two's task: each item as Planner.plan said."""
     global _learned
     assert _worker is not None
     if _learned is None or _learned[0] is not _worker[0] or _learned[1] != pack:
@@ -632,11 +643,11 @@ def finish_chunk(pack: str, items: list[Item]) -> list[Outcome]:
 
 def finish_line(learned: Cleaner | None, number: int, raw: bytes | None, spooled: bytes | None,
                 state: list[Any] | None) -> Outcome:
-    """One record of pass two, as `plan` said."""
+    """One record of pass two, as Planner.plan said."""
     if spooled is None or state is None:
         assert raw is not None
         return clean_line(number, raw)
-    site, _, removed, total, counts, warned, size = state
+    _, size, site, _, removed, total, counts, warned = state
     if raw is None:
         return Outcome(number, size, spooled, counts, warned)
     assert _worker is not None and learned is not None

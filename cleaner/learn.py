@@ -292,19 +292,13 @@ def rule_id(site: str, key: str, taken: set[str]) -> str:
 
 def toml_string(text: str) -> str:
     """A TOML string: literal ('...') when it needs no escape, else basic with escapes."""
-    if "'" not in text and not any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+    if "'" not in text and not _CONTROL.search(text):
         return f"'{text}'"
-    escaped = []
-    for ch in text:
-        if ch in '"\\':
-            escaped.append("\\" + ch)
-        elif ch == "\n":
-            escaped.append("\\n")
-        elif ord(ch) < 32 or ord(ch) == 127:
-            escaped.append(f"\\u{ord(ch):04x}")
-        else:
-            escaped.append(ch)
-    return '"' + "".join(escaped) + '"'
+    return '"' + text.translate(_ESCAPES) + '"'
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_ESCAPES = {**{c: f"\\u{c:04x}" for c in [*range(32), 127]}, ord("\n"): "\\n", ord('"'): '\\"', ord("\\"): "\\\\"}
 
 
 def rule_toml(rule: LearnedRule) -> str:

@@ -141,3 +141,19 @@ def test_every_way_through_pass_two_gives_what_cleaning_again_gives(run_cli, tmp
     records = lines(run_cli("--isolated", "batch", "corpus.jsonl", "--on-error", "skip", "--with-removals").stdout)
     assert [r.get("guard") for r in records if r.get("url") == f"https://{SITE}/template"] == ["kept-original"]
     assert any(r["rule"].startswith("example-news-com-") for r in records[-1]["removals"])
+
+
+def test_pass_two_cleans_again_from_where_the_input_no_longer_matches_pass_one():
+    """Input changed between the passes (a record's line number or size is not the one pass one saw): that
+    record and every later one are cleaned again from the input, never given another record's state."""
+    from io import BytesIO
+
+    from cleaner.batch import Planner
+
+    state = b'[%d, %d, "a.org", true, 0, 10, {}, false]\n'
+    states = BytesIO(state % (1, 5) + state % (2, 5) + state % (3, 5))
+    planner = Planner(states, BytesIO(b'{"text": "1"}\n{"text": "2"}\n{"text": "3"}\n'), frozenset(["a.org"]), True)
+    first, changed, after = planner.plan(1, b"x" * 5), planner.plan(2, b"y" * 6), planner.plan(3, b"z" * 5)
+    assert first[2] == b'{"text": "1"}\n' and first[3] is not None
+    assert changed == (2, b"y" * 6, None, None) and after == (3, b"z" * 5, None, None)
+    assert Planner(BytesIO(b""), BytesIO(b""), frozenset(), True).plan(1, b"{}") == (1, b"{}", None, None)
