@@ -185,7 +185,7 @@ class Learner:
         if len(counts.seen) < MAX_SEEN:
             counts.seen.add(digest)
         counts.pages += 1
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        lines = [line for line in map(str.strip, text.splitlines()) if line]
         keys = [line_key(line) for line in lines]
         entry = max(1, self.min_pages - 1)  # kept from the page before the last it needs: two examples
         done: set[str] = set()

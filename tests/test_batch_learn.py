@@ -131,11 +131,11 @@ def test_every_way_through_pass_two_gives_what_cleaning_again_gives(run_cli, tmp
     (tmp_path / "good.jsonl").write_text("".join(good))  # what pass one learns from: the bad record is skipped
     assert run_cli("--isolated", "learn", "good.jsonl", "-o", "pack.toml").returncode == 0
     for options in ([], ["--with-removals"], ["--output-field", "clean", "-j", "2"], ["--on-excess", "clean"],
-                    ["--max-removed", "0.3"], ["--ignore", "site-template"]):
+                    ["--max-removed", "0.3"], ["--ignore", "site-template"], ["--on-excess", "fail"]):
         common = ["--isolated", "batch", "corpus.jsonl", "--on-error", "skip", *options]
         two_steps = run_cli(*common, "--rules", "pack.toml", "--no-learn-sites")
         default = run_cli(*common)
-        assert default.returncode == two_steps.returncode == 0, default.stderr
+        assert default.returncode == two_steps.returncode == (3 if "fail" in options else 0), default.stderr
         assert default.stdout == two_steps.stdout, options
         assert said(default) == said(two_steps), options
     records = lines(run_cli("--isolated", "batch", "corpus.jsonl", "--on-error", "skip", "--with-removals").stdout)
