@@ -129,7 +129,7 @@ def parse(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError as err:
         raise RecordError(f"invalid UTF-8 at byte {err.start}") from None
     except json.JSONDecodeError as err:
-        raise RecordError(f"invalid JSON: {err.msg} at column {err.colno}") from None
+        raise RecordError(f"invalid JSON: {err.msg.removesuffix(' at')} at column {err.colno}") from None
     if not isinstance(record, dict):
         raise RecordError(f"expected a JSON object, got {json_type(record)}")
     return record
