@@ -107,3 +107,11 @@ def test_a_typo_in_cleaner_ignore_is_one_usage_error(pytester, monkeypatch):
     result = pytester.runpytest("--cleaner-goldens", "g", "--cleaner-ignore", "ratng")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--cleaner-ignore: unknown rule id or category: ratng*"])
+
+
+def test_learn_from_records_without_sites_is_an_error_and_writes_no_pack(run_cli, tmp_path):
+    (tmp_path / "corpus.jsonl").write_text("".join(json.dumps({"text": ARTICLE}) + "\n" for _ in range(5)), "utf-8")
+    proc = run_cli("--isolated", "learn", "corpus.jsonl", "-o", "pack.toml")
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and err.count("\n") == 1 and "none of the 5 page(s) has a site" in err, err
+    assert not (tmp_path / "pack.toml").exists()
