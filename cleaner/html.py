@@ -140,6 +140,7 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
         text, removals = extract(source, url), []
     text, dropped = drop_echoes(text, echoes)
     result = cleaner.clean(text, lang, site=site)
+    kept = still_in(kept, result.text)
     warnings += [f"html: rule '{k.rule_id}' {k.why}: {_clip(k.text)}" for k in kept]
     return result._replace(removals=removals + dropped + result.removals, warnings=warnings + result.warnings,
                            kept=kept)
@@ -263,6 +264,12 @@ def reextract(source: str, url: str | None, text: str,
                          f"as it was ({len(again)} characters without what the selectors removed)"], put_back
 
 
+def still_in(kept: list[Kept], text: str) -> list[Kept]:
+    """What a guard kept that is still in the cleaned text (a later text rule may have removed it)."""
+    flat = " ".join(text.split())
+    return [k for k in kept if " ".join(k.text.split()) in flat]
+
+
 def _clip(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[:width - 3] + "..."
 
@@ -279,7 +286,19 @@ def prune(page: Page, rules: list[Rule]) -> list[Removal]:
 def extract(html: str, url: str | None) -> str:
     """trafilatura's main text, one paragraph per block."""
     text = trafilatura.extract(html, url=url, **EXTRACT_OPTIONS) if html.strip() else None
-    return "\n\n".join(line for line in (text or "").splitlines() if line.strip())
+    return paragraphs(text or "")
+
+
+def paragraphs(text: str) -> str:
+    """trafilatura's lines as paragraphs, one per block, except a table's rows ('| a | b |'), which stay
+    together, one line each, as the table they are."""
+    blocks: list[str] = []
+    for line in filter(str.strip, text.splitlines()):
+        if line.startswith("|") and blocks and blocks[-1].startswith("|"):
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+    return "\n\n".join(blocks)
 
 
 def drop_echoes(text: str, echoes: list[tuple[Rule, str]]) -> tuple[str, list[Removal]]:

@@ -115,3 +115,32 @@ def test_learn_from_records_without_sites_is_an_error_and_writes_no_pack(run_cli
     err = proc.stderr.decode()
     assert proc.returncode == 2 and err.count("\n") == 1 and "none of the 5 page(s) has a site" in err, err
     assert not (tmp_path / "pack.toml").exists()
+
+
+PARAGRAPHS = "".join(f"<p>Paragraph {i} of the story, a full sentence that goes on for a while about the council.</p>"
+                     for i in range(6))
+
+
+def test_a_tables_rows_stay_together_in_html_output():
+    from cleaner.html import clean_html
+
+    page = ("<html><body><article><p>The council published the results of the vote on Tuesday, after a debate.</p>"
+            "<table><tr><th>Party</th><th>Seats</th></tr><tr><td>Greens</td><td>12</td></tr>"
+            "<tr><td>Labour</td><td>9</td></tr></table><p>The new council meets next week, officials said.</p>"
+            "</article></body></html>")
+    text = clean_html(page)
+    assert "| Party | Seats |\n|---|---|\n| Greens | 12 |\n| Labour | 9 |" in text.replace(" \n", "\n"), text
+    assert "after a debate.\n\n| Party" in text
+
+
+def test_no_guard_warning_for_a_paragraph_a_text_rule_removed():
+    from cleaner.html import clean_page
+
+    furniture = "Sign up for our newsletter to get the top stories in your inbox every morning."
+    page = f"<html><body><article><header><h1>Budget</h1><p>{furniture}</p></header>{PARAGRAPHS}</article></body></html>"
+    result = clean_page(Cleaner(), page)
+    assert furniture not in result.text
+    assert not any("kept a prose paragraph" in w for w in result.warnings) and result.kept == []
+    lead = "The council met on Tuesday to discuss the budget for next year, officials said."
+    kept = clean_page(Cleaner(), page.replace(furniture, lead))
+    assert lead in kept.text and any("kept a prose paragraph" in w for w in kept.warnings)
