@@ -163,11 +163,8 @@ def parse(source: str, tags: int) -> tuple[Page, str, list[str]]:
 
 def _too_many_elements(cleaner: Cleaner, source: str, lang: str | None, site: str | None) -> Result:
     """A page of more than MAX_ELEMENTS elements: its text, without a tree, as one paragraph."""
-    text = html_lib.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", source)))
-    result = cleaner.clean(" ".join(text.split()), lang, site=site)
-    warning = (f"page has more than {MAX_ELEMENTS:,} elements: main-text extraction and the HTML rules "
-               "skipped, all the text of the page kept as one paragraph")
-    return result._replace(warnings=[warning, *result.warnings])
+    why = f"page has more than {MAX_ELEMENTS:,} elements: main-text extraction and the HTML rules skipped"
+    return _page_as_text(cleaner, source, lang, site, why)
 
 
 def flatten(html: str) -> tuple[str, str | None]:
