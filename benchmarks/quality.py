@@ -14,8 +14,10 @@ else not counted). `--html` adds HTML mode (clean_html against
 trafilatura alone; pages/s also as a ratio to trafilatura default's in the same run); `--halves`
 scores HTML mode on two halves of each set as well, the pages split by a hash of their site (the
 URL's host without www.), so a change decided on one half can be checked on the other. `--pairs` adds the AEB pages that come in pairs from one site (set `pairs`):
-each cleaned as it is, and with the rules `cleaner learn` learns from the other page of its site
-(`learned`), never from itself. `--samples` writes the furniture kept and the article removed, per set.
+each cleaned as it is, with the rules `cleaner learn` learns from the other page of its site
+(`learned`), never from itself, and as records {"url", "text"} through the default `cleaner batch`
+path, which learns each site's template from all its records (`batch`; `batch m2` with
+`--min-pages 2`, as the default 3 learns nothing from two pages). `--samples` writes the furniture kept and the article removed, per set.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from aeb_metric import shingles, tokenize  # noqa: E402
 from scraped import Page, SCRAPERS, load_set, scraped_texts  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.engine.document import Doc, normalize  # noqa: E402
+from cleaner.engine.document import Doc, Removal, normalize  # noqa: E402
 from cleaner.engine.loader import load_paths  # noqa: E402
 from cleaner.engine.sites import url_site  # noqa: E402
 from cleaner.html import clean_page  # noqa: E402
@@ -45,6 +47,7 @@ from cleaner.learn import Learner, pack_toml  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 ARTICLE, FURNITURE = "article", "furniture"
+RULE_ARGS: list[str] = []  # the rule options that give `cleaner batch` the benchmark's rules (--rules DIR)
 
 
 def squash(text: str) -> str:
@@ -187,6 +190,28 @@ def learned_cleaner(cleaner: Cleaner, site: str, texts: list[str], folder: Path)
     return Cleaner.from_rules(cleaner.rules + load_paths([pack]))
 
 
+class BatchResult:
+    """A record of `cleaner batch --with-removals` read back as the line report reads a Result."""
+
+    def __init__(self, record: dict) -> None:
+        self.text, self.guard = record["text"], record.get("guard")
+        self.removals = [Removal(r["rule"], r["category"], r["line"], r["text"], r["whole_line"])
+                         for r in record["removals"]]
+
+
+def batch_results(texts: list[str], pages: list[Page], args: tuple[str, ...], folder: Path) -> list[BatchResult]:
+    """`texts` as JSONL records with their pages' URLs through the default `cleaner batch` path (it learns
+    each site's template), with the benchmark's rules (RULE_ARGS)."""
+    import subprocess
+
+    source = folder / "pairs.jsonl"
+    source.write_text("".join(json.dumps({"url": page.url, "text": text}) + "\n" for page, text in zip(pages, texts)),
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "cleaner", "--isolated", *RULE_ARGS, "batch", str(source),
+                           "--with-removals", "-q", *args], capture_output=True, check=True)
+    return [BatchResult(json.loads(line)) for line in done.stdout.splitlines()]
+
+
 def pair_rows(pages: list[Page], cleaner: Cleaner, cache_dir: Path) -> list[dict]:
     """AEB pages that come in pairs from one site: each cleaned as it is, then with what was learned from
     the other pages of its site (never from itself); the line report of both, per scraper."""
@@ -206,7 +231,9 @@ def pair_rows(pages: list[Page], cleaner: Cleaner, cache_dir: Path) -> list[dict
                     site = url_site(page.url) or page.id
                     others = [text_of[other.id] for other in group if other is not page]
                     learned.append(learned_cleaner(cleaner, site, others, Path(folder)).clean(text_of[page.id], site=site))
-            for label, results in ((scraper, plain), (f"{scraper} learned", learned)):
+            batched = {label: batch_results(texts, paired, args, Path(folder))
+                       for label, args in ((f"{scraper} batch", ()), (f"{scraper} batch m2", ("--min-pages", "2")))}
+            for label, results in ((scraper, plain), (f"{scraper} learned", learned), *batched.items()):
                 rows.append({"set": "pairs", "input": label, "raw": score("aeb", paired, texts),
                              "cleaned": score("aeb", paired, [r.text for r in results]), "mb_s": 0.0,
                              **line_report("aeb", paired, texts, results)})
@@ -246,12 +273,12 @@ def html_rows(name: str, pages: list[Page], cleaner: Cleaner) -> list[dict]:
 
 
 def render_text(rows: list[dict]) -> str:
-    head = (f"{'set':<5} {'input':<14} {'F1 as is':>8} {'F1 clean':>8} {'P clean':>7} {'R clean':>7} "
+    head = (f"{'set':<5} {'input':<17} {'F1 as is':>8} {'F1 clean':>8} {'P clean':>7} {'R clean':>7} "
             f"{'furn. removed':>13} {'art. kept':>9} {'lines F/A':>13} {'MB/s':>6}")
     lines = [head, "-" * len(head)]
     for r in rows:
         raw, cleaned = r["raw"], r["cleaned"]
-        lines.append(f"{r['set']:<5} {r['input']:<14} {raw['f1']:>8.3f} {cleaned['f1']:>8.3f} "
+        lines.append(f"{r['set']:<5} {r['input']:<17} {raw['f1']:>8.3f} {cleaned['f1']:>8.3f} "
                      f"{cleaned['precision']:>7.3f} {cleaned['recall']:>7.3f} {r['furniture_removed']:>13.1%} "
                      f"{r['article_kept']:>9.2%} {r['furniture_lines']:>6}/{r['article_lines']:<6} {r['mb_s']:>6.2f}")
     return "\n".join(lines)
@@ -320,7 +347,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--halves", action="store_true", help="with --html: also score each half of each set, "
                         "the pages split by a hash of their site")
     parser.add_argument("--pairs", action="store_true", help="also the AEB pages in pairs from one site, without and "
-                        "with the rules learned from the other page of the pair (cleaner learn, --min-pages 1)")
+                        "with the rules learned from the other page of the pair (cleaner learn, --min-pages 1), and through the "
+                        "default cleaner batch path (learning each site's template)")
     parser.add_argument("--samples", type=Path, help="write furniture kept / article removed here")
     parser.add_argument("--per-row", type=int, default=60, help="furniture lines sampled per row")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
@@ -332,6 +360,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cleaner = Cleaner([args.rules], builtin=False) if args.rules else Cleaner()
+    RULE_ARGS[:] = ["--no-builtin", "--rules", str(args.rules)] if args.rules else []
     rows, hrows, losses, notes, halves = [], [], [], [], []
     for name in args.sets.split(","):
         pages = load_set(name, args.data, args.limit)
