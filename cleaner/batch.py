@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 
 from cleaner.cli.console import Sink, replacing, stdin_stream, stdout_sink
 from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result
+from cleaner.engine.pagetype import check_page_type
 from cleaner.engine.sites import site_name, url_site
 
 CHUNK_RECORDS = 500  # records per task sent to a worker
@@ -70,6 +71,7 @@ class Fields:
     url: str = "url"
     with_removals: bool = False
     site: str | None = None  # the field naming the record's site (None: the host of its URL)
+    page_type: str | None = None  # the field naming the record's page type (None: HTML detected, text article)
 
 
 @dataclass(frozen=True)
@@ -175,11 +177,21 @@ def run_cleaner(cleaner: Cleaner, fields: Fields, record: dict[str, Any]) -> Res
     to sites run for its site (the --site-field, else its URL's host)."""
     lang = _language(cleaner, record, fields)
     site, url = record_site(record, fields)
+    page_type = record_page_type(record, fields)
     if fields.html and record.get(fields.html) is not None:
         from cleaner.html import clean_page  # imports trafilatura: text batches never pay for it
 
-        return clean_page(cleaner, _string(record, fields.html), url, lang, site=site)
-    return cleaner.clean(_string(record, fields.text), lang=lang, site=site, url=url)
+        return clean_page(cleaner, _string(record, fields.html), url, lang, site=site, page_type=page_type)
+    return cleaner.clean(_string(record, fields.text), lang=lang, site=site, url=url, page_type=page_type)
+
+
+def record_page_type(record: dict[str, Any], fields: Fields) -> str | None:
+    """The record's page type (its --page-type-field), None when it has none."""
+    value = record.get(fields.page_type) if fields.page_type else None
+    try:
+        return None if value is None else check_page_type(value)
+    except ValueError as err:
+        raise RecordError(f"field '{fields.page_type}': {err}") from None
 
 
 def annotate(record: dict[str, Any], result: Result) -> None:
@@ -187,6 +199,7 @@ def annotate(record: dict[str, Any], result: Result) -> None:
     record["removals"] = [r.as_dict() for r in result.removals]
     record["counts"] = result.counts
     record["warnings"] = list(result.warnings)
+    record["page_type"] = result.page_type
     if result.guard:
         record["guard"] = result.guard
 

@@ -39,6 +39,8 @@ _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 @click.option("--url-field", default="url", show_default=True, help="Field holding the record's URL: helps HTML "
               "extraction, and its host (without www.) is the site for rules scoped to sites.")
 @click.option("--site-field", help="Field naming the record's site instead (a host or URL).")
+@click.option("--page-type-field", help="Field naming the record's page type (article, forum, product, collection, "
+              "listing, documentation, service), for rules scoped to page types.")
 @click.option("--learn-sites/--no-learn-sites", default=True, show_default=True,
               help="First learn each site's template lines (as `cleaner learn` does; a record's site comes from "
               "--site-field or --url-field), then clean with them too. IN is read twice: stdin is first copied "
@@ -70,7 +72,8 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, overwrite: bool, j
         fail(f"{target} is the input {source}: writing there would overwrite it; nothing written "
              "(--overwrite allows it)")
     names = {"text": "text_field", "html": "html_field", "output": "output_field", "lang": "lang_field",
-             "with_removals": "with_removals", "url": "url_field", "site": "site_field"}
+             "with_removals": "with_removals", "url": "url_field", "site": "site_field",
+             "page_type": "page_type_field"}
     field_names = {key: local.pop(option) for key, option in names.items()}
     learning = {key: local.pop(key) for key in ("learn_sites", "min_pages", "min_share")}
     options = _options(ctx.find_root(), local)

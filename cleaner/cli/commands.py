@@ -19,6 +19,7 @@ from cleaner.config import build_cleaner, cleaners_for
 from cleaner.cli.console import (EXIT_ERROR, EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
                              write_file, write_out)
 from cleaner.engine.pipeline import Cleaner
+from cleaner.engine.pagetype import PAGE_TYPES
 from cleaner.engine.sites import site_name, url_site
 from cleaner.engine.loader import Rule, builtin_rules_dir, load_paths
 
@@ -123,6 +124,9 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         "instead of replacing the bad bytes with a warning.")(func)
     func = click.option("--site", callback=_site, help="The site the document comes from, for rules scoped to "
                         "sites (default: the host of --url).")(func)
+    func = click.option("--page-type", type=click.Choice(PAGE_TYPES, case_sensitive=False),
+                        help="The kind of page, for rules scoped to page types. Default: HTML, as the page "
+                        "declares it or its URL shows (else article); text, article.")(func)
     func = click.option("--url", help="The page's address: helps HTML extraction, and names the site for rules "
                         "scoped to sites.")(func)
     return click.option("--input", "input_kind", type=click.Choice(["auto", "html", "text"]),
@@ -365,6 +369,8 @@ def explain_cmd(ctx: click.Context, file: Path, **local: Any) -> None:
     kept = len(result.text.splitlines())
     guarded = f"; {len(result.kept)} match(es) kept or put back by a guard" if result.kept else ""
     click.echo(f"{len(result.removals)} removal(s) by {len(result.counts)} rule(s); {kept} line(s) kept{guarded}")
+    evidence = f": {result.page_type_evidence}" if result.page_type_evidence else ""
+    click.echo(f"page type: {result.page_type} ({result.page_type_source}{evidence})")
     if result.guard:
         share = f"{result.removed_share:.0%}"
         click.echo(f"guard: kept the original (rules would remove {share}); the removals above were put back"
