@@ -9,7 +9,8 @@ bylines and datelines: the 'supplemental' text), related boxes, comment sections
 (navigation, footers, ad slots: `navigation`) and article paragraphs as the control. For clean_html
 and trafilatura default alone, each category's share of 4-token shingles still in the page's output
 is reported (a block under 4 tokens counts as found when its tokens appear in a row in the output),
-summed over the blocks; for `article` that share is the article text kept. `--halves` splits the
+summed over the blocks (`--net`: leaving out the shingles the page's article text holds too, as a
+caption repeating a sentence of the article, which no cleaner can remove without the article's); for `article` that share is the article text kept. `--halves` splits the
 blocks by a hash of their page's site, as quality.py --halves does.
 """
 
@@ -43,14 +44,18 @@ def read_blocks(path: Path, sets: set[str]) -> list[dict]:
     return [block for line in lines if line.strip() and (block := json.loads(line))["set"] in sets]
 
 
-def found(block: str, output: str) -> tuple[int, int]:
-    """(shingles of the block found in the output, shingles of the block)."""
+def found(block: str, output: str, article: str = "") -> tuple[int, int]:
+    """(shingles of the block found in the output, shingles of the block), leaving out those that the
+    page's article text also holds (a caption repeating a sentence, a teaser the article's title)."""
     tokens = tokenize(block)
     if not tokens:
         return 0, 0
     if len(tokens) < 4:
-        return int(f" {' '.join(tokens)} " in f" {' '.join(tokenize(output))} "), 1
-    mine = shingles(block)
+        short = f" {' '.join(tokens)} "
+        if article and short in f" {' '.join(tokenize(article))} ":
+            return 0, 0
+        return int(short in f" {' '.join(tokenize(output))} "), 1
+    mine = shingles(block) - shingles(article)
     return sum((mine & shingles(output)).values()), sum(mine.values())
 
 
@@ -66,11 +71,14 @@ def site_half(url: str, page_id: str) -> int:
     return hashlib.sha256((url_site(url) or page_id).encode()).digest()[-1] % 2
 
 
-def shares(blocks: list[dict], outputs: dict[tuple[str, str], str]) -> dict[str, tuple[int, int, int]]:
-    """category -> (blocks, shingles found, shingles)."""
+def shares(blocks: list[dict], outputs: dict[tuple[str, str], str],
+           articles: dict[tuple[str, str], str] | None = None) -> dict[str, tuple[int, int, int]]:
+    """category -> (blocks, shingles found, shingles); furniture net of the page's article text when given."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for block in blocks:
-        hit, total = found(block["text"], outputs[(block["set"], block["page"])])
+        key = (block["set"], block["page"])
+        article = (articles or {}).get(key, "") if block["category"] != "article" else ""
+        hit, total = found(block["text"], outputs[key], article)
         row = totals[block["category"]]
         row[0], row[1], row[2] = row[0] + 1, row[1] + hit, row[2] + total
     return {k: tuple(v) for k, v in totals.items()}
@@ -90,10 +98,20 @@ def run(blocks: list[dict], data: Path, cleaner: Cleaner) -> tuple[dict[str, dic
     return outputs, speed, pages
 
 
-def render(title: str, blocks: list[dict], outputs: dict[str, dict]) -> list[str]:
+def article_texts(blocks: list[dict], pages: dict) -> dict[tuple[str, str], str]:
+    """Each page's article text: its gold (AEB, wcxb), else its blocks labelled article (traf)."""
+    texts = {key: page.truth for key, page in pages.items()}
+    for block in blocks:
+        key = (block["set"], block["page"])
+        if block["category"] == "article" and not pages[key].truth:
+            texts[key] = f"{texts[key]}\n{block['text']}"
+    return texts
+
+
+def render(title: str, blocks: list[dict], outputs: dict[str, dict], articles: dict | None = None) -> list[str]:
     names = list(outputs)
     lines = [title, f"  {'category':<11} {'blocks':>6} {'shingles':>8} " + " ".join(f"{n:>20}" for n in names)]
-    by_system = {n: shares(blocks, outputs[n]) for n in names}
+    by_system = {n: shares(blocks, outputs[n], articles) for n in names}
     for category in CATEGORIES:
         count, _, total = by_system[names[0]].get(category, (0, 0, 0))
         cells = " ".join(f"{(s[1] / s[2] if (s := by_system[n].get(category)) and s[2] else 0):>20.1%}" for n in names)
@@ -108,22 +126,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", default="aeb,traf,wcxb")
     parser.add_argument("--halves", action="store_true", help="also each half of the sites (by a hash of the site)")
     parser.add_argument("--json", type=Path, help="also write the shares as JSON")
+    parser.add_argument("--net", action="store_true", help="count furniture shingles net of the page's gold "
+                        "article text (AEB, wcxb: its article body; traf: its labelled article blocks)")
     parser.add_argument("--rules", type=Path, help="a rules folder to use instead of the shipped one")
     args = parser.parse_args(argv)
     cleaner = Cleaner([args.rules], builtin=False) if args.rules else Cleaner()
     blocks = read_blocks(args.blocks, set(args.sets.split(",")))
     outputs, speed, pages = run(blocks, args.data, cleaner)
+    articles = article_texts(blocks, pages) if args.net else None
     print(f"{len(blocks)} blocks on {len(pages)} pages; share of each category's text left in the output "
-          "(article: the article text kept)")
-    lines = render("all", blocks, outputs)
+          f"(article: the article text kept){'; furniture net of the article text' if args.net else ''}")
+    lines = render("all", blocks, outputs, articles)
     for name in args.sets.split(","):
-        lines += render(f"set {name}", [b for b in blocks if b["set"] == name], outputs)
+        lines += render(f"set {name}", [b for b in blocks if b["set"] == name], outputs, articles)
     lines += render("blocks near the article (in its container's parent)",
-                    [b for b in blocks if b["where"] == "near article"], outputs)
+                    [b for b in blocks if b["where"] == "near article"], outputs, articles)
     if args.halves:
         for half in (0, 1):
             chosen = [b for b in blocks if site_half(pages[(b["set"], b["page"])].url, b["page"]) == half]
-            lines += render(f"half {half}", chosen, outputs)
+            lines += render(f"half {half}", chosen, outputs, articles)
     print("\n".join(lines))
     print("pages/s: " + ", ".join(f"{n} {s:.1f}" for n, s in speed.items()))
     if args.json:

@@ -40,3 +40,9 @@ def test_shares_sum_per_category(tmp_path):
     blocks = read_blocks(path, {"aeb"})
     got = shares(blocks, {("aeb", "p"): "The council approved the budget today."})
     assert got == {"caption": (1, 0, 3), "article": (1, 3, 3)}
+
+
+def test_net_leaves_out_the_articles_own_shingles():
+    article = "Council members vote on Monday after a long debate"
+    assert found("Council members vote on Monday. Photo: Jane Doe", article, article) == (0, 3)
+    assert found("Council members vote on Monday. Photo: Jane Doe", article) == (2, 5)

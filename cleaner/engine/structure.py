@@ -9,7 +9,9 @@ never body, never an element holding a large share of the page's text (see eleme
 from __future__ import annotations
 
 import re
+from statistics import median
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from cleaner.engine.elements import Page, Prune, _inside, _is_wrapper, _NEVER, check_selector, describe, text_of
 
@@ -23,7 +25,11 @@ _PROSE_CHARS, _PROSE_WORDS = 60, 8  # as elements.PROSE_*: a paragraph of prose
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*$")
 _DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:./]\d{2}\b|\b\d+\s*(?:min|minutes?|hours?|days?|weeks?|months?)\b"
                    r"|\bago\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
-_ICON = 48  # an image declared this many pixels wide or high, or less, is an icon, not a picture
+_SENTENCES = re.compile(r"\w\w[.!?\u2026][\"'\u201d\u2019\u00bb)]*(?=\s+\W*[A-Z\u00c0-\u00de]|\s*$)")
+_ICON = 48
+# What a page declares its article (schema.org microdata) is content, whatever its shape: a live blog's
+# entries, mostly links, are its text. (lexbor's css also matches the element itself.)
+_DECLARED_CONTENT = "[itemtype*=Article i], [itemtype*=Posting i]"  # an image declared this many pixels wide or high, or less, is an icon, not a picture
 
 
 class Shaped(Prune):
@@ -44,7 +50,8 @@ class Shaped(Prune):
         removed: set[int] = set()
         texts: list[tuple[str, str]] = []
         for node in self.targets(page):
-            if node.tag in _NEVER or node.mem_id in removed or _inside(node, removed) or _is_wrapper(node, page):
+            if node.tag in _NEVER or node.mem_id in removed or _inside(node, removed) or _is_wrapper(node, page) \
+                    or node.css_first(_DECLARED_CONTENT) is not None:
                 continue
             removed.add(node.mem_id)
             if text := text_of(node):
@@ -83,7 +90,7 @@ class Captions(Shaped):
         (max_words,) = self.options
         found: dict[int, LexborNode] = {}
         for image in page.tree.css(self.selector):
-            if not _is_picture(image) or image.parent is None:
+            if not _is_picture(image) or image.parent is None or _in_data_table(image):
                 continue
             box = _small_box(image, max_words)
             if box is None:
@@ -92,6 +99,15 @@ class Captions(Shaped):
                 if _caption_like(block, max_words):
                     found.setdefault(block.mem_id, block)
         return list(found.values())
+
+
+def _in_data_table(image: LexborNode) -> bool:
+    """True when the image sits in a table of more than two rows (data with pictures, not a picture with a
+    cell under it)."""
+    node = image.parent
+    while node is not None and node.tag != "table":
+        node = node.parent
+    return node is not None and len(node.css("tr")) > 2
 
 
 def _small_box(image: LexborNode, max_words: int) -> LexborNode | None:
@@ -108,9 +124,13 @@ def _small_box(image: LexborNode, max_words: int) -> LexborNode | None:
 
 
 def _caption_like(block: LexborNode, max_words: int) -> bool:
-    """A block of 1..max_words words with no image or block inside it, not a list of links."""
+    """A block of 1..max_words words with no image or block inside it, not a list of links, nor prose of
+    two sentences or more (a lead or a description beside its picture, not a caption)."""
     words = _words(block)
     if not 1 <= words <= max_words or _holds(block, f"{_IMAGES}, p, div, ul, ol, table"):
+        return False
+    text = text_of(block)
+    if _prose(text) and len(_SENTENCES.findall(text)) >= 2:
         return False
     linked = sum(len(text_of(a)) for a in block.css("a"))
     return block.tag == "figcaption" or linked < 0.5 * len(text_of(block))
@@ -121,25 +141,46 @@ class LinkBlocks(Shaped):
 
     def targets(self, page: Page) -> list[LexborNode]:
         min_links, min_title_words, min_share = self.options
+        site = _site(page)
         out, taken = [], set()
         for node in page.tree.css(self.selector):
             if _inside(node, taken):
                 continue
-            if _link_block(node, min_links, min_title_words, min_share):
+            if _link_block(node, site, min_links, min_title_words, min_share):
                 taken.add(node.mem_id)
                 out.append(node)
         return out
 
 
-def _link_block(node: LexborNode, min_links: int, min_title_words: float, min_share: float) -> bool:
-    """At least min_links links of min_title_words words on average, min_share of the text in links, and
-    no paragraph of prose outside a link."""
+def _site(page: Page) -> str | None:
+    """The page's own host (without www.), from its canonical link or og:url; None when it names neither."""
+    for selector, attribute in (("link[rel=canonical]", "href"), ("meta[property='og:url']", "content")):
+        node = page.tree.css_first(selector)
+        if node is not None and (host := _host(node.attributes.get(attribute) or "")):
+            return host
+    return None
+
+
+def _host(href: str) -> str:
+    return urlsplit(href).hostname.removeprefix("www.") if href.startswith(("http:", "https:", "//")) and \
+        urlsplit(href).hostname else ""
+
+
+def _same_site(links: list[LexborNode], site: str | None) -> bool:
+    """True when most links lead to the page's own site: relative, or to its host (any host when unknown)."""
+    hosts = [_host(a.attributes.get("href") or "") for a in links]
+    return sum(not host or site is None or host == site or host.endswith("." + site) for host in hosts) * 2 > len(hosts)
+
+
+def _link_block(node: LexborNode, site: str | None, min_links: int, min_title_words: float, min_share: float) -> bool:
+    """At least min_links links, most to the same site, their text min_title_words words long at the median,
+    min_share of the text in links, and no paragraph of prose outside a link."""
     links = [a for a in node.css("a") if text_of(a)]
-    if len(links) < min_links:
+    if len(links) < min_links or not _same_site(links, site):
         return False
     text = text_of(node)
     titles = [text_of(a) for a in links]
-    if sum(len(t.split()) for t in titles) / len(titles) < min_title_words:
+    if median(len(t.split()) for t in titles) < min_title_words:
         return False
     if sum(map(len, titles)) < min_share * len(text):
         return False
@@ -182,8 +223,9 @@ def drop_caption(*, selector: str = "img, picture", max_words: int = 40) -> Capt
 
 def drop_link_block(*, selector: str = "ul, ol, div, section, aside", min_links: int = 3,
                     min_title_words: float = 4.0, min_link_share: float = 0.8) -> LinkBlocks:
-    """Removes blocks of links to other pages by their shape: at least min_links links whose text averages
-    min_title_words words (titles, not menu words), min_link_share of the block's text in links, no prose."""
+    """Removes blocks of links to other pages of the site by their shape: at least min_links links, most of them
+    to the page's own site (its canonical or og:url host; relative links), whose text is min_title_words words at
+    the median (titles, not menu words), min_link_share of the block's text in links, no prose."""
     if min_links < 1 or not 0 < min_link_share <= 1:
         raise ValueError("options 'min_links' must be at least 1 and 'min_link_share' in (0, 1]")
     return LinkBlocks(check_selector(selector), min_links, min_title_words, min_link_share)
