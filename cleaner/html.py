@@ -13,6 +13,7 @@ import trafilatura
 
 from cleaner.engine.document import Kept, Removal
 from cleaner.engine.elements import Echo, Page, Prune, text_of
+from cleaner.engine.fast import watchdog
 from cleaner.engine.pipeline import Cleaner, Result
 from cleaner.engine.loader import Rule
 
@@ -39,9 +40,11 @@ _DECLARED = re.compile(
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Bounds on the work per page (see docs/html.md): lexbor builds a tree in time quadratic
 # in its depth (100,000 nested divs: 97 s), lxml under trafilatura drops all of a page nested past
-# 255 levels, and trafilatura takes about 3 s per 100,000 elements.
+# 255 levels, and trafilatura's time grows faster than the page (benchmarks/html_bounds.py: 10,000
+# paragraphs 0.4 s, 99,000 22 s), so a page's cleaning also has the document's time limit (clean_page).
 MAX_DEPTH = 128  # nested elements kept; the tags of deeper ones are dropped, their text kept
 MAX_ELEMENTS = 100_000  # past this, no main-text extraction: the text of the whole page is kept
+LXML_TEXT_LIMIT = 9_500_000  # bytes of text without a tag; libxml2 drops a node of 10,000,000 and all after it
 # Not counted as nesting, nor ever dropped: void elements, and elements that a sibling closes
 # (a <p> ends at the next <p>, a <td> at the next <td>), whose end tags pages often leave out.
 _FLAT = "area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|" \
@@ -72,7 +75,49 @@ def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang
                site: str | None = None) -> Result:
     """Prune the page with the cleaner's HTML rules, extract its main text, then run its text rules
     (`lang` as Cleaner.clean takes it: any case, a region, an English name; rules scoped to sites run
-    for `site`, else for the host of `url`)."""
+    for `site`, else for the host of `url`). A page past a bound (docs/html.md) keeps all its text, with
+    a warning: one the parser would cut short, or one whose cleaning uses up the document's time limit."""
+    source = decode(html) if isinstance(html, bytes) else html
+    why = too_long_text(source)
+    if why is None:
+        seconds = page_seconds(cleaner, source)
+        try:
+            with watchdog.cpu_limit(seconds):
+                return _clean_page(cleaner, source, url, lang, site=site)
+        except watchdog.OverTime:
+            why = (f"cleaning the page took over its time limit ({seconds:.1f} s of CPU: --timeout per MB, "
+                   "at least 1 MB): main-text extraction and the HTML rules skipped")
+    return _page_as_text(cleaner, source, lang, cleaner.site(site, url), why)
+
+
+def page_seconds(cleaner: Cleaner, source: str) -> float | None:
+    """The page's time limit: the cleaner's timeout per MB of the page, at least 1 MB (None: no limit)."""
+    return None if cleaner.timeout is None else cleaner.timeout * max(1.0, len(source) / 1_000_000)
+
+
+def too_long_text(source: str) -> str | None:
+    """Why the page cannot be parsed whole: a run of text without a tag over LXML_TEXT_LIMIT bytes, which
+    lxml (under trafilatura) drops with everything after it; None for a page without one."""
+    if len(source) * 4 <= LXML_TEXT_LIMIT:  # (no run can be that long: the common case, at once)
+        return None
+    longest = max((len(run.encode("utf-8", "surrogatepass")) for run in source.split("<")
+                   if len(run) * 4 > LXML_TEXT_LIMIT), default=0)
+    if longest <= LXML_TEXT_LIMIT:
+        return None
+    return (f"page holds {longest / 1e6:.1f} MB of text without a tag (lxml drops such a run, and all after "
+            "it, from 10 MB): main-text extraction and the HTML rules skipped")
+
+
+def _page_as_text(cleaner: Cleaner, source: str, lang: str | None, site: str | None, why: str) -> Result:
+    """A page past a bound: all its text, tags stripped, as one paragraph for the text rules; `why` as a warning."""
+    text = html_lib.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", source)))
+    result = cleaner.clean(" ".join(text.split()), lang, site=site)
+    return result._replace(warnings=[f"{why}, all the text of the page kept as one paragraph", *result.warnings])
+
+
+def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang: str | None = None, *,
+                site: str | None = None) -> Result:
+    """clean_page's work, within the page's bounds."""
     lang = None if lang is None else cleaner.language(lang)
     source = decode(html) if isinstance(html, bytes) else html
     site = cleaner.site(site, url)

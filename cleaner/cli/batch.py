@@ -27,6 +27,7 @@ _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 @click.argument("source", metavar="IN", type=click.Path(path_type=Path, allow_dash=True, dir_okay=False, exists=True))
 @click.option("-o", "--output", "target", type=_PATH, default="-", show_default=True,
               help="Output JSONL ('-' for stdout). A file is replaced only when the whole run succeeds.")
+@click.option("--overwrite", is_flag=True, help="Let -o OUT be IN itself (refused by default).")
 @click.option("--text-field", default="text", show_default=True, help="Field holding the text to clean.")
 @click.option("--html-field", help="Field holding HTML; records that have it are cleaned as HTML.")
 @click.option("--output-field", help="Field for the cleaned text [default: overwrite the text field].")
@@ -48,12 +49,15 @@ _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 @lang_option
 @limit_options
 @click.pass_context
-def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_error: str, quiet: bool,
+def batch_cmd(ctx: click.Context, source: Path, target: Path, overwrite: bool, jobs: int, on_error: str, quiet: bool,
               chunk_records: int, **local: Any) -> None:
     """Clean the JSONL records of IN ('-' for stdin) into OUT, in input order; other fields pass through.
 
     A record over --max-removed under --on-excess fail stops the run with status 3; with
     --on-error skip it is left out and reported, and the run ends with status 3."""
+    if not overwrite and same_file(source, target):
+        fail(f"{target} is the input {source}: writing there would overwrite it; nothing written "
+             "(--overwrite allows it)")
     names = {"text": "text_field", "html": "html_field", "output": "output_field", "lang": "lang_field",
              "with_removals": "with_removals", "url": "url_field", "site": "site_field"}
     field_names = {key: local.pop(option) for key, option in names.items()}
@@ -75,6 +79,16 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_erro
         click.echo(summary.render(), err=True)
     if summary.excess:
         sys.exit(EXIT_EXCESS)
+
+
+def same_file(source: Path, target: Path) -> bool:
+    """OUT names IN itself, by the same name or through a link (neither is stdin/stdout)."""
+    if "-" in (str(source), str(target)):
+        return False
+    try:
+        return target.exists() and os.path.samefile(source, target)
+    except OSError:
+        return False
 
 
 def learn_first(source: Path, cleaner: Cleaner, setup: tuple[Any, ...], pack: Path, learning: dict[str, Any],

@@ -16,7 +16,7 @@ import click
 
 from cleaner import __version__
 from cleaner.config import build_cleaner, cleaners_for
-from cleaner.cli.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
+from cleaner.cli.console import (EXIT_ERROR, EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
                              write_file, write_out)
 from cleaner.engine.pipeline import Cleaner
 from cleaner.engine.sites import site_name
@@ -101,8 +101,10 @@ lang_option = click.option("--lang", metavar="CODE", callback=_lang,
 
 
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--input (html, text or auto-detected), --url and --strict, for the commands that read a document."""
+    """--input (html, text or auto-detected), --url, --strict and -q, for the commands that read a document."""
     func = limit_options(func)
+    func = click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr (errors are still "
+                        "reported).")(func)
     func = click.option("--strict", is_flag=True, help="Refuse input that is not valid UTF-8 (status 2) "
                         "instead of replacing the bad bytes with a warning.")(func)
     func = click.option("--site", callback=_site, help="The site the document comes from, for rules scoped to "
@@ -153,7 +155,7 @@ def _names_a_file(word: str) -> bool:
 @lang_option
 @input_options
 @color_option
-@click.version_option(__version__, prog_name="cleaner")
+@click.version_option(__version__, "-V", "--version", prog_name="cleaner")
 @click.pass_context
 def main(ctx: click.Context, fmt: str, **options: Any) -> None:
     """Strip page furniture from scraped article text.
@@ -383,9 +385,13 @@ def rules_test(ctx: click.Context, **local: Any) -> None:
     sys.exit(EXIT_MISMATCH if failures else 0)
 
 
+GOLDEN_INPUTS = "*.input.txt or *.input.html"
+
+
 @main.group("golden")
 def golden_group() -> None:
-    """Compare cleaned inputs with locked expected files (NAME.input.txt / NAME.expected.txt)."""
+    """Compare cleaned inputs with locked expected files (NAME.input.txt or NAME.input.html, with an
+    optional NAME.url, beside NAME.expected.txt); an HTML input is cleaned as a page."""
 
 
 _DIFF_COLORS = {"+++": "bright_white", "---": "bright_white", "+": "green", "-": "red", "@": "cyan"}
@@ -408,7 +414,8 @@ def styled_diff(diff: str) -> str:
 @click.pass_context
 def golden_check(ctx: click.Context, folder: Path, **local: Any) -> None:
     """Clean each input in FOLDER and diff it with its expected file; exit 1 on any mismatch, a
-    missing expected file, or an expected file with no input."""
+    missing expected file, or an expected file with no input; exit 2 if a case's file cannot be read
+    (not UTF-8), naming it."""
     from cleaner.golden import check_case, find_cases, find_orphans
 
     options = _options(ctx.find_root(), local)
@@ -417,13 +424,16 @@ def golden_check(ctx: click.Context, folder: Path, **local: Any) -> None:
     outcomes = [check_case(cleaner, case) for case in cases]
     color = use_color(options.get("color"))
     for outcome in outcomes:
-        if not outcome.ok:
+        if outcome.broken:
+            error(f"golden case {outcome.case.name}: {outcome.diff}")
+        elif not outcome.ok:
             click.echo(f"FAIL {outcome.case.name}\n{styled_diff(outcome.diff)}", color=color)
-    failed = sum(not o.ok for o in outcomes)
-    click.echo(f"{len(outcomes) - failed} passed, {failed} failed")
+    failed, broken = sum(not o.ok for o in outcomes), sum(o.broken for o in outcomes)
+    unreadable = f", {broken} unreadable" if broken else ""
+    click.echo(f"{len(outcomes) - failed} passed, {failed - broken} failed{unreadable}")
     if not outcomes:
-        fail(f"no golden cases (*.input.txt) in {folder}")
-    sys.exit(EXIT_MISMATCH if failed else 0)
+        fail(f"no golden cases ({GOLDEN_INPUTS}) in {folder}")
+    sys.exit(EXIT_ERROR if broken else EXIT_MISMATCH if failed else 0)
 
 
 @golden_group.command("update")
@@ -434,19 +444,22 @@ def golden_check(ctx: click.Context, folder: Path, **local: Any) -> None:
 def golden_update(ctx: click.Context, folder: Path, names: tuple[str, ...], **local: Any) -> None:
     """Rewrite the expected files in FOLDER (only those of the cases NAMES, if given) from the
     current output; refused when CI is set."""
-    from cleaner.golden import find_cases, update_case
+    from cleaner.golden import GoldenFileError, find_cases, update_case
 
     if os.environ.get("CI"):
         fail("refusing to write golden files while the CI environment variable is set")
     cases = find_cases(folder)
     if not cases:
-        fail(f"no golden cases (*.input.txt) in {folder}")
+        fail(f"no golden cases ({GOLDEN_INPUTS}) in {folder}")
     unknown = sorted(set(names) - {case.name for case in cases})
     if unknown:
         fail(f"no golden case named {', '.join(unknown)} in {folder}")
     cases = [case for case in cases if not names or case.name in names]
     cleaner = build_cleaner(**_options(ctx.find_root(), local), start=folder)
-    changed = [case.name for case in cases if update_case(cleaner, case)]
+    try:
+        changed = [case.name for case in cases if update_case(cleaner, case)]
+    except GoldenFileError as err:
+        fail(f"{err}; golden files before it were updated, none after")
     for name in changed:
         click.echo(f"updated {name}")
     click.echo(f"{len(changed)} updated, {len(cases) - len(changed)} unchanged")
