@@ -46,3 +46,10 @@ def test_net_leaves_out_the_articles_own_shingles():
     article = "Council members vote on Monday after a long debate"
     assert found("Council members vote on Monday. Photo: Jane Doe", article, article) == (0, 3)
     assert found("Council members vote on Monday. Photo: Jane Doe", article) == (2, 5)
+
+
+def test_wcxb_word_f1_follows_its_evaluate():
+    from wcxb_ab import word_f1
+
+    assert word_f1("", "") == 1.0 and word_f1("x", "") == 0.0 and word_f1("", "x") == 0.0
+    assert word_f1("The cat sat", "the cat sat on the mat") == 2 * 1.0 * 0.5 / 1.5
