@@ -23,6 +23,7 @@ import math
 import re
 from array import array
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import NamedTuple
 
 from cleaner.engine.kinds import PROSE_WORDS, is_sentence, word_count
@@ -51,7 +52,7 @@ def line_key(line: str) -> str | None:
     if not words or len(line) > MAX_CHARS or _UNSAFE.search(line) or not _encodes(line):
         return None
     key = " ".join(words)
-    if sum(ch.isalpha() for ch in key) >= MIN_LETTERS:
+    if len(list(islice(filter(str.isalpha, key), MIN_LETTERS))) == MIN_LETTERS:  # (stops at the third letter)
         key = _DIGITS.sub(_NUMBER, key)
     return key
 

@@ -98,7 +98,7 @@ def removals(result) -> list[dict]:
 def body(result, explain: bool = False) -> dict:
     """The JSON the service should answer for a library Result."""
     out = {"text": result.text, "counts": result.counts, "lang": result.lang, "lang_source": result.lang_source,
-           "guard": result.guard}
+           "guard": result.guard, "page_type": result.page_type, "page_type_source": result.page_type_source}
     if result.warnings:
         out["warnings"] = list(result.warnings)
     return out | ({"removals": removals(result)} if explain else {})
@@ -124,6 +124,14 @@ def test_explain_lists_removals(server, reference):
     reply = server.post("/v1/clean", json={"text": text, "explain": True}).json()
     assert reply == body(reference.clean(text), explain=True)
     assert reply["removals"], "a golden input should lose something"
+
+
+def test_page_type_given_and_reported(server):
+    html = "<html><body><p>" + "The forum thread opens with a long question about tents in the Alps. " * 3 + "</p></body></html>"
+    reply = server.post("/v1/clean", json={"html": html, "page_type": "forum"}).json()
+    assert (reply["page_type"], reply["page_type_source"]) == ("forum", "given")
+    refused = server.post("/v1/clean", json={"text": "a", "page_type": "blog"})
+    assert refused.status_code == 422 and "unknown page type 'blog'" in refused.text
 
 
 def test_batch_keeps_order_and_totals(server, reference):

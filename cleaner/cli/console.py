@@ -270,7 +270,8 @@ def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -
     name = source_name(path)
     data = read_bytes(path)
     try:
-        where = {"url": options.get("url"), "site": options.get("site")}
+        where = {"url": options.get("url"), "site": options.get("site"),
+                 "page_type": (options.get("page_type") or "").lower() or None}
         if kind == "html" or (kind == "auto" and looks_like_html(data)):
             from cleaner.html import clean_page  # imports trafilatura: text input never pays for it
 
@@ -306,6 +307,8 @@ def to_json(result: Result) -> str:
         "reverted": removal_dicts(result, result.reverted),
         "lang": result.lang,
         "lang_source": result.lang_source,
+        "page_type": result.page_type,
+        "page_type_source": result.page_type_source,
     }, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_
 
 from cleaner.engine.document import locate
 from cleaner.engine.pipeline import Cleaner, Result
+from cleaner.engine.pagetype import check_page_type
 from cleaner.engine.sites import site_name
 
 PARSE_IN_SERVER = 64 * 1024  # bodies up to this many bytes are parsed in the server process
@@ -26,12 +27,18 @@ class CleanRequest(BaseModel):
     url: str | None = None
     site: str | None = None
     lang: str | None = None
+    page_type: str | None = None
     explain: bool = False
 
     @field_validator("site")
     @classmethod
     def _site_name(cls, value: str | None) -> str | None:
         return None if value is None else site_name(value)
+
+    @field_validator("page_type")
+    @classmethod
+    def _page_type(cls, value: str | None) -> str | None:
+        return None if value is None else check_page_type(value)
 
     @field_validator("text", "html", "url", "lang")
     @classmethod
@@ -113,7 +120,7 @@ def checked(cleaner: Cleaner, doc: CleanRequest, number: int | None) -> dict[str
 
 def clean_document(cleaner: Cleaner, doc: dict[str, Any]) -> tuple[bytes, dict[str, int]]:
     """Clean one request document (`text` or `html`, with its `url` or `site`): its answer as JSON, and its counts."""
-    where = {"url": doc.get("url"), "site": doc.get("site")}
+    where = {"url": doc.get("url"), "site": doc.get("site"), "page_type": doc.get("page_type")}
     if doc.get("html") is not None:
         from cleaner.html import clean_page
 
@@ -124,10 +131,11 @@ def clean_document(cleaner: Cleaner, doc: dict[str, Any]) -> tuple[bytes, dict[s
 
 
 def result_dict(result: Result, explain: bool) -> dict[str, Any]:
-    """The response body: cleaned text, per-rule counts, the language and guard outcome (as `--format json`
-    names them), any warnings and, when asked, every removal with its character offsets into the input."""
+    """The response body: cleaned text, per-rule counts, the language, page type and guard outcome (as
+    `--format json` names them), any warnings and, when asked, every removal with its character offsets into the input."""
     out: dict[str, Any] = {"text": result.text, "counts": result.counts, "lang": result.lang,
-                           "lang_source": result.lang_source, "guard": result.guard}
+                           "lang_source": result.lang_source, "guard": result.guard, "page_type": result.page_type,
+                           "page_type_source": result.page_type_source}
     if explain:
         out["removals"] = located(result)
     if result.warnings:
