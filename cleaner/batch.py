@@ -110,8 +110,8 @@ class Summary:
         self.excess += outcome.excess
         self.counts.update(outcome.counts)
 
-    def render(self) -> str:
-        """Totals, then removals per rule, most frequent first."""
+    def render(self, top: int | None = None) -> str:
+        """Totals, then removals per rule, most frequent first (the `top` most, and how many rules more)."""
         seconds = max(time.monotonic() - self.started, 1e-9)
         head = (f"cleaner batch: {self.records} record(s), {self.size / 1e6:.1f} MB in {seconds:.1f} s "
                 f"({self.size / 1e6 / seconds:.1f} MB/s); {self.errors} skipped with errors")
@@ -119,7 +119,10 @@ class Summary:
         lines = [head, *([self.learned] if self.learned else []),
                  f"{total} removal(s) in {self.changed} record(s) by {len(self.counts)} rule(s); "
                  f"{self.warned} record(s) with warnings"]
-        lines += [f"{n:>10}  {rule}" for rule, n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        lines += [f"{n:>10}  {rule}" for rule, n in ranked[:top]]
+        if top is not None and len(ranked) > top:
+            lines.append(f"{'':>10}  ... {len(ranked) - top} rule(s) more (--top)")
         return "\n".join(lines)
 
 
@@ -133,7 +136,7 @@ def parse(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError as err:
         raise RecordError(f"invalid UTF-8 at byte {err.start}") from None
     except json.JSONDecodeError as err:
-        raise RecordError(f"invalid JSON: {err.msg} at column {err.colno}") from None
+        raise RecordError(f"invalid JSON: {err.msg.removesuffix(' at')} at column {err.colno}") from None
     if not isinstance(record, dict):
         raise RecordError(f"expected a JSON object, got {json_type(record)}")
     return record
@@ -460,7 +463,30 @@ def open_output(path: str) -> Iterator[Sink]:
             yield Sink(stream, path)
         return
     with replacing(Path(path)) as sink:
-        yield sink
+        if not path.endswith(".gz"):
+            yield sink
+            return
+        compressed = GzipSink(sink)
+        yield compressed
+        compressed.finish()
+
+
+class GzipSink:
+    """A sink that gzips what it is given into another (an OUT named .gz is written compressed)."""
+
+    def __init__(self, sink: Sink) -> None:
+        import zlib
+
+        self.sink, self.zip = sink, zlib.compressobj(6, zlib.DEFLATED, 31)  # (wbits 31: the gzip format)
+
+    def write(self, data: bytes) -> None:
+        self.sink.write(self.zip.compress(data))
+
+    def flush(self) -> None:
+        self.sink.flush()
+
+    def finish(self) -> None:
+        self.sink.write(self.zip.flush())
 
 
 @contextmanager

@@ -70,6 +70,7 @@ class Cleaner:
         max_removed: float | None = MAX_REMOVED,
         on_excess: Policy = "keep",
     ) -> None:
+        rules, select, ignore = ([x] if isinstance(x, str | Path) else x for x in (rules, select, ignore))
         paths = ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in rules]
         self._setup(select_rules(load_paths(paths), select, ignore), timeout, max_removed, on_excess)
         cache.get().save()
@@ -118,6 +119,9 @@ class Cleaner:
         """Clean one document; rules declaring languages run only for `lang` (detected when None), rules
         scoped to sites only for the document's site (`site`, else the host of `url`), rules scoped to
         page types only for `page_type` (an article when None: ValueError for an unknown one)."""
+        if not isinstance(text, str):
+            raise TypeError(f"Cleaner.clean takes text (str), not {type(text).__name__}: decode bytes first "
+                            "(data.decode('utf-8')), or give HTML to cleaner.html.clean_page, which takes bytes")
         source_of_type = "default" if page_type is None else "given"
         page_type = ARTICLE if page_type is None else check_page_type(page_type)
         lang_source = "given" if lang is not None else "detected" if self._multilingual else None
@@ -259,7 +263,7 @@ def select_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]
         unknown = sorted(set(names) - known)
         if unknown:
             named = ", ".join(unknown_name_message(name, known) for name in unknown)
-            raise RuleError(f"--{option}", f"unknown rule id or category: {named}")
+            raise RuleError(f"Cleaner({option}=...)", f"unknown rule id or category: {named}")
     chosen = set(select)
     dropped = set(ignore)
     return [
