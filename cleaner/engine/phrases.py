@@ -8,11 +8,12 @@ The notation (docs/rules.md, "Phrases"):
     (most|top) read           (a|b) one of the alternatives, each a phrase itself
     # comments                # a number (digits)
     more from ...             ... a name: 1-40 letters, digits, spaces or .&'’-
-    not published *120        *N any text of up to N characters (spaces around it optional)
+    not published *120        *N any text of up to N characters; a space next to it is a word
+                              boundary (`comment*20` also matches 'commenting', `comment *20` not)
     don't                     an apostrophe matches ' and ’; \\x writes a special character as itself
 
 A phrase matches a whole line, after an optional bullet or arrow (`•`, `»`, `«`, `>`, `<`, `*`,
-a symbol) and before optional closing punctuation (`.`, `:`, `!`, `?`, `…`) and arrow (`»`, `>`)."""
+a symbol) and before optional closing punctuation (`.`, `:`, `!`, `?`, `…`) and arrow (`»`, `>`, `↓`)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from cleaner.engine.fast.atoms import spelled_atoms
 
 LEAD = r"(?:[\p{So}<>«»‹›←→•*]\s*)?"
-TAIL = r"\s*[.:!?…]*(?:\s*[>»›→])?"
+TAIL = r"\s*[.:!?…]*(?:\s*[>»›→↓])?"
 NAME = r"[\p{L}\p{N} .&'’-]{1,40}"
 SPECIAL = "[]()|#*\\"
 
@@ -122,13 +123,14 @@ def parse(phrase: str) -> list[Part]:
 
 def regex_of(parts: list[Part]) -> str:
     """The regex of a sequence: whitespace between parts becomes \\s+, inside optional groups."""
-    out = []
+    out, leading = [], True  # leading: only optional parts so far
     for n, part in enumerate(parts):
         body = regex_of(list(part.branches[0])) if part.kind == "opt" and part.branches else _part_regex(part)
         loose = part.kind == "any" or n > 0 and parts[n - 1].kind == "any"  # (.{0,N} takes the spaces)
-        gap = r"\s+" if part.space_before and not loose else ""
+        gap = (r"\b" if loose else r"\s+") if part.space_before else ""
         spaced_next = n + 1 < len(parts) and parts[n + 1].space_before
-        if part.kind == "opt" and n == 0 and spaced_next:
+        leading = leading and part.kind == "opt"
+        if leading and spaced_next:
             out.append(f"(?:{body}\\s+)?")
             parts[n + 1] = _unspaced(parts[n + 1])
         elif part.kind == "opt":
