@@ -6,7 +6,7 @@ The notation (docs/rules.md, "Phrases"):
     related articles          words; any run of whitespace matches between them
     [you] may also like       [...] optional words (or part of a word: blog[s], e[-]mail)
     (most|top) read           (a|b) one of the alternatives, each a phrase itself
-    # comments                # a number (digits)
+    # comments                # a number (digits, maybe grouped: 1,234 or 1.234)
     more from ...             ... a name: 1-40 letters, digits, spaces or .&'’-
     not published *120        *N any text of up to N characters; a space next to it is a word
                               boundary (`comment*20` also matches 'commenting', `comment *20` not)
@@ -148,7 +148,7 @@ def _part_regex(part: Part) -> str:
     if part.kind == "lit":
         return "".join("['’]" if c in "'’" else _escape(c) for c in part.text)
     if part.kind == "num":
-        return r"\d+"
+        return r"\d+(?:[.,]\d+)*"
     if part.kind == "name":
         return NAME
     if part.kind == "any":
