@@ -86,3 +86,12 @@ def test_rules_show_prints_one_phrase_a_line_and_loads_back():
 def test_shipped_rules_use_phrases():
     with_phrases = [r for r in Cleaner().rules if "phrases" in r.options]
     assert len(with_phrases) >= 5
+
+
+def test_long_patterns_say_why_they_are_not_phrases():
+    """A pattern of over 400 characters is hard to read and extend: its rule says why phrases cannot hold it."""
+    for rule in Cleaner().rules:
+        for key in ("pattern", "marker", "meta"):
+            value = rule.options.get(key)
+            if isinstance(value, str) and len(value) > 400:
+                assert "over 400 characters" in rule.description, (rule.id, key, len(value))
