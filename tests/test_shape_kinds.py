@@ -144,6 +144,8 @@ def test_headline_run_after_the_article_goes():
     "campus hosts first swim meet at new pool",  # not capitalized: wrapped prose
     f"{BODY}\n\n{LAST}\n\nNew car sales plunge 10 percent in October\nTaylor Swift wants to re-record 6 albums\n"
     "Campus hosts first swim meet in 2019",  # digits: data (a schedule, a box score)
+    f"{BODY}\n\n{LAST}\n\nFinland (Group J): Zero appearances\nCroatia (Group E): Sixth appearance\n"
+    "Austria (Group G): Third appearance",  # entries of the article's own table
 ])
 def test_headline_run_spares_what_is_not_a_teaser_run(text):
     assert headline_run().clean(text).text == text + "\n"

@@ -589,13 +589,13 @@ class DropShortRun:
 
     def _short(self, text: str) -> bool:
         """A label: few words, no sentence ending, and no digits or links (those are data); with
-        `headlines`, of at least that many words and starting with a capital (not a list item or
-        a wrapped line of prose)."""
+        `headlines`, of at least that many words, starting with a capital and without a bracket
+        (not a list item, a table's entry or a wrapped line of prose)."""
         words = word_count(text)
         if not 0 < len(text) <= self.label_chars or words > self.max_words or is_sentence(text) or _DATA.search(text):
             return False
         return self.headlines is None or (words >= self.headlines and text.lstrip("‘“'\"")[:1].isupper()
-                                          and not text.endswith(":"))
+                                          and not text.endswith(":") and "(" not in text)
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         order = candidates if isinstance(candidates, list) else list(candidates)
