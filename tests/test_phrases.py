@@ -10,7 +10,7 @@ from cleaner import Cleaner
 from cleaner.cli.rule_text import rule_toml
 from cleaner.engine.fast.prefilter import atoms_for
 from cleaner.engine.loader import RuleError, build_rule
-from cleaner.engine.phrases import PhraseError, compile_phrases
+from cleaner.engine.phrases import BULLETS, PhraseError, compile_phrases
 
 
 def matcher(*phrases):
@@ -67,11 +67,16 @@ def test_phrases_join_the_rules_own_pattern():
     assert joined.options["phrases"] == ["related articles"]
 
 
+BULLET_ATOMS = {"\n" + c for c in BULLETS}
+
+
 def test_atoms_come_from_the_phrases():
-    made = rule(phrases="related (articles|stories)\n[you] may also like\n")
-    assert atoms_for(made.step.prefilter) == frozenset({"related", "also"})
+    made = rule(phrases="related (articles|stories)\n[you] may also like\n")  # a line starts with one of these
+    assert atoms_for(made.step.prefilter) == frozenset({"\nrelated", "\nyou", "\nmay"} | BULLET_ATOMS)
     with_own = rule(pattern="^Sponsored$", phrases="related stories\n")
-    assert atoms_for(with_own.step.prefilter) == frozenset({"related", "\nsponsored"})  # (a line-start literal)
+    assert atoms_for(with_own.step.prefilter) == frozenset({"\nrelated", "\nsponsored"} | BULLET_ATOMS)
+    number_first = rule(phrases="# comments\n")  # no line-start literal: a word the line must hold
+    assert atoms_for(number_first.step.prefilter) == frozenset({"comments"} | BULLET_ATOMS)
     assert atoms_for(rule(phrases="# (a|b)\n").step.prefilter) is None  # too short to filter
 
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from cleaner.engine.fast.atoms import spelled_atoms
 
-LEAD = r"(?:[\p{So}<>«»‹›←→•*]\s*)?"
+BULLETS = "<>«»‹›←→•*·▪■□●○◆►▶★☆✓✔➤➔"
+LEAD = f"(?:[{BULLETS}]\\s*)?"
 TAIL = r"\s*[.:!?…]*(?:\s*[>»›→↓])?"
 NAME = r"[\p{L}\p{N} .&'’-]{1,40}"
 SPECIAL = "[]()|#*\\"
@@ -181,9 +182,27 @@ def compile_phrases(raw: object) -> tuple[str, list[str] | None]:
         except PhraseError as err:
             raise PhraseError(f"phrase {number} {phrase!r}: {err}") from None
         regexes.append(regex_of(parts))
-        found = required_atoms(parts)
+        found = max(required_atoms(parts), line_start_atoms(parts), key=_selectivity)  # (a tie: the first)
         atoms = None if found is None or atoms is None else atoms | set(found)
+    if atoms is not None:
+        atoms |= {"\n" + c for c in BULLETS}  # (a line that opens with a bullet may hold any phrase)
     return f"^(?i:{LEAD}(?:{'|'.join(regexes)}){TAIL})$", None if atoms is None else sorted(atoms)
+
+
+def line_start_atoms(parts: list[Part]) -> list[str] | None:
+    """The literals a phrase can start with, after a line break: a line break makes a short word
+    a strong literal ('\\nmore' finds far fewer lines than 'more'); None if a phrase can start
+    with a number, a name or any text."""
+    if not parts:
+        return None
+    first, rest = parts[0], parts[1:]
+    if first.kind == "lit":
+        word = first.text.replace("’", "'").split("'")[0]
+        return spelled_atoms(["\n" + word]) if word else None
+    starts = [list(b) + rest for b in first.branches or []] if first.kind == "alt" else \
+        [list(first.branches[0]) + rest, rest] if first.kind == "opt" and first.branches else None
+    found = [line_start_atoms(start) for start in starts or [[]]]
+    return None if starts is None or None in found else sorted({a for f in found for a in f or ()})
 
 
 def required_atoms(parts: list[Part]) -> list[str] | None:
@@ -203,6 +222,12 @@ def required_atoms(parts: list[Part]) -> list[str] | None:
         if candidate and (best is None or _strength(candidate) > _strength(best)):
             best = candidate
     return best
+
+
+def _selectivity(atoms: list[str] | None) -> int:
+    """How few lines a set of atoms finds, roughly: its shortest atom's length, a line start
+    counting as two characters ('\\nmore' beats 'also', 'article' beats '\\nthe')."""
+    return -1 if not atoms else min(len(a) + a.startswith("\n") for a in atoms)
 
 
 def _strength(atoms: list[str]) -> tuple[int, int]:
