@@ -12,8 +12,8 @@ The notation (docs/rules.md, "Phrases"):
                               boundary (`comment*20` also matches 'commenting', `comment *20` not)
     don't                     an apostrophe matches ' and ’; \\x writes a special character as itself
 
-A phrase matches a whole line, after an optional bullet or arrow (`•`, `»`, `«`, `>`, `<`, `*`,
-a symbol) and before optional closing punctuation (`.`, `:`, `!`, `?`, `…`) and arrow (`»`, `>`, `↓`)."""
+A phrase matches a whole line, after an optional bullet or arrow (BULLETS: `•`, `»`, `«`, `>`,
+`<`, `*`, `►`, ...) and before optional closing punctuation (`.`, `:`, `!`, `?`, `…`) and arrow (`»`, `>`, `↓`)."""
 
 from __future__ import annotations
 
