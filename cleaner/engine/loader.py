@@ -187,8 +187,8 @@ def with_phrases(kind: str, options: dict[str, object]) -> dict[str, object]:
     if target is None:
         raise ValueError(f"kind '{kind}' takes no 'phrases' (the kinds that do: {', '.join(PHRASE_TARGET)})")
     try:
-        options["phrases"] = phrase_lines(options["phrases"])
-        regex, atoms = compile_phrases(options["phrases"])
+        raw, options["phrases"] = options["phrases"], phrase_lines(options["phrases"])
+        regex, atoms = _compiled_phrases(raw if isinstance(raw, str) else "\n".join(options["phrases"]))
     except PhraseError as err:
         raise ValueError(f"'phrases': {err}") from None
     own = options.get(target)
@@ -197,6 +197,16 @@ def with_phrases(kind: str, options: dict[str, object]) -> dict[str, object]:
     combined = regex if own is None else f"{own}|{regex}"
     _remember_atoms(combined, own, atoms)
     return {k: v for k, v in options.items() if k != "phrases"} | {target: combined}
+
+
+def _compiled_phrases(text: str) -> tuple[str, list[str] | None]:
+    """compile_phrases, through the start-up cache (keyed by the phrases as the rule file holds them)."""
+    known = cache.get()
+    found = known.phrases(text)
+    if found is None:
+        found = compile_phrases(text)
+        known.put_phrases(text, found)
+    return found
 
 
 def _remember_atoms(combined: str, own: str | None, atoms: list[str] | None) -> None:
