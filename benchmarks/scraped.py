@@ -18,7 +18,8 @@ from aeb_inputs import block_text, cached_texts, decode_html, load_pages
 
 @dataclass(frozen=True)
 class Page:
-    """One page: its HTML and its gold (AEB: the article text; traf: with/without snippets)."""
+    """One page: its HTML and its gold (AEB: the article text; traf: with/without snippets; wcxb: the main
+    content, with/without snippets and the page type)."""
 
     id: str
     url: str
@@ -26,19 +27,24 @@ class Page:
     truth: str = ""
     with_: tuple[str, ...] = field(default=())
     without: tuple[str, ...] = field(default=())
+    page_type: str = ""
 
 
 def load_set(name: str, data: Path, limit: int | None = None) -> list[Page]:
-    """The pages of `aeb` (data/aeb) or `traf` (data/traf-dev), sorted by id."""
+    """The pages of `aeb` (data/aeb), `traf` (data/traf-dev) or `wcxb` (data/wcxb-dev), sorted by id."""
     if name == "aeb":
         return [Page(p.id, p.url, p.html, p.truth) for p in load_pages(data / "aeb", limit)]
-    if name == "traf":
-        root = data / "traf-dev"
-        gold = json.loads((root / "gold.json").read_text(encoding="utf-8"))
-        return [Page(i, gold[i]["url"], decode_html(gzip.decompress((root / "html" / f"{i}.html.gz").read_bytes())),
-                     with_=tuple(gold[i]["with"]), without=tuple(gold[i]["without"]))
-                for i in sorted(gold)[:limit]]
-    raise ValueError(f"unknown set {name!r} (aeb, traf)")
+    if name not in FOLDERS:
+        raise ValueError(f"unknown set {name!r} (aeb, traf, wcxb)")
+    root = data / FOLDERS[name]
+    gold = json.loads((root / "gold.json").read_text(encoding="utf-8"))
+    return [Page(i, gold[i]["url"] or "", decode_html(gzip.decompress((root / "html" / f"{i}.html.gz").read_bytes())),
+                 truth=gold[i].get("main_content", ""), with_=tuple(gold[i]["with"]),
+                 without=tuple(gold[i]["without"]), page_type=gold[i].get("page_type", ""))
+            for i in sorted(gold)[:limit]]
+
+
+FOLDERS = {"traf": "traf-dev", "wcxb": "wcxb-dev"}
 
 
 _FIGURE = re.compile(r"<(/?)(figure|figcaption)\b", re.I)

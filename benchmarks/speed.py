@@ -258,7 +258,8 @@ def measure(cmd: list[str]) -> Measured:
 
 
 def batch_cmd(source: Path, target: str, jobs: int) -> list[str]:
-    return [str(BIN / "cleaner"), "batch", str(source), "-o", target, "--jobs", str(jobs), "-q"]
+    return [str(BIN / "cleaner"), "batch", str(source), "-o", target, "--jobs", str(jobs), "-q",
+            "--no-learn-sites"]  # the streaming path (site learning: benchmarks/batch_learn.py)
 
 
 def _spin(n: int) -> int:

@@ -12,12 +12,13 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from contextlib import closing, contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from cleaner.cli.console import Sink, replacing, stdin_stream, stdout_sink
 from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result
+from cleaner.engine.pagetype import check_page_type
 from cleaner.engine.sites import site_name, url_site
 
 CHUNK_RECORDS = 500  # records per task sent to a worker
@@ -70,6 +71,7 @@ class Fields:
     url: str = "url"
     with_removals: bool = False
     site: str | None = None  # the field naming the record's site (None: the host of its URL)
+    page_type: str | None = None  # the field naming the record's page type (None: HTML detected, text article)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class Summary:
     warned: int = 0
     excess: int = 0
     started: float = field(default_factory=time.monotonic)
+    learned: str | None = None  # what the first pass learned, when sites were learned
 
     def add(self, outcome: Outcome) -> None:
         self.records += 1
@@ -113,8 +116,9 @@ class Summary:
         head = (f"cleaner batch: {self.records} record(s), {self.size / 1e6:.1f} MB in {seconds:.1f} s "
                 f"({self.size / 1e6 / seconds:.1f} MB/s); {self.errors} skipped with errors")
         total = sum(self.counts.values())
-        lines = [head, f"{total} removal(s) in {self.changed} record(s) by {len(self.counts)} rule(s); "
-                       f"{self.warned} record(s) with warnings"]
+        lines = [head, *([self.learned] if self.learned else []),
+                 f"{total} removal(s) in {self.changed} record(s) by {len(self.counts)} rule(s); "
+                 f"{self.warned} record(s) with warnings"]
         lines += [f"{n:>10}  {rule}" for rule, n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         return "\n".join(lines)
 
@@ -170,11 +174,21 @@ def run_cleaner(cleaner: Cleaner, fields: Fields, record: dict[str, Any]) -> Res
     to sites run for its site (the --site-field, else its URL's host)."""
     lang = _language(cleaner, record, fields)
     site, url = record_site(record, fields)
+    page_type = record_page_type(record, fields)
     if fields.html and record.get(fields.html) is not None:
         from cleaner.html import clean_page  # imports trafilatura: text batches never pay for it
 
-        return clean_page(cleaner, _string(record, fields.html), url, lang, site=site)
-    return cleaner.clean(_string(record, fields.text), lang=lang, site=site, url=url)
+        return clean_page(cleaner, _string(record, fields.html), url, lang, site=site, page_type=page_type)
+    return cleaner.clean(_string(record, fields.text), lang=lang, site=site, url=url, page_type=page_type)
+
+
+def record_page_type(record: dict[str, Any], fields: Fields) -> str | None:
+    """The record's page type (its --page-type-field), None when it has none."""
+    value = record.get(fields.page_type) if fields.page_type else None
+    try:
+        return None if value is None else check_page_type(value)
+    except ValueError as err:
+        raise RecordError(f"field '{fields.page_type}': {err}") from None
 
 
 def annotate(record: dict[str, Any], result: Result) -> None:
@@ -182,16 +196,40 @@ def annotate(record: dict[str, Any], result: Result) -> None:
     record["removals"] = [r.as_dict() for r in result.removals]
     record["counts"] = result.counts
     record["warnings"] = list(result.warnings)
+    record["page_type"] = result.page_type
     if result.guard:
         record["guard"] = result.guard
 
 
 def dump(record: dict[str, Any]) -> bytes:
-    """One JSONL line; escapes non-ASCII only if the text holds lone surrogates."""
+    """One JSONL line as UTF-8; a record holding a lone surrogate ("\\ud800" in its JSON) is malformed, as the
+    service's 422 says: no UTF-8 line can hold it, and "\\ud800" in the output fails strict readers."""
     try:
         return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
     except UnicodeEncodeError:
-        return json.dumps(record).encode("ascii") + b"\n"
+        raise RecordError(f"{surrogate_at(record)}: lone surrogate (not valid Unicode)") from None
+
+
+def surrogate_at(value: Any, where: str = "") -> str:
+    """Where the first lone surrogate in a JSON value is: "field 'meta.title'" (a key: "a key of ...")."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        path = f"{where}.{key}" if where else str(key)
+        if isinstance(key, str) and not _encodes(key):
+            return f"a key of field '{where}'" if where else "a field name"
+        if isinstance(item, str) and not _encodes(item):
+            return f"field '{path}'"
+        if isinstance(item, dict | list) and (found := surrogate_at(item, path)) != "the record":
+            return found
+    return "the record"
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def clean_record(cleaner: Cleaner, fields: Fields, raw: bytes) -> tuple[bytes, Result]:
@@ -290,13 +328,47 @@ def in_pool(chunks: Iterable[Chunk], cleaner: Cleaner, setup: tuple[Any, ...], j
         for chunk in chunks:
             pending.append(pool.submit(clean_chunk, chunk))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield pending.popleft().result()
+                yield outcomes_of(pending.popleft(), pool)
         while pending:
-            yield pending.popleft().result()
+            yield outcomes_of(pending.popleft(), pool)
     except BrokenProcessPool:
         raise WorkerDied("a worker process died (killed, or out of memory?)") from None
     finally:
         pool.shutdown(cancel_futures=True)  # on a stop: queued chunks are dropped, running ones finish
+
+
+DEAD_WORKER_GRACE = 2.0  # seconds the pool has to notice a dead worker itself before the run stops it
+
+
+def outcomes_of(future: Any, pool: Any) -> list[Outcome]:
+    """A task's outcomes. The pool notices a dead worker itself, except when the worker died halfway
+    through sending its results: its manager thread then waits for the rest for ever. So a worker seen
+    dead for DEAD_WORKER_GRACE seconds with the task still pending stops the run here (WorkerDied)."""
+    dead_since = None
+    while True:
+        try:
+            return future.result(timeout=0.25)
+        except TimeoutError:
+            pass
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        if not any(process.exitcode is not None for process in processes):
+            continue
+        dead_since = dead_since or time.monotonic()
+        if time.monotonic() - dead_since > DEAD_WORKER_GRACE:
+            unblock(pool, processes)
+            raise WorkerDied("a worker process died (killed, or out of memory?)")
+
+
+def unblock(pool: Any, processes: list[Any]) -> None:
+    """Let a pool stuck on a dead worker's half-sent result shut down: the other workers are killed, then
+    this process's end of the result pipe is closed, so that the pool's reader gets end-of-file."""
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(5)
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 # --- the run -----------------------------------------------------------------------------
@@ -331,8 +403,9 @@ def warn(message: str, progress: Progress) -> None:
     print(f"cleaner: warning: {message}", file=sys.stderr, flush=True)
 
 
-def drain(batches: Iterable[list[Outcome]], sink: Sink, on_error: str, progress: Progress) -> Summary:
-    """Write outcomes in order; skip or stop on a bad record."""
+def drain(batches: Iterable[list[Outcome]], sink: Sink, on_error: str, progress: Progress,
+          held: list[str] | None = None) -> Summary:
+    """Write outcomes in order; skip or stop on a bad record (its warning kept in `held` when given, not shown)."""
     summary = Summary()
     for outcomes in batches:
         for outcome in outcomes:
@@ -341,6 +414,8 @@ def drain(batches: Iterable[list[Outcome]], sink: Sink, on_error: str, progress:
                 sink.write(outcome.output)
             elif on_error == "fail":
                 raise BatchStopped(outcome.line, outcome.error or "", 3 if outcome.excess else 2)
+            elif held is not None:
+                held.append(f"line {outcome.line}: {outcome.error}; skipped")
             else:
                 warn(f"line {outcome.line}: {outcome.error}; skipped", progress)
         progress.update(summary)
@@ -411,10 +486,10 @@ def input_size(path: str) -> int | None:
     return os.path.getsize(path) or None
 
 
-def run(source: str, target: str, cleaner: Cleaner, setup: tuple[Any, ...], *,
-        jobs: int = 1, on_error: str = "fail", chunk_records: int = CHUNK_RECORDS, into: Any = None) -> Summary:
+def run(source: str, target: str, cleaner: Cleaner, setup: tuple[Any, ...], *, jobs: int = 1, on_error: str = "fail",
+        chunk_records: int = CHUNK_RECORDS, into: Any = None, held: list[str] | None = None) -> Summary:
     """Clean JSONL from `source` into `target` (or into the sink `into`: anything with write(bytes) and
-    flush()); `setup` = (build, options, fields) for worker processes."""
+    flush()); `setup` = (build, options, fields) for worker processes; `held` as drain's."""
     fields: Fields = setup[2]
     progress = Progress(input_size(source))
     output = open_output(target) if into is None else nullcontext(into)
@@ -423,21 +498,22 @@ def run(source: str, target: str, cleaner: Cleaner, setup: tuple[Any, ...], *,
         batches = in_process(chunks, cleaner, fields) if jobs == 1 else in_pool(chunks, cleaner, setup, jobs)
         try:
             with closing(batches):  # on a stop, shut the pool down now
-                return drain(batches, sink, on_error, progress)
+                return drain(batches, sink, on_error, progress, held)
         finally:
             progress.clear()
 
 
-# --- learning the sites' furniture first (--learn-sites) -------------------------------------
+# --- learning the sites' furniture first (the default; --no-learn-sites turns it off) -----------
 
 
 class LearningSink:
-    """Pass one's output: each cleaned record's text counted for its site instead of written."""
+    """Pass one's output: written to the spool as it comes, and each record's cleaned text counted for its site."""
 
-    def __init__(self, learner: Any, fields: Fields) -> None:
-        self.learner, self.fields, self.unsited = learner, fields, 0
+    def __init__(self, learner: Any, fields: Fields, spool: Sink) -> None:
+        self.learner, self.fields, self.spool, self.unsited = learner, fields, spool, 0
 
     def write(self, data: bytes) -> None:
+        self.spool.write(data)
         record = json.loads(data)
         site, url = record_site(record, self.fields)
         site = site or (url_site(url) if url else None)
@@ -447,16 +523,33 @@ class LearningSink:
         self.learner.add(site, record[self.fields.output or self.fields.text])
 
     def flush(self) -> None:
-        pass
+        self.spool.flush()
 
 
-def learn_sites(source: str, cleaner: Cleaner, setup: tuple[Any, ...], learner: Any, *, jobs: int = 1,
-                on_error: str = "fail", chunk_records: int = CHUNK_RECORDS) -> LearningSink:
-    """Pass one of --learn-sites: clean every record of `source` as `run` does and count what is left
-    of each in `learner` (memory bounded: see cleaner.learn)."""
-    build, options, fields = setup
-    fields = replace(fields, with_removals=False)
-    sink = LearningSink(learner, fields)
-    run(source, "-", cleaner, (build, options, fields), jobs=jobs, on_error=on_error, chunk_records=chunk_records,
-        into=sink)
-    return sink
+@dataclass
+class FirstPass:
+    """What pass one leaves: its summary, its records without a site, and its skipped records' warnings."""
+
+    summary: Summary
+    unsited: int
+    held: list[str]
+
+
+def learn_sites(source: str, spool: Path, cleaner: Cleaner, setup: tuple[Any, ...], learner: Any, *, jobs: int = 1,
+                on_error: str = "fail", chunk_records: int = CHUNK_RECORDS) -> FirstPass:
+    """Pass one: clean every record of `source` as `run` does, count what is left of each in `learner`
+    (memory bounded: see cleaner.learn), and keep the output in `spool` (what to write if nothing is learned)."""
+    held: list[str] = []
+    with open(spool, "wb", buffering=1 << 20) as stream:
+        sink = LearningSink(learner, setup[2], Sink(stream, str(spool)))
+        summary = run(source, "-", cleaner, setup, jobs=jobs, on_error=on_error, chunk_records=chunk_records,
+                      into=sink, held=held)
+        sink.flush()
+    return FirstPass(summary, sink.unsited, held)
+
+
+def copy_out(spool: Path, target: str) -> None:
+    """Pass one's output as the run's (nothing was learned): into `target` as `run` writes it."""
+    with sigterm_stops(), open(spool, "rb") as stream, open_output(target) as sink:
+        while block := stream.read(1 << 20):
+            sink.write(block)

@@ -1,4 +1,7 @@
-"""Golden files: `NAME.input.txt` beside `NAME.expected.txt`, compared after cleaning."""
+"""Golden files: `NAME.input.txt` (or `NAME.input.html`) beside `NAME.expected.txt`, compared after cleaning.
+
+An input that is HTML (named `.input.html`, or starting like a page) is cleaned as `cleaner.clean_html`
+cleans a page, with the URL in `NAME.url` if the case has one; any other input is cleaned as text."""
 
 from __future__ import annotations
 
@@ -8,8 +11,14 @@ from pathlib import Path
 
 from cleaner.engine.pipeline import Cleaner
 
-INPUT_SUFFIX = ".input.txt"
+INPUT_SUFFIXES = (".input.txt", ".input.html")
+INPUT_SUFFIX = INPUT_SUFFIXES[0]
 EXPECTED_SUFFIX = ".expected.txt"
+URL_SUFFIX = ".url"
+
+
+class GoldenFileError(Exception):
+    """A golden file that cannot be read as its case needs (not UTF-8, unreadable): the message names it."""
 
 
 @dataclass(frozen=True)
@@ -21,32 +30,79 @@ class Case:
     def expected(self) -> Path:
         return self.input.with_name(self.name + EXPECTED_SUFFIX)
 
+    @property
+    def url_file(self) -> Path:
+        return self.input.with_name(self.name + URL_SUFFIX)
+
 
 @dataclass(frozen=True)
 class Outcome:
     case: Case
     ok: bool
     diff: str  # empty when ok; otherwise a unified diff or the reason
+    broken: bool = False  # a file of the case could not be read (diff says why), rather than a mismatch
+
+
+def case_name(path: Path) -> str | None:
+    """The case an input file belongs to, or None for a file that is no input."""
+    suffix = next((s for s in INPUT_SUFFIXES if path.name.endswith(s)), None)
+    return None if suffix is None else path.name[: -len(suffix)]
 
 
 def find_cases(folder: Path) -> list[Case]:
-    return [Case(p.name[: -len(INPUT_SUFFIX)], p) for p in sorted(folder.glob("*" + INPUT_SUFFIX))]
+    cases = [Case(name, p) for p in sorted(folder.glob("*.input.*")) if (name := case_name(p)) is not None]
+    return sorted(cases, key=lambda case: case.name)
+
+
+def input_of(folder: Path, name: str) -> Path:
+    """The input file of case `name` (the .html one if only it exists)."""
+    html = folder / (name + INPUT_SUFFIXES[1])
+    return html if html.is_file() and not (folder / (name + INPUT_SUFFIX)).is_file() else folder / (name + INPUT_SUFFIX)
 
 
 def find_orphans(folder: Path) -> list[Case]:
     """Cases whose expected file has no input beside it (the input renamed or deleted)."""
-    cases = [Case(p.name[: -len(EXPECTED_SUFFIX)], p.with_name(p.name[: -len(EXPECTED_SUFFIX)] + INPUT_SUFFIX))
-             for p in sorted(folder.glob("*" + EXPECTED_SUFFIX))]
+    cases = [Case(name, input_of(folder, name))
+             for p in sorted(folder.glob("*" + EXPECTED_SUFFIX)) if (name := p.name[: -len(EXPECTED_SUFFIX)])]
     return [case for case in cases if not case.input.is_file()]
+
+
+def read_utf8(path: Path) -> str:
+    """A golden file's text; GoldenFileError naming it when it is unreadable or not UTF-8."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise GoldenFileError(f"{path}: not valid UTF-8 (byte {err.start}); golden files are UTF-8") from None
+    except OSError as err:
+        raise GoldenFileError(f"{path}: cannot read: {err.strerror or err}") from None
+
+
+def cleaned(cleaner: Cleaner, case: Case) -> str:
+    """The case's input cleaned: as a page when it is HTML, else as text."""
+    from cleaner.cli.console import looks_like_html
+
+    try:
+        data = case.input.read_bytes()
+    except OSError as err:
+        raise GoldenFileError(f"{case.input}: cannot read: {err.strerror or err}") from None
+    if case.input.name.endswith(INPUT_SUFFIXES[1]) or looks_like_html(data):
+        from cleaner.html import clean_page
+
+        url = read_utf8(case.url_file).strip() or None if case.url_file.is_file() else None
+        return clean_page(cleaner, data, url).text
+    return cleaner.clean(read_utf8(case.input)).text
 
 
 def check_case(cleaner: Cleaner, case: Case) -> Outcome:
     if not case.input.is_file():
         return Outcome(case, False, f"expected file {case.expected} has no input {case.input.name}")
-    got = cleaner.clean(case.input.read_text(encoding="utf-8")).text
-    if not case.expected.is_file():
-        return Outcome(case, False, f"missing expected file {case.expected}")
-    want = case.expected.read_text(encoding="utf-8")
+    try:
+        got = cleaned(cleaner, case)
+        if not case.expected.is_file():
+            return Outcome(case, False, f"missing expected file {case.expected}")
+        want = read_utf8(case.expected)
+    except GoldenFileError as err:
+        return Outcome(case, False, str(err), broken=True)
     if got == want:
         return Outcome(case, True, "")
     diff = difflib.unified_diff(
@@ -57,9 +113,10 @@ def check_case(cleaner: Cleaner, case: Case) -> Outcome:
 
 
 def update_case(cleaner: Cleaner, case: Case) -> bool:
-    """Rewrite the expected file; True when it changed."""
-    got = cleaner.clean(case.input.read_text(encoding="utf-8")).text
-    if case.expected.is_file() and case.expected.read_text(encoding="utf-8") == got:
+    """Rewrite the expected file; True when it changed. GoldenFileError for an input that cannot be read
+    (an expected file that is not UTF-8 is rewritten)."""
+    got = cleaned(cleaner, case)
+    if case.expected.is_file() and case.expected.read_bytes() == got.encode("utf-8"):
         return False
     case.expected.write_text(got, encoding="utf-8")
     return True

@@ -13,6 +13,8 @@ import trafilatura
 
 from cleaner.engine.document import Kept, Removal
 from cleaner.engine.elements import Echo, Page, Prune, text_of
+from cleaner.engine.fast import watchdog
+from cleaner.engine.pagetype import ARTICLE, PageType, check_page_type, declared_description, detect
 from cleaner.engine.pipeline import Cleaner, Result
 from cleaner.engine.loader import Rule
 
@@ -21,6 +23,12 @@ from cleaner.engine.loader import Rule
 # the switch moved traf-dev F1 0.924 -> 0.927 and AEB 0.980 -> 0.979 (a few pages its own pass had
 # right get the fallback's worse text).
 EXTRACT_OPTIONS = {"include_comments": False, "fast": False}
+# Per page type, chosen on half 0 of wcxb-dev's sites (docs/quality.md): a forum thread's replies are
+# what trafilatura calls its comments.
+EXTRACT_BY_TYPE: dict[str, dict[str, object]] = {"forum": {"include_comments": True}}
+# A product page whose extracted text holds under DESCRIBED of the words of the description its
+# structured data gives (JSON-LD Product) gets that description added: shops often render it by script.
+DESCRIBED = 0.5
 # Re-extraction: when the text from the pruned page is under SHORT_SHARE of the page's paragraph
 # text (measured before pruning), the page as it was is extracted too, without the paragraphs that
 # a selector removed, and that text is taken when it is over GAIN times as long. A rule whose
@@ -39,15 +47,22 @@ _DECLARED = re.compile(
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Bounds on the work per page (see docs/html.md): lexbor builds a tree in time quadratic
 # in its depth (100,000 nested divs: 97 s), lxml under trafilatura drops all of a page nested past
-# 255 levels, and trafilatura takes about 3 s per 100,000 elements.
+# 255 levels, and trafilatura's time grows faster than the page (benchmarks/html_bounds.py: 10,000
+# paragraphs 0.4 s, 99,000 22 s), so a page's cleaning also has the document's time limit (clean_page).
 MAX_DEPTH = 128  # nested elements kept; the tags of deeper ones are dropped, their text kept
 MAX_ELEMENTS = 100_000  # past this, no main-text extraction: the text of the whole page is kept
+LXML_TEXT_LIMIT = 9_500_000  # bytes of text without a tag; libxml2 drops a node of 10,000,000 and all after it
 # Not counted as nesting, nor ever dropped: void elements, and elements that a sibling closes
 # (a <p> ends at the next <p>, a <td> at the next <td>), whose end tags pages often leave out.
 _FLAT = "area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|" \
         "p|li|dt|dd|option|optgroup|tr|td|th|thead|tbody|tfoot|colgroup|caption|rb|rt|rtc|rp|html|head|body"
-_NESTING = re.compile(rf"<(/?)(?!(?:{_FLAT})[\s/>])[a-zA-Z]", re.I)  # the start of a nesting tag: '' or '/'
-_NESTING_TAG = re.compile(rf"<(/?)(?!(?:{_FLAT})[\s/>])[a-zA-Z][^>]*>", re.I)
+# Nor SVG's and MathML's elements closed by '/>' (an icon's <path d="..."/>): in foreign content the
+# slash closes them; counted as nesting, the icons of a shop page made it look 300 levels deep.
+_FOREIGN = "path|circle|rect|line|polyline|polygon|ellipse|use|stop|image|mpath|animate\\w*|set|fe\\w+|g|svg|" \
+           "symbol|defs|clippath|lineargradient|radialgradient|mask|pattern|text|tspan|mi|mo|mn|mspace|none"
+_NOT_NESTING = rf"(?!(?:{_FLAT})[\s/>])(?!(?:{_FOREIGN})(?:[\s/][^>]*)?/>)"
+_NESTING = re.compile(rf"<(/?){_NOT_NESTING}[a-zA-Z]", re.I)  # the start of a nesting tag: '' or '/'
+_NESTING_TAG = re.compile(rf"<(/?){_NOT_NESTING}[a-zA-Z][^>]*>", re.I)
 _STEP = {"": 1, "/": -1}
 SCREEN_TAGS = 2_000  # a page with fewer tags is parsed first: lexbor takes a few ms even at that depth
 _DEEPER = " > ".join(["*"] * (MAX_DEPTH + 64))  # the tree's elements count, html, body and p included
@@ -69,32 +84,85 @@ def _shipped() -> Cleaner:
 
 
 def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang: str | None = None, *,
-               site: str | None = None) -> Result:
+               site: str | None = None, page_type: str | None = None) -> Result:
     """Prune the page with the cleaner's HTML rules, extract its main text, then run its text rules
     (`lang` as Cleaner.clean takes it: any case, a region, an English name; rules scoped to sites run
-    for `site`, else for the host of `url`)."""
+    for `site`, else for the host of `url`; rules scoped to page types for `page_type`, else for the
+    type the page declares or its URL shows). A page past a bound (docs/html.md) keeps all its text, with
+    a warning: one the parser would cut short, or one whose cleaning uses up the document's time limit."""
+    source = decode(html) if isinstance(html, bytes) else html
+    kind = detect(source, url) if page_type is None else PageType(check_page_type(page_type), "given")
+    why = too_long_text(source)
+    if why is None:
+        seconds = page_seconds(cleaner, source)
+        try:
+            with watchdog.cpu_limit(seconds):
+                return _typed(_clean_page(cleaner, source, url, lang, site=site, page_type=kind.name), kind, page_type)
+        except watchdog.OverTime:
+            why = (f"cleaning the page took over its time limit ({seconds:.1f} s of CPU: --timeout per MB, "
+                   "at least 1 MB): main-text extraction and the HTML rules skipped")
+    return _typed(_page_as_text(cleaner, source, lang, cleaner.site(site, url), why, kind.name), kind, page_type)
+
+
+def _typed(result: Result, kind: PageType, given: str | None) -> Result:
+    """The result with the page type it was cleaned as, and where that came from."""
+    return result._replace(page_type=kind.name, page_type_source="given" if given is not None else "detected",
+                           page_type_evidence=kind.why)
+
+
+def page_seconds(cleaner: Cleaner, source: str) -> float | None:
+    """The page's time limit: the cleaner's timeout per MB of the page, at least 1 MB (None: no limit)."""
+    return None if cleaner.timeout is None else cleaner.timeout * max(1.0, len(source) / 1_000_000)
+
+
+def too_long_text(source: str) -> str | None:
+    """Why the page cannot be parsed whole: a run of text without a tag over LXML_TEXT_LIMIT bytes, which
+    lxml (under trafilatura) drops with everything after it; None for a page without one."""
+    if len(source) * 4 <= LXML_TEXT_LIMIT:  # (no run can be that long: the common case, at once)
+        return None
+    longest = max((len(run.encode("utf-8", "surrogatepass")) for run in source.split("<")
+                   if len(run) * 4 > LXML_TEXT_LIMIT), default=0)
+    if longest <= LXML_TEXT_LIMIT:
+        return None
+    return (f"page holds {longest / 1e6:.1f} MB of text without a tag (lxml drops such a run, and all after "
+            "it, from 10 MB): main-text extraction and the HTML rules skipped")
+
+
+def _page_as_text(cleaner: Cleaner, source: str, lang: str | None, site: str | None, why: str,
+                  page_type: str = ARTICLE) -> Result:
+    """A page past a bound: all its text, tags stripped, as one paragraph for the text rules; `why` as a warning."""
+    text = html_lib.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", source)))
+    result = cleaner.clean(" ".join(text.split()), lang, site=site, page_type=page_type)
+    return result._replace(warnings=[f"{why}, all the text of the page kept as one paragraph", *result.warnings])
+
+
+def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang: str | None = None, *,
+                site: str | None = None, page_type: str = ARTICLE) -> Result:
+    """clean_page's work, within the page's bounds."""
     lang = None if lang is None else cleaner.language(lang)
     source = decode(html) if isinstance(html, bytes) else html
     site = cleaner.site(site, url)
     tags = source.count("<") - source.count("</")  # start tags (at least as many as the elements)
     if tags > MAX_ELEMENTS:
-        return _too_many_elements(cleaner, source, lang, site)
+        return _too_many_elements(cleaner, source, lang, site, page_type)
     page, source, warnings = parse(source, tags)
-    rules = [rule for rule in cleaner.rules if not rule.sites or site in rule.sites]
+    rules = [rule for rule in cleaner.rules if (not rule.sites or site in rule.sites)
+             and (not rule.page_types or page_type in rule.page_types)]
     echoes = [(rule, text) for rule in rules if isinstance(rule.step, Echo) and (text := rule.step(page))]
     removals = prune(page, rules)
-    text = extract(page.tree.html or "", url)
+    text = extract(page.tree.html or "", url, page_type)
     kept = spared(page, rules)
     text, leads = restore_leads(text, page, rules)
     kept += leads
     if len(text) < SHORT_SHARE * page.totals[0]:
-        text, removals, more, put_back = reextract(source, url, text, removals)
+        text, removals, more, put_back = reextract(source, url, text, removals, page_type)
         warnings += more
         kept += put_back
     if not text and removals:  # pruning took the article with it: extract from the page as it was
-        text, removals = extract(source, url), []
+        text, removals = extract(source, url, page_type), []
+    text = add_declared(text, source, page_type)
     text, dropped = drop_echoes(text, echoes)
-    result = cleaner.clean(text, lang, site=site)
+    result = cleaner.clean(text, lang, site=site, page_type=page_type)
     warnings += [f"html: rule '{k.rule_id}' {k.why}: {_clip(k.text)}" for k in kept]
     return result._replace(removals=removals + dropped + result.removals, warnings=warnings + result.warnings,
                            kept=kept)
@@ -115,10 +183,11 @@ def parse(source: str, tags: int) -> tuple[Page, str, list[str]]:
     return page, source, [warning] if warning else []
 
 
-def _too_many_elements(cleaner: Cleaner, source: str, lang: str | None, site: str | None) -> Result:
+def _too_many_elements(cleaner: Cleaner, source: str, lang: str | None, site: str | None,
+                       page_type: str) -> Result:
     """A page of more than MAX_ELEMENTS elements: its text, without a tree, as one paragraph."""
     text = html_lib.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", source)))
-    result = cleaner.clean(" ".join(text.split()), lang, site=site)
+    result = cleaner.clean(" ".join(text.split()), lang, site=site, page_type=page_type)
     warning = (f"page has more than {MAX_ELEMENTS:,} elements: main-text extraction and the HTML rules "
                "skipped, all the text of the page kept as one paragraph")
     return result._replace(warnings=[warning, *result.warnings])
@@ -127,7 +196,7 @@ def _too_many_elements(cleaner: Cleaner, source: str, lang: str | None, site: st
 def flatten(html: str) -> tuple[str, str | None]:
     """The page with the tags nested deeper than MAX_DEPTH dropped (their text stays), and a
     warning saying so; the page itself and None when it is not that deep (one quick count)."""
-    if _peak_depth(html) <= MAX_DEPTH:
+    if _peak_depth(_SCRIPT.sub(" ", html)) <= MAX_DEPTH:  # (a script's strings hold tags too)
         return html, None
     pieces, last, depth, deepest = [], 0, 0, 0
     for tag in _NESTING_TAG.finditer(html):
@@ -187,11 +256,11 @@ def restore_leads(text: str, page: Page, rules: list[Rule]) -> tuple[str, list[K
     return "\n\n".join(paragraphs), put_back
 
 
-def reextract(source: str, url: str | None, text: str,
-              removals: list[Removal]) -> tuple[str, list[Removal], list[str], list[Kept]]:
+def reextract(source: str, url: str | None, text: str, removals: list[Removal],
+              page_type: str = ARTICLE) -> tuple[str, list[Removal], list[str], list[Kept]]:
     """The text of the page as it was, without what the selectors removed, when it holds far more
     than `text` (the pruned page's); else `text`. Removals that held a large share of it are put back."""
-    paragraphs = extract(source, url).split("\n\n")
+    paragraphs = extract(source, url, page_type).split("\n\n")
     total = sum(map(len, paragraphs))
     keys = [_key(p) for p in paragraphs]
     hits = [[i for i, key in enumerate(keys) if key and key in _key(removal.text)] for removal in removals]
@@ -231,10 +300,24 @@ def prune(page: Page, rules: list[Rule]) -> list[Removal]:
     ]
 
 
-def extract(html: str, url: str | None) -> str:
-    """trafilatura's main text, one paragraph per block."""
-    text = trafilatura.extract(html, url=url, **EXTRACT_OPTIONS) if html.strip() else None
+def extract(html: str, url: str | None, page_type: str = ARTICLE) -> str:
+    """trafilatura's main text, one paragraph per block, with the options that serve the page type."""
+    options = EXTRACT_OPTIONS | EXTRACT_BY_TYPE.get(page_type, {})
+    text = trafilatura.extract(html, url=url, **options) if html.strip() else None
     return "\n\n".join(line for line in (text or "").splitlines() if line.strip())
+
+
+def add_declared(text: str, source: str, page_type: str) -> str:
+    """A product page's text with the description of its structured data added when the text holds
+    under DESCRIBED of its words."""
+    if page_type != "product" or not (declared := declared_description(source)):
+        return text
+    described = " ".join(html_lib.unescape(_TAG.sub(" ", html_lib.unescape(declared))).split())
+    words = described.casefold().split()
+    present = set(text.casefold().split())
+    if not words or sum(word in present for word in words) >= DESCRIBED * len(words):
+        return text
+    return f"{text}\n\n{described}" if text else described
 
 
 def drop_echoes(text: str, echoes: list[tuple[Rule, str]]) -> tuple[str, list[Removal]]:

@@ -15,15 +15,24 @@ stories is prose on two pages; a site's share bar is on most of them.
 Memory stays bounded: a site's counts are exact until it holds EXACT_KEYS distinct keys, then a
 count-min sketch (SKETCH_DEPTH rows of SKETCH_WIDTH counters, conservative update) takes over;
 the text of a key is kept only once it recurs (MAX_CANDIDATES per site), and the hashes of at
-most MAX_SEEN pages per site (to skip exact repeats)."""
+most MAX_SEEN pages per site (to skip exact repeats).
+
+A site's counts can be saved (`SiteCounts.state`), loaded and merged (`SiteCounts.merge`): keys are
+counted by a stable hash (the same in every process), so counts made apart add up (see
+cleaner.integrations.datatrove, which learns over shards that way)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import re
+import sys
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from itertools import islice
+from typing import Any, NamedTuple
 
 from cleaner.engine.kinds import PROSE_WORDS, is_sentence, word_count
 
@@ -51,7 +60,7 @@ def line_key(line: str) -> str | None:
     if not words or len(line) > MAX_CHARS or _UNSAFE.search(line) or not _encodes(line):
         return None
     key = " ".join(words)
-    if sum(ch.isalpha() for ch in key) >= MIN_LETTERS:
+    if len(list(islice(filter(str.isalpha, key), MIN_LETTERS))) == MIN_LETTERS:  # (stops at the third letter)
         key = _DIGITS.sub(_NUMBER, key)
     return key
 
@@ -74,49 +83,114 @@ def is_prose(line: str) -> bool:
     return word_count(line) >= PROSE_WORDS and is_sentence(line)
 
 
+def key_hash(key: str) -> int:
+    """A key's 64-bit hash, the same in every process (str's hash() is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _cells(h: int) -> list[int]:
+    return [row * SKETCH_WIDTH + ((h >> (16 * row)) & (SKETCH_WIDTH - 1)) for row in range(SKETCH_DEPTH)]
+
+
 class Sketch:
-    """Page counts of keys: exact while few, then a count-min sketch (an estimate never below the count)."""
+    """Page counts of keys (by key_hash): exact while few, then a count-min sketch (an estimate never below the count)."""
 
     def __init__(self, exact_keys: int = EXACT_KEYS) -> None:
         self.exact: dict[int, int] | None = {}
         self.table: array[int] | None = None
         self.exact_keys = exact_keys
 
-    def _cells(self, key: str) -> list[int]:
-        h = hash(key) & ((1 << 64) - 1)
-        return [row * SKETCH_WIDTH + ((h >> (16 * row)) & (SKETCH_WIDTH - 1)) for row in range(SKETCH_DEPTH)]
-
-    def add(self, key: str) -> int:
-        """Count one more page for `key`; its count (or estimate) after."""
+    def add(self, h: int, pages: int = 1) -> int:
+        """Count `pages` more pages for the key hashed `h`; its count (or estimate) after."""
         if self.exact is not None:
-            count = self.exact[hash(key)] = self.exact.get(hash(key), 0) + 1
+            count = self.exact[h] = self.exact.get(h, 0) + pages
             if len(self.exact) > self.exact_keys:
                 self._to_sketch()
             return count
         assert self.table is not None
-        cells = self._cells(key)
-        count = min(self.table[c] for c in cells) + 1
+        cells = _cells(h)
+        count = min(self.table[c] for c in cells) + pages
         for c in cells:  # conservative update: raise only the counters below the new estimate
             if self.table[c] < count:
                 self.table[c] = count
         return count
 
-    def count(self, key: str) -> int:
+    def count(self, h: int) -> int:
         if self.exact is not None:
-            return self.exact.get(hash(key), 0)
+            return self.exact.get(h, 0)
         assert self.table is not None
-        return min(self.table[c] for c in self._cells(key))
+        return min(self.table[c] for c in _cells(h))
 
     def _to_sketch(self) -> None:
-        """Fold the exact counts into the sketch (hashes stand for their keys: the cells come from them)."""
+        """Fold the exact counts into the sketch."""
         assert self.exact is not None
+        exact, self.exact = self.exact, None
         self.table = array("I", bytes(SKETCH_DEPTH * SKETCH_WIDTH * array("I").itemsize))
-        for h, count in self.exact.items():
-            h &= (1 << 64) - 1
-            for row in range(SKETCH_DEPTH):
-                cell = row * SKETCH_WIDTH + ((h >> (16 * row)) & (SKETCH_WIDTH - 1))
+        for h, count in exact.items():
+            for cell in _cells(h):
                 self.table[cell] = max(self.table[cell], count)
-        self.exact = None
+
+    def merge(self, other: Sketch) -> None:
+        """Add another sketch's counts: exact ones key by key, a table cell by cell (each estimate stays
+        at or above the summed counts)."""
+        if other.exact is not None:
+            for h, count in other.exact.items():
+                self.add(h, count)
+            return
+        assert other.table is not None
+        if self.exact is not None:
+            self._to_sketch()
+        assert self.table is not None
+        self.table = array("I", map(int.__add__, self.table, other.table))
+
+    def state(self) -> dict[str, Any]:
+        if self.exact is not None:
+            return {"exact": [[h, c] for h, c in self.exact.items()]}
+        assert self.table is not None
+        table = array("I", self.table)
+        if sys.byteorder == "big":  # saved little-endian, as counted on any machine
+            table.byteswap()
+        return {"sketch": base64.b64encode(table.tobytes()).decode("ascii")}
+
+    @classmethod
+    def load(cls, state: dict[str, Any], exact_keys: int = EXACT_KEYS) -> Sketch:
+        sketch = cls(exact_keys)
+        if "sketch" in state:
+            sketch.exact, sketch.table = None, array("I", base64.b64decode(state["sketch"]))
+            if len(sketch.table) != SKETCH_DEPTH * SKETCH_WIDTH:
+                raise ValueError(f"a sketch of {len(sketch.table)} counters, expected {SKETCH_DEPTH * SKETCH_WIDTH}")
+            if sys.byteorder == "big":
+                sketch.table.byteswap()
+        else:
+            sketch.exact = {int(h): int(c) for h, c in state["exact"]}
+        return sketch
+
+
+class Recent:
+    """Exact page counts of at most `max_keys` keys (by key_hash): past that, the key seen least recently goes."""
+
+    def __init__(self, max_keys: int) -> None:
+        self.keys: OrderedDict[int, int] = OrderedDict()
+        self.max_keys = max_keys
+
+    def add(self, h: int, pages: int = 1) -> int:
+        count = self.keys[h] = self.keys.pop(h, 0) + pages
+        if len(self.keys) > self.max_keys:
+            self.keys.popitem(last=False)
+        return count
+
+    def count(self, h: int) -> int:
+        return self.keys.get(h, 0)
+
+    def state(self) -> dict[str, Any]:
+        return {"recent": [[h, c] for h, c in self.keys.items()]}
+
+    @classmethod
+    def load(cls, state: dict[str, Any], max_keys: int) -> Recent:
+        recent = cls(max_keys)
+        for h, c in state["recent"][-max_keys:]:
+            recent.keys[int(h)] = int(c)
+        return recent
 
 
 class Candidate:
@@ -132,12 +206,62 @@ class Candidate:
 class SiteCounts:
     """What is kept of one site while pages are read."""
 
-    def __init__(self, exact_keys: int = EXACT_KEYS) -> None:
+    def __init__(self, exact_keys: int = EXACT_KEYS, max_keys: int | None = None) -> None:
         self.pages = 0
         self.duplicates = 0
-        self.sketch = Sketch(exact_keys)
+        self.sketch: Sketch | Recent = Sketch(exact_keys) if max_keys is None else Recent(max_keys)
         self.candidates: dict[str, Candidate] = {}
-        self.seen: set[int] = set()  # hashes of the pages' texts: an exact repeat counts once
+        # hashes of the pages' texts, an exact repeat counting once: the first ones, or the last (with max_keys)
+        self.seen: set[int] | OrderedDict[int, None] = set() if max_keys is None else OrderedDict()
+        self.pruned = -1  # the page count at the last prune
+
+    def remember(self, digest: int, most: int) -> None:
+        """Keep a page's hash: up to `most` of them, then (with max_keys) the oldest goes."""
+        if isinstance(self.seen, OrderedDict):
+            self.seen[digest] = None
+            if len(self.seen) > most:
+                self.seen.popitem(last=False)
+        elif len(self.seen) < most:
+            self.seen.add(digest)
+
+    def prune(self) -> None:
+        """Make room among the candidates: those seen on one page only (or no longer counted) go; at most
+        once a page."""
+        if self.pruned != self.pages:
+            self.pruned = self.pages
+            self.candidates = {k: c for k, c in self.candidates.items() if self.sketch.count(key_hash(k)) > 1}
+
+    def state(self) -> dict[str, Any]:
+        """The counts as JSON data (the hashes of pages seen are not kept: a repeat is caught only within one count)."""
+        candidates = [[key, c.line, [list(e) for e in c.examples]] for key, c in self.candidates.items()]
+        return {"pages": self.pages, "duplicates": self.duplicates, **self.sketch.state(), "candidates": candidates}
+
+    @classmethod
+    def load(cls, state: dict[str, Any], exact_keys: int = EXACT_KEYS, max_keys: int | None = None) -> SiteCounts:
+        """Counts saved by `state`; KeyError, TypeError or ValueError when they are not."""
+        counts = cls(exact_keys, max_keys)
+        counts.pages, counts.duplicates = int(state["pages"]), int(state["duplicates"])
+        counts.sketch = Recent.load(state, max_keys) if max_keys is not None else Sketch.load(state, exact_keys)
+        for key, line, examples in state["candidates"][:MAX_CANDIDATES]:
+            candidate = counts.candidates[str(key)] = Candidate(str(line))
+            candidate.examples = [(str(t), str(o), bool(i)) for t, o, i in examples[:2]]
+        return counts
+
+    def merge(self, other: SiteCounts) -> None:
+        """Add the counts of the same site made elsewhere (another shard's); candidates are united, those
+        on the most pages kept when they are too many."""
+        assert isinstance(self.sketch, Sketch) and isinstance(other.sketch, Sketch)
+        self.pages += other.pages
+        self.duplicates += other.duplicates
+        self.sketch.merge(other.sketch)
+        for key, theirs in other.candidates.items():
+            ours = self.candidates.setdefault(key, theirs)
+            for example in theirs.examples if ours is not theirs else ():
+                if len(ours.examples) < 2 and example not in ours.examples:
+                    ours.examples.append(example)
+        if len(self.candidates) > MAX_CANDIDATES:
+            ranked = sorted(self.candidates, key=lambda k: (-self.sketch.count(key_hash(k)), k))
+            self.candidates = {k: self.candidates[k] for k in ranked[:MAX_CANDIDATES]}
 
 
 class LearnedRule(NamedTuple):
@@ -162,42 +286,70 @@ class SiteReport(NamedTuple):
 class Learner:
     """Counts the lines of each site's pages; `rules()` gives the lines that recur."""
 
-    def __init__(self, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE, *, exact_keys: int = EXACT_KEYS) -> None:
+    def __init__(self, min_pages: int = MIN_PAGES, min_share: float = MIN_SHARE, *, exact_keys: int = EXACT_KEYS,
+                 entry: int | None = None, max_keys: int | None = None, max_sites: int | None = None,
+                 max_seen: int = MAX_SEEN) -> None:
+        """`entry`: a key's text is kept from its entry-th page (default min_pages - 1: two examples; 1 when
+        counts made apart are merged). `max_keys`: exact counts of that many keys per site, the least
+        recently seen going first (instead of the sketch), and the hashes of the last `max_seen` pages;
+        `max_sites`: the site seen least recently goes; `max_seen`: page hashes kept per site to skip exact repeats."""
         if min_pages < 1:
             raise ValueError(f"min_pages must be at least 1, got {min_pages}")
         if not 0 <= min_share <= 1:
             raise ValueError(f"min_share must be in [0, 1], got {min_share}")
         self.min_pages, self.min_share, self.exact_keys = min_pages, min_share, exact_keys
-        self.sites: dict[str, SiteCounts] = {}
+        self.entry = max(1, min_pages - 1) if entry is None else entry  # before the last page it needs: two examples
+        self.max_keys, self.max_sites, self.max_seen = max_keys, max_sites, max_seen
+        self.sites: dict[str, SiteCounts] = OrderedDict() if max_sites else {}
 
-    def add(self, site: str, text: str) -> None:
-        """Count one page of `site` (its text as the rules in force leave it)."""
+    def counts(self, site: str) -> SiteCounts:
+        """The site's counts, made when new (the site seen least recently goes past max_sites)."""
         counts = self.sites.get(site)
         if counts is None:
-            counts = self.sites[site] = SiteCounts(self.exact_keys)
+            counts = self.sites[site] = SiteCounts(self.exact_keys, self.max_keys)
+            if self.max_sites is not None and len(self.sites) > self.max_sites:
+                self.sites.popitem(last=False)  # type: ignore[call-arg]
+        elif self.max_sites is not None:
+            self.sites.move_to_end(site)  # type: ignore[attr-defined]
+        return counts
+
+    def add(self, site: str, text: str, also: Iterable[str] = ()) -> None:
+        """Count one page of `site` (its text as the rules in force leave it; `also`: lines of it already
+        taken out by learned rules, counted as they were there)."""
+        counts = self.counts(site)
         digest = hash(text)
         if digest in counts.seen:
             counts.duplicates += 1
             return
-        if len(counts.seen) < MAX_SEEN:
-            counts.seen.add(digest)
+        counts.remember(digest, self.max_seen)
         counts.pages += 1
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         keys = [line_key(line) for line in lines]
-        entry = max(1, self.min_pages - 1)  # kept from the page before the last it needs: two examples
         done: set[str] = set()
         for index, key in enumerate(keys):
             if key is None or key in done:
                 continue
             done.add(key)
-            count = counts.sketch.add(key)
-            candidate = counts.candidates.get(key)
-            if candidate is None and count >= entry and len(counts.candidates) < MAX_CANDIDATES:
+            self._count(counts, key, lines, keys, index)
+        for line in also:
+            key = line_key(line.strip())
+            if key is not None and key not in done:
+                done.add(key)
+                counts.sketch.add(key_hash(key))
+
+    def _count(self, counts: SiteCounts, key: str, lines: list[str], keys: list[str | None], index: int) -> None:
+        """One more page for a key; its text and an excerpt kept once it is a candidate."""
+        count = counts.sketch.add(key_hash(key))
+        candidate = counts.candidates.get(key)
+        if candidate is None and count >= self.entry:
+            if len(counts.candidates) >= MAX_CANDIDATES and (self.entry < 2 or self.max_keys is not None):
+                counts.prune()
+            if len(counts.candidates) < MAX_CANDIDATES:
                 candidate = counts.candidates[key] = Candidate(lines[index])
-            if candidate is not None and len(candidate.examples) < 2:
-                example = excerpt(lines, keys, index)
-                if example not in candidate.examples:
-                    candidate.examples.append(example)
+        if candidate is not None and len(candidate.examples) < 2:
+            example = excerpt(lines, keys, index)
+            if example not in candidate.examples:
+                candidate.examples.append(example)
 
     def threshold(self, pages: int) -> int:
         return max(self.min_pages, math.ceil(self.min_share * pages))
@@ -214,7 +366,7 @@ class Learner:
         counts = self.sites[site]
         least, found = self.threshold(counts.pages), []
         for key, candidate in counts.candidates.items():
-            count = min(counts.sketch.count(key), counts.pages)
+            count = min(counts.sketch.count(key_hash(key)), counts.pages)
             strong = self.strong(count, counts.pages)
             if count >= least and (strong or not candidate.prose):
                 found.append((count, key, candidate, strong))
@@ -269,9 +421,14 @@ def slug(text: str, words: int = 6) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.lower())[:words])
 
 
+def site_slug(site: str) -> str:
+    """How a site's rule ids start (sites such as a-b.com and a.b.com start alike)."""
+    return slug(site, 8)
+
+
 def rule_id(site: str, key: str, taken: set[str]) -> str:
     """A readable kebab-case id: the site, then the line's first words (a number when they repeat)."""
-    base = f"{slug(site, 8)}-{slug(key.replace(_NUMBER, ' ')) or 'line'}"
+    base = f"{site_slug(site)}-{slug(key.replace(_NUMBER, ' ')) or 'line'}"
     name, number = base, 1
     while name in taken:
         number += 1

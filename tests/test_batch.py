@@ -93,7 +93,7 @@ def test_fail_is_the_default_and_leaves_no_output_file(run_cli, tmp_path):
 
 
 def test_fail_on_stdout_says_output_is_incomplete(run_cli):
-    proc = run_cli("batch", "-", "--jobs", "2", input=BAD)
+    proc = run_cli("batch", "-", "--jobs", "2", "--no-learn-sites", input=BAD)  # streaming: what precedes is out
     assert proc.returncode == 2
     assert records(proc.stdout) == [{"id": 1, "text": CLEANED}]
     assert "line 2" in proc.stderr.decode() and "incomplete" in proc.stderr.decode()
@@ -154,7 +154,8 @@ def test_a_killed_worker_stops_the_run_with_a_message(tmp_path):
     import time
 
     proc = subprocess.Popen([sys.executable, "-m", "cleaner", "batch", "-", "-o", "out.jsonl", "--jobs", "2",
-                             "--isolated"], stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+                             "--isolated", "--no-learn-sites"],  # (endless stdin: it cannot be spooled to learn)
+                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
 
     def feed():  # records until the run ends, so it cannot finish before the kill
         line = jsonl({"text": "A sentence of the article that goes on for a while. " * 40}).encode()

@@ -37,10 +37,11 @@ def wait_until(predicate, timeout: float = 60, what: str = "condition") -> None:
 
 
 def start_batch(cwd: Path) -> subprocess.Popen:
-    """`cleaner batch - -o out.jsonl --jobs 2` fed records until it ends; returns once both workers run
+    """`cleaner batch - -o out.jsonl --jobs 2 --no-learn-sites` fed records until it ends; returns once both workers run
     and output is being written (a temp file beside out.jsonl)."""
     proc = subprocess.Popen([sys.executable, "-m", "cleaner", "batch", "-", "-o", "out.jsonl", "--jobs", "2",
-                             "--isolated"], stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+                             "--isolated", "--no-learn-sites"],  # (endless stdin: it cannot be spooled to learn)
+                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
 
     def feed():
         try:

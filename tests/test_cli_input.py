@@ -90,7 +90,7 @@ def test_empty_input_gives_empty_output(run_cli, tmp_path, data):
 
 def test_bad_files_are_reported_counted_and_the_rest_cleaned(run_cli, tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE + "\nLeave a Reply\n", encoding="utf-8")
-    (tmp_path / "folder.txt").mkdir()  # exists but cannot be read as a file (even by root)
+    (tmp_path / "folder.txt").mkdir()  # a folder with no pages in it
     (tmp_path / "binary.txt").write_bytes(BINARY["gzip"])
     (tmp_path / "c.txt").write_text("Second article.\n\nShare this article\n", encoding="utf-8")
     proc = run_cli("--isolated", "clean", "a.txt", "missing.txt", "folder.txt", "binary.txt", "c.txt", "-o", "out")
@@ -100,7 +100,7 @@ def test_bad_files_are_reported_counted_and_the_rest_cleaned(run_cli, tmp_path):
     assert (tmp_path / "out" / "c.txt").read_text(encoding="utf-8") == "Second article.\n"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt", "c.txt"]
     assert err[0] == "cleaner: error: missing.txt: cannot read: No such file or directory"
-    assert err[1] == "cleaner: error: folder.txt: cannot read: Is a directory"
+    assert err[1] == "cleaner: error: folder.txt: a folder with no page files (.txt, .html, .htm, .xhtml, .shtml) in it"
     assert err[2].startswith("cleaner: error: binary.txt: looks like binary data")
     assert err[-1] == "cleaner: error: 3 of 5 file(s) not cleaned"
     assert len(err) == 4

@@ -25,7 +25,7 @@ def test_the_plugin_collects_every_case():
                            "tests/golden"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     items = [line for line in proc.stdout.splitlines() if "::" in line]
-    assert items == [f"tests/golden/{case.name}.input.txt::{case.name}" for case in CASES]
+    assert items == [f"tests/golden/{case.input.name}::{case.name}" for case in CASES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

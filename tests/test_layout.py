@@ -49,7 +49,7 @@ LAYERS = [
     ("cleaner.engine", ("cleaner.engine",)),
     ("cleaner.html", ("cleaner.engine",)),
     ("cleaner.config", ("cleaner.engine",)),
-    ("cleaner.golden", ("cleaner.engine",)),
+    ("cleaner.golden", ("cleaner.engine", "cleaner.html", "cleaner.cli.console")),
     ("cleaner.selftest", ("cleaner.engine", "cleaner.html")),
     ("cleaner.batch", ("cleaner.engine", "cleaner.html", "cleaner.cli.console")),
     ("cleaner.learn", ("cleaner.engine",)),

@@ -178,8 +178,9 @@ def test_batch_learn_sites_cleans_as_learn_then_rules(run_cli, tmp_path):
     assert on_the_fly.stdout == two_steps.stdout
     assert b"Updated " not in on_the_fly.stdout.split(b"\n")[0] and b"Updated " in on_the_fly.stdout.split(b"\n")[-2]
     assert b"learned" in on_the_fly.stderr
-    stdin = run_cli("--isolated", "batch", "-", "--learn-sites", input="{}\n")
-    assert stdin.returncode == 2 and b"give a file" in stdin.stderr
+    stdin = run_cli("--isolated", "batch", "-", "--learn-sites", "-j", "2",
+                    input=(tmp_path / "corpus.jsonl").read_bytes())  # spooled to a temporary file, then read twice
+    assert stdin.returncode == 0 and stdin.stdout == two_steps.stdout, stdin.stderr
 
 
 def test_learn_a_folder_needs_its_site(run_cli, tmp_path):

@@ -82,7 +82,7 @@ def test_update_is_refused_under_ci(pytester, goldens, monkeypatch):
 
 @pytest.mark.parametrize("make, message", [
     (lambda path: None, "*cleaner golden folder */g: no such folder*"),
-    (lambda path: (path / "g").mkdir(), "*cleaner golden folder */g: no golden cases (*.input.txt)*"),
+    (lambda path: (path / "g").mkdir(), "*cleaner golden folder */g: no golden cases (*.input.txt or *.input.html)*"),
 ])
 def test_missing_or_empty_folder_is_a_usage_error(pytester, make, message):
     make(pytester.path)

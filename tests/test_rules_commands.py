@@ -35,7 +35,7 @@ def shown_rule(text: str):
 
 
 def same(a, b) -> bool:
-    keys = ("id", "kind", "category", "description", "options", "examples", "lang", "sites")
+    keys = ("id", "kind", "category", "description", "options", "examples", "lang", "sites", "page_types")
     return all(getattr(a, key) == getattr(b, key) for key in keys)
 
 
@@ -73,13 +73,20 @@ def test_a_site_scoped_rule_loads_back():
     assert back.sites == ("example.com", "news.example.org") and same(back, rule)
 
 
+def test_a_rule_scoped_to_page_types_loads_back():
+    rule = build_rule("<t>", {"id": "t-type", "kind": "drop_line", "category": "comments", "description": "d",
+                              "pattern": "^x$", "page_types": ["article", "service"]})
+    back = shown_rule(rule_toml(rule))
+    assert back.page_types == ("article", "service") and same(back, rule)
+
+
 def test_show_json(run_cli, tmp_path):
     (tmp_path / "house.toml").write_text(RULE, encoding="utf-8")
     proc = run_cli("--isolated", "--rules", "house.toml", "rules", "show", "house-promo", "--format", "json")
     assert json.loads(proc.stdout) == {
         "id": "house-promo", "kind": "drop_line", "category": "advertising",
         "description": "Drops the house promo line ('Buy our mugs.').", "lang": ["en", "de"], "sites": [],
-        "options": {"pattern": "^Buy our (?:mugs|Tassen)\\.$", "max_words": 6},
+        "page_types": [], "options": {"pattern": "^Buy our (?:mugs|Tassen)\\.$", "max_words": 6},
         "examples": [{"input": "Body.\n\nBuy our mugs.\n", "output": "Body.\n"},
                      {"input": "We did not buy our mugs.", "output": None}],
         "file": "house.toml", "in_force": True}

@@ -13,6 +13,7 @@ import pytest
 httpx = pytest.importorskip("httpx")  # the `server` and `test` extras install it
 
 from cleaner import Cleaner  # noqa: E402
+from cleaner.engine.document import locate  # noqa: E402
 from cleaner.html import clean_page  # noqa: E402
 
 from conftest import GOLDEN  # noqa: E402
@@ -89,13 +90,15 @@ def server(rule_file):
 
 
 def removals(result) -> list[dict]:
-    return [{"rule": r.rule_id, "category": r.category, "line": r.line, "text": r.text,
-             "whole_line": r.whole_line} for r in result.removals]
+    """As `--format json` gives them: each with its character offsets into the input."""
+    return [{"rule": r.rule_id, "category": r.category, "line": r.line, "text": r.text, "whole_line": r.whole_line,
+             "start": where[0] if where else None, "end": where[1] if where else None} for r, where in zip(result.removals, locate(result.source, result.removals))]
 
 
 def body(result, explain: bool = False) -> dict:
     """The JSON the service should answer for a library Result."""
-    out = {"text": result.text, "counts": result.counts}
+    out = {"text": result.text, "counts": result.counts, "lang": result.lang, "lang_source": result.lang_source,
+           "guard": result.guard, "page_type": result.page_type, "page_type_source": result.page_type_source}
     if result.warnings:
         out["warnings"] = list(result.warnings)
     return out | ({"removals": removals(result)} if explain else {})
@@ -123,12 +126,20 @@ def test_explain_lists_removals(server, reference):
     assert reply["removals"], "a golden input should lose something"
 
 
+def test_page_type_given_and_reported(server):
+    html = "<html><body><p>" + "The forum thread opens with a long question about tents in the Alps. " * 3 + "</p></body></html>"
+    reply = server.post("/v1/clean", json={"html": html, "page_type": "forum"}).json()
+    assert (reply["page_type"], reply["page_type_source"]) == ("forum", "given")
+    refused = server.post("/v1/clean", json={"text": "a", "page_type": "blog"})
+    assert refused.status_code == 422 and "unknown page type 'blog'" in refused.text
+
+
 def test_batch_keeps_order_and_totals(server, reference):
     texts = [case.read_text(encoding="utf-8") for case in CASES]
     reply = server.post("/v1/clean/batch", json=[{"text": t} for t in texts] + [{"text": "", "explain": True}])
     assert reply.status_code == 200, reply.text
     results = reply.json()["results"]
-    assert results == [body(reference.clean(t)) for t in texts] + [{"text": "", "counts": {}, "removals": []}]
+    assert results == [body(reference.clean(t)) for t in texts] + [body(reference.clean(""), explain=True)]
     assert sum(reply.json()["counts"].values()) == sum(len(reference.clean(t).removals) for t in texts)
     assert server.post("/v1/clean/batch", json=[]).json() == {"results": [], "counts": {}}
 

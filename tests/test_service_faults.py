@@ -156,6 +156,7 @@ def test_over_the_queue_bound_is_503_busy(serve):
     assert all("detail" in r.json() for r in replies)
     busy = [r.json()["detail"] for r in replies if r.status_code == 503]
     assert all("busy" in d for d in busy), busy
+    assert all(r.headers.get("retry-after") == "1" for r in replies if r.status_code == 503)
     assert client.post("/v1/clean", json=FINE).status_code == 200
 
 

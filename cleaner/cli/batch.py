@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
-import tempfile
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ import click
 
 from cleaner import batch, learn
 from cleaner.cli.commands import _options, lang_option, limit_options, rule_options
-from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone
+from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone, stdin_stream, write_file
 from cleaner.cli.learn import learn_options
 from cleaner.config import build_cleaner
 from cleaner.engine.pipeline import Cleaner
@@ -27,6 +28,7 @@ _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 @click.argument("source", metavar="IN", type=click.Path(path_type=Path, allow_dash=True, dir_okay=False, exists=True))
 @click.option("-o", "--output", "target", type=_PATH, default="-", show_default=True,
               help="Output JSONL ('-' for stdout). A file is replaced only when the whole run succeeds.")
+@click.option("--overwrite", is_flag=True, help="Let -o OUT be IN itself (refused by default).")
 @click.option("--text-field", default="text", show_default=True, help="Field holding the text to clean.")
 @click.option("--html-field", help="Field holding HTML; records that have it are cleaned as HTML.")
 @click.option("--output-field", help="Field for the cleaned text [default: overwrite the text field].")
@@ -35,8 +37,15 @@ _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 @click.option("--url-field", default="url", show_default=True, help="Field holding the record's URL: helps HTML "
               "extraction, and its host (without www.) is the site for rules scoped to sites.")
 @click.option("--site-field", help="Field naming the record's site instead (a host or URL).")
-@click.option("--learn-sites", is_flag=True, help="Read IN twice: first learn each site's template lines (as "
-              "`cleaner learn` does), then clean with them too.")
+@click.option("--page-type-field", help="Field naming the record's page type (article, forum, product, collection, "
+              "listing, documentation, service), for rules scoped to page types.")
+@click.option("--learn-sites/--no-learn-sites", default=True, show_default=True,
+              help="First learn each site's template lines (as `cleaner learn` does; a record's site comes from "
+              "--site-field or --url-field), then clean with them too. IN is read twice: stdin is first copied "
+              "to a temporary file (in TMPDIR). Records without a site are cleaned as they would be without it.")
+@click.option("--save-sites", type=click.Path(path_type=Path, file_okay=False),
+              help="Also write what is learned into this new or empty folder: one pack SITE.toml per site, to "
+                   "review or to use with --rules.")
 @learn_options
 @click.option("--with-removals", is_flag=True, help="Add 'removals' and per-rule 'counts' to each record.")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
@@ -48,14 +57,19 @@ _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 @lang_option
 @limit_options
 @click.pass_context
-def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_error: str, quiet: bool,
-              chunk_records: int, **local: Any) -> None:
+def batch_cmd(ctx: click.Context, source: Path, target: Path, overwrite: bool, jobs: int, on_error: str, quiet: bool,
+              chunk_records: int, save_sites: Path | None, **local: Any) -> None:
     """Clean the JSONL records of IN ('-' for stdin) into OUT, in input order; other fields pass through.
 
+    By default a first pass over IN learns each site's template (see --learn-sites).
     A record over --max-removed under --on-excess fail stops the run with status 3; with
     --on-error skip it is left out and reported, and the run ends with status 3."""
+    if not overwrite and same_file(source, target):
+        fail(f"{target} is the input {source}: writing there would overwrite it; nothing written "
+             "(--overwrite allows it)")
     names = {"text": "text_field", "html": "html_field", "output": "output_field", "lang": "lang_field",
-             "with_removals": "with_removals", "url": "url_field", "site": "site_field"}
+             "with_removals": "with_removals", "url": "url_field", "site": "site_field",
+             "page_type": "page_type_field"}
     field_names = {key: local.pop(option) for key, option in names.items()}
     learning = {key: local.pop(key) for key in ("learn_sites", "min_pages", "min_share")}
     options = _options(ctx.find_root(), local)
@@ -63,35 +77,93 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, jobs: int, on_erro
     cleaner = build_cleaner(**options)  # rule and --lang errors stop here, before any output
     lang = options.get("lang")
     fields = batch.Fields(**field_names, default_lang=None if lang is None else cleaner.language(lang))
-    if learning["learn_sites"] and str(source) == "-":
-        fail("--learn-sites reads IN twice: give a file, not stdin")
+    if save_sites is not None:
+        check_new_folder(save_sites, learning["learn_sites"])
     run = {"jobs": jobs, "on_error": on_error, "chunk_records": chunk_records}
+    setup = (build_cleaner, options, fields)
     with stops_reported(target), tempfile.TemporaryDirectory(prefix="cleaner-learned-") as folder:
         if learning["learn_sites"]:
-            cleaner = learn_first(source, cleaner, (build_cleaner, options, fields), Path(folder) / "learned.toml",
-                                  learning, run, quiet)
-        summary = batch.run(str(source), str(target), cleaner, (build_cleaner, options, fields), **run)
+            summary = learn_then_clean(source, target, cleaner, setup, Path(folder), learning, run, save_sites)
+        else:
+            summary = batch.run(str(source), str(target), cleaner, setup, **run)
     if not quiet:
         click.echo(summary.render(), err=True)
     if summary.excess:
         sys.exit(EXIT_EXCESS)
 
 
-def learn_first(source: Path, cleaner: Cleaner, setup: tuple[Any, ...], pack: Path, learning: dict[str, Any],
-                run: dict[str, Any], quiet: bool) -> Cleaner:
-    """Pass one of --learn-sites: learn each site's template lines into `pack`, then the cleaner with it too
-    (the pack is added to the options, so that workers build the same cleaner)."""
+def same_file(source: Path, target: Path) -> bool:
+    """OUT names IN itself, by the same name or through a link (neither is stdin/stdout)."""
+    if "-" in (str(source), str(target)):
+        return False
+    try:
+        return target.exists() and os.path.samefile(source, target)
+    except OSError:
+        return False
+
+
+def check_new_folder(folder: Path, learning: bool) -> None:
+    """--save-sites names a folder that does not exist yet or is empty: no pack is ever written over a file."""
+    if not learning:
+        fail("--save-sites keeps what is learned: it cannot go with --no-learn-sites")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        fail(f"--save-sites: {folder} is not an empty folder; give a new or empty one (nothing was read)")
+
+
+def learn_then_clean(source: Path, target: Path, cleaner: Cleaner, setup: tuple[Any, ...], folder: Path,
+                     learning: dict[str, Any], run: dict[str, Any], save_sites: Path | None) -> batch.Summary:
+    """Pass one learns each site's template lines (keeping its output); pass two cleans with them too.
+    When nothing is learned, pass one's output is the run's: no record is cleaned twice."""
     build, options, fields = setup
+    source = spooled(source, folder)
     learner = learn.Learner(learning["min_pages"], learning["min_share"])
-    learned = batch.learn_sites(str(source), cleaner, setup, learner, **run)
+    first = batch.learn_sites(str(source), folder / "pass-one.jsonl", cleaner, setup, learner, **run)
     rules = learner.rules()
-    pack.write_text(learn.pack_toml(rules, "Learned by cleaner batch --learn-sites"), encoding="utf-8")
-    options["rule_paths"] = (*options.get("rule_paths", ()), pack)
-    if not quiet:
-        pages = sum(s.pages for s in learner.sites.values())
-        click.echo(f"cleaner batch: learned {len(rules)} rule(s) for {len(learner.sites)} site(s) from {pages} "
-                   f"page(s); {learned.unsited} record(s) without a site", err=True)
-    return build(**options)
+    if save_sites is not None:
+        save_packs(save_sites, rules)
+    if not rules:
+        for message in first.held:
+            click.echo(f"cleaner: warning: {message}", err=True)
+        batch.copy_out(folder / "pass-one.jsonl", str(target))
+        first.summary.learned = learned_line(learner, rules, first.unsited)
+        return first.summary
+    pack = folder / "learned.toml"
+    pack.write_text(learn.pack_toml(rules, "Learned by cleaner batch"), encoding="utf-8")
+    options = {**options, "rule_paths": (*options.get("rule_paths", ()), pack)}  # workers build the same cleaner
+    summary = batch.run(str(source), str(target), build(**options), (build, options, fields), **run)
+    summary.started = first.summary.started  # the run's time covers both passes
+    summary.learned = learned_line(learner, rules, first.unsited)
+    return summary
+
+
+def spooled(source: Path, folder: Path) -> Path:
+    """IN as a file that can be read twice: stdin is copied into `folder` first."""
+    if str(source) != "-":
+        return source
+    copy = folder / "stdin.jsonl"
+    with open(copy, "wb") as out:
+        shutil.copyfileobj(stdin_stream(), out, 1 << 20)
+    return copy
+
+
+def learned_line(learner: learn.Learner, rules: list[learn.LearnedRule], unsited: int) -> str:
+    """The summary's line on learning: rules learned, for how many of the sites seen, from how many pages."""
+    pages = sum(s.pages for s in learner.sites.values())
+    with_rules = len({rule.site for rule in rules})
+    return (f"learned {len(rules)} rule(s) for {with_rules} of {len(learner.sites)} site(s) "
+            f"from {pages} page(s); {unsited} record(s) without a site")
+
+
+def save_packs(folder: Path, rules: list[learn.LearnedRule]) -> None:
+    """One pack per site with rules, SITE.toml in `folder` (checked new or empty before the run)."""
+    by_site: dict[str, list[learn.LearnedRule]] = {}
+    for rule in rules:
+        by_site.setdefault(rule.site, []).append(rule)
+    folder.mkdir(parents=True, exist_ok=True)
+    for site, site_rules in by_site.items():
+        header = (f"Learned by cleaner batch for {site}: {len(site_rules)} rule(s) from {site_rules[0].site_pages} "
+                  "page(s).\nEach rule drops one line of the site's template; delete a rule to keep its line.")
+        write_file(folder / f"{site}.toml", learn.pack_toml(site_rules, header))
 
 
 @contextmanager

@@ -8,18 +8,19 @@ from __future__ import annotations
 import inspect
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
 from cleaner import __version__
 from cleaner.config import build_cleaner, cleaners_for
-from cleaner.cli.console import (EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
+from cleaner.cli.console import (EXIT_ERROR, EXIT_MISMATCH, InputError, clean_source, clean_stdin, error, fail, render, reported,
                              write_file, write_out)
 from cleaner.engine.pipeline import Cleaner
-from cleaner.engine.sites import site_name
+from cleaner.engine.pagetype import PAGE_TYPES
+from cleaner.engine.sites import site_name, url_site
 from cleaner.engine.loader import Rule, builtin_rules_dir, load_paths
 
 
@@ -101,12 +102,17 @@ lang_option = click.option("--lang", metavar="CODE", callback=_lang,
 
 
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--input (html, text or auto-detected), --url and --strict, for the commands that read a document."""
+    """--input (html, text or auto-detected), --url, --strict and -q, for the commands that read a document."""
     func = limit_options(func)
+    func = click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr (errors are still "
+                        "reported).")(func)
     func = click.option("--strict", is_flag=True, help="Refuse input that is not valid UTF-8 (status 2) "
                         "instead of replacing the bad bytes with a warning.")(func)
     func = click.option("--site", callback=_site, help="The site the document comes from, for rules scoped to "
                         "sites (default: the host of --url).")(func)
+    func = click.option("--page-type", type=click.Choice(PAGE_TYPES, case_sensitive=False),
+                        help="The kind of page, for rules scoped to page types. Default: HTML, as the page "
+                        "declares it or its URL shows (else article); text, article.")(func)
     func = click.option("--url", help="The page's address: helps HTML extraction, and names the site for rules "
                         "scoped to sites.")(func)
     return click.option("--input", "input_kind", type=click.Choice(["auto", "html", "text"]),
@@ -153,7 +159,7 @@ def _names_a_file(word: str) -> bool:
 @lang_option
 @input_options
 @color_option
-@click.version_option(__version__, prog_name="cleaner")
+@click.version_option(__version__, "-V", "--version", prog_name="cleaner")
 @click.pass_context
 def main(ctx: click.Context, fmt: str, **options: Any) -> None:
     """Strip page furniture from scraped article text.
@@ -211,16 +217,21 @@ def output_paths(files: tuple[Path, ...], output_dir: Path, fmt: str, overwrite:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Write each cleaned file here under its own name, as text (page.html gives page.txt); "
-                   "needed for several files.")
+                   "needed for several files or a folder.")
 @click.option("--overwrite", is_flag=True, help="Let -o DIR write over input files (refused by default).")
+@click.option("--learn-sites/--no-learn-sites", default=True, show_default=True,
+              help="With several pages of one --site (or --url): first learn the lines that recur on them (as "
+                   "`cleaner learn` does), then clean each page with them too.")
 @rule_options
 @format_option
 @lang_option
 @input_options
 @click.pass_context
 def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | None, overwrite: bool, fmt: str,
-              **local: Any) -> None:
-    """Clean FILES; print to stdout (one file) or write into -o DIR."""
+              learn_sites: bool, **local: Any) -> None:
+    """Clean FILES (a folder: its .txt and .html pages); print to stdout (one file) or write into -o DIR.
+    Several pages of one --site or --url are cleaned with the lines they share learned first."""
+    files = page_files(files)
     if output_dir is None and len(files) > 1:
         raise click.UsageError("several files need -o DIR")
     fmt = fmt or (ctx.obj or {}).get("fmt") or "text"
@@ -229,9 +240,9 @@ def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | No
         targets = list(output_paths(files, output_dir, fmt, overwrite))
     options = _options(ctx, local)
     failures: list[InputError] = []
-    for path, cleaner, target in zip(files, cleaners_for(files, options), targets):
+    for path, outcome, target in zip(files, clean_files(files, options, learn_sites), targets):
         try:
-            result = clean_source(cleaner, path, options)
+            result = outcome.unwrap()
             if target is not None:  # (a file that cannot be written is counted; the others go on)
                 write_file(target, render(result, fmt))
         except InputError as err:
@@ -243,6 +254,76 @@ def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | No
     if failures:
         error(f"{len(failures)} of {len(files)} file(s) not cleaned")
         sys.exit(min(err.exit_code for err in failures))  # 2 if any could not be read, else 3
+
+
+PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".shtml")
+
+
+def page_files(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The files to clean: each file as given, each folder's page files (.txt, .html, ... also .gz) below it;
+    a folder with none stays, to be reported as an input that cannot be cleaned."""
+    files: list[Path] = []
+    for path in paths:
+        found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().removesuffix(".gz")
+                       .endswith(PAGE_SUFFIXES)) if path.is_dir() else []
+        files += found or [path]
+    return tuple(files)
+
+
+class Outcome(NamedTuple):
+    """One file's result, or the error that stopped it."""
+
+    result: Any = None
+    error: InputError | None = None
+
+    def unwrap(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def clean_each(files: tuple[Path, ...], options: dict[str, Any]) -> Iterator[Outcome]:
+    """Each file cleaned alone (with the settings nearest to it), as it comes."""
+    for path, cleaner in zip(files, cleaners_for(files, options)):
+        if path.is_dir():
+            yield Outcome(error=InputError(f"{path}: a folder with no page files ({', '.join(PAGE_SUFFIXES)}) in it"))
+            continue
+        try:
+            yield Outcome(clean_source(cleaner, path, options))
+        except InputError as err:
+            yield Outcome(error=err)
+
+
+def clean_files(files: tuple[Path, ...], options: dict[str, Any], learn_sites: bool) -> Iterator[Outcome]:
+    """Each file's outcome; several pages of one site are cleaned a second time with what they share learned
+    (a first pass counts what the rules leave of each, as `cleaner learn` does); nothing learned, the first's."""
+    site = options.get("site") or (url_site(options["url"]) if options.get("url") else None)
+    if not learn_sites or site is None or len(files) < 2:
+        return clean_each(files, options)
+    from cleaner import learn
+
+    first = list(clean_each(files, options))
+    learner = learn.Learner()
+    for outcome in first:
+        if outcome.error is None:
+            learner.add(site, outcome.result.text)
+    rules = learner.rules()
+    pages = learner.sites[site].pages if learner.sites else 0
+    if not options.get("quiet"):
+        click.echo(f"cleaner: learned {len(rules)} rule(s) from {pages} page(s) of {site}", err=True)
+    if not rules:
+        return iter(first)
+    return learned_pass(files, options, learn.pack_toml(rules, f"Learned by cleaner clean from pages of {site}"))
+
+
+def learned_pass(files: tuple[Path, ...], options: dict[str, Any], pack: str) -> Iterator[Outcome]:
+    """The files cleaned again with the learned pack added to the rules."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cleaner-learned-") as folder:
+        path = Path(folder) / "learned.toml"
+        path.write_text(pack, encoding="utf-8")
+        yield from clean_each(files, {**options, "rule_paths": (*options.get("rule_paths", ()), path)})
 
 
 @main.command("explain")
@@ -273,6 +354,8 @@ def explain_cmd(ctx: click.Context, file: Path, **local: Any) -> None:
     kept = len(result.text.splitlines())
     guarded = f"; {len(result.kept)} match(es) kept or put back by a guard" if result.kept else ""
     click.echo(f"{len(result.removals)} removal(s) by {len(result.counts)} rule(s); {kept} line(s) kept{guarded}")
+    evidence = f": {result.page_type_evidence}" if result.page_type_evidence else ""
+    click.echo(f"page type: {result.page_type} ({result.page_type_source}{evidence})")
     if result.guard:
         share = f"{result.removed_share:.0%}"
         click.echo(f"guard: kept the original (rules would remove {share}); the removals above were put back"
@@ -383,9 +466,13 @@ def rules_test(ctx: click.Context, **local: Any) -> None:
     sys.exit(EXIT_MISMATCH if failures else 0)
 
 
+GOLDEN_INPUTS = "*.input.txt or *.input.html"
+
+
 @main.group("golden")
 def golden_group() -> None:
-    """Compare cleaned inputs with locked expected files (NAME.input.txt / NAME.expected.txt)."""
+    """Compare cleaned inputs with locked expected files (NAME.input.txt or NAME.input.html, with an
+    optional NAME.url, beside NAME.expected.txt); an HTML input is cleaned as a page."""
 
 
 _DIFF_COLORS = {"+++": "bright_white", "---": "bright_white", "+": "green", "-": "red", "@": "cyan"}
@@ -408,7 +495,8 @@ def styled_diff(diff: str) -> str:
 @click.pass_context
 def golden_check(ctx: click.Context, folder: Path, **local: Any) -> None:
     """Clean each input in FOLDER and diff it with its expected file; exit 1 on any mismatch, a
-    missing expected file, or an expected file with no input."""
+    missing expected file, or an expected file with no input; exit 2 if a case's file cannot be read
+    (not UTF-8), naming it."""
     from cleaner.golden import check_case, find_cases, find_orphans
 
     options = _options(ctx.find_root(), local)
@@ -417,13 +505,16 @@ def golden_check(ctx: click.Context, folder: Path, **local: Any) -> None:
     outcomes = [check_case(cleaner, case) for case in cases]
     color = use_color(options.get("color"))
     for outcome in outcomes:
-        if not outcome.ok:
+        if outcome.broken:
+            error(f"golden case {outcome.case.name}: {outcome.diff}")
+        elif not outcome.ok:
             click.echo(f"FAIL {outcome.case.name}\n{styled_diff(outcome.diff)}", color=color)
-    failed = sum(not o.ok for o in outcomes)
-    click.echo(f"{len(outcomes) - failed} passed, {failed} failed")
+    failed, broken = sum(not o.ok for o in outcomes), sum(o.broken for o in outcomes)
+    unreadable = f", {broken} unreadable" if broken else ""
+    click.echo(f"{len(outcomes) - failed} passed, {failed - broken} failed{unreadable}")
     if not outcomes:
-        fail(f"no golden cases (*.input.txt) in {folder}")
-    sys.exit(EXIT_MISMATCH if failed else 0)
+        fail(f"no golden cases ({GOLDEN_INPUTS}) in {folder}")
+    sys.exit(EXIT_ERROR if broken else EXIT_MISMATCH if failed else 0)
 
 
 @golden_group.command("update")
@@ -434,19 +525,22 @@ def golden_check(ctx: click.Context, folder: Path, **local: Any) -> None:
 def golden_update(ctx: click.Context, folder: Path, names: tuple[str, ...], **local: Any) -> None:
     """Rewrite the expected files in FOLDER (only those of the cases NAMES, if given) from the
     current output; refused when CI is set."""
-    from cleaner.golden import find_cases, update_case
+    from cleaner.golden import GoldenFileError, find_cases, update_case
 
     if os.environ.get("CI"):
         fail("refusing to write golden files while the CI environment variable is set")
     cases = find_cases(folder)
     if not cases:
-        fail(f"no golden cases (*.input.txt) in {folder}")
+        fail(f"no golden cases ({GOLDEN_INPUTS}) in {folder}")
     unknown = sorted(set(names) - {case.name for case in cases})
     if unknown:
         fail(f"no golden case named {', '.join(unknown)} in {folder}")
     cases = [case for case in cases if not names or case.name in names]
     cleaner = build_cleaner(**_options(ctx.find_root(), local), start=folder)
-    changed = [case.name for case in cases if update_case(cleaner, case)]
+    try:
+        changed = [case.name for case in cases if update_case(cleaner, case)]
+    except GoldenFileError as err:
+        fail(f"{err}; golden files before it were updated, none after")
     for name in changed:
         click.echo(f"updated {name}")
     click.echo(f"{len(changed)} updated, {len(cases) - len(changed)} unchanged")

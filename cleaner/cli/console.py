@@ -6,7 +6,7 @@ click, which costs more start-up than the rest of cleaner; the click commands
 
 Exit status: 0 success; 1 golden mismatch or failing rule examples (or interrupted, or the
 reader of stdout went away); 2 usage, config, input or output error (disk full, read-only
-target, stdin or stdout closed); 3 a document over --max-removed
+target, stdin or stdout closed; a golden file that is not UTF-8); 3 a document over --max-removed
 under `--on-excess fail` (not written). With several files, each failure is reported on
 stderr, the other files are still cleaned, a last line counts the failures, and the status
 is 2 if any input could not be read, else 3.
@@ -240,9 +240,9 @@ def binary_reason(data: bytes) -> str | None:
     return None
 
 
-def read_text(path: Path | None, data: bytes | None = None, strict: bool = False) -> str:
-    """Read a file (or stdin for None) as UTF-8, replacing undecodable bytes with a warning
-    (refused when `strict`)."""
+def read_text(path: Path | None, data: bytes | None = None, strict: bool = False, quiet: bool = False) -> str:
+    """Read a file (or stdin for None) as UTF-8, replacing undecodable bytes with a warning (none when
+    `quiet`; refused when `strict`)."""
     name = source_name(path)
     data = read_bytes(path) if data is None else data
     try:
@@ -250,7 +250,8 @@ def read_text(path: Path | None, data: bytes | None = None, strict: bool = False
     except UnicodeDecodeError as err:
         if strict:
             raise InputError(f"{name}: invalid UTF-8 at byte {err.start} (--strict)") from None
-        warn(f"{name}: invalid UTF-8 at byte {err.start}; replaced")
+        if not quiet:
+            warn(f"{name}: invalid UTF-8 at byte {err.start}; replaced")
         return data.decode("utf-8", errors="replace")
 
 
@@ -269,16 +270,18 @@ def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -
     name = source_name(path)
     data = read_bytes(path)
     try:
-        where = {"url": options.get("url"), "site": options.get("site")}
+        where = {"url": options.get("url"), "site": options.get("site"),
+                 "page_type": (options.get("page_type") or "").lower() or None}
         if kind == "html" or (kind == "auto" and looks_like_html(data)):
             from cleaner.html import clean_page  # imports trafilatura: text input never pays for it
 
             result = clean_page(cleaner, data, lang=options.get("lang"), **where)
         else:
-            result = cleaner.clean(read_text(path, data, options.get("strict", False)), options.get("lang"), **where)
+            text = read_text(path, data, options.get("strict", False), options.get("quiet", False))
+            result = cleaner.clean(text, options.get("lang"), **where)
     except ExcessiveRemovalError as err:
         raise ExcessError(f"{name}: {err} (--on-excess fail); not written") from None
-    for warning in result.warnings:
+    for warning in () if options.get("quiet") else result.warnings:
         warn(f"{name}: {warning}")
     return result
 
@@ -304,6 +307,8 @@ def to_json(result: Result) -> str:
         "reverted": removal_dicts(result, result.reverted),
         "lang": result.lang,
         "lang_source": result.lang_source,
+        "page_type": result.page_type,
+        "page_type_source": result.page_type_source,
     }, ensure_ascii=False, indent=2) + "\n"
 
 

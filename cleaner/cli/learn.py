@@ -9,17 +9,14 @@ from typing import Any
 import click
 
 from cleaner import batch, learn
-from cleaner.cli.commands import _options, _site, lang_option, limit_options, rule_options
+from cleaner.cli.commands import PAGE_SUFFIXES, _options, _site, lang_option, limit_options, rule_options
 from cleaner.config import build_cleaner
 from cleaner.cli.console import InputError, clean_source, error, fail, write_file, write_out
 from cleaner.engine.pipeline import Cleaner
 from cleaner.engine.sites import url_site
 
-PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".shtml")
-
-
 def learn_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--min-pages and --min-share, shared with `cleaner batch --learn-sites`."""
+    """--min-pages and --min-share, shared with `cleaner batch` (which learns by default)."""
     func = click.option("--min-share", type=click.FloatRange(0, 1), default=learn.MIN_SHARE, show_default=True,
                         help="...and on at least this share of the site's pages.")(func)
     return click.option("--min-pages", type=click.IntRange(1), default=learn.MIN_PAGES, show_default=True,

@@ -13,7 +13,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # not allowed raw in a one-l
 
 def rule_dict(rule: Rule) -> dict[str, object]:
     return {"id": rule.id, "kind": rule.kind, "category": rule.category, "description": rule.description,
-            "lang": list(rule.lang), "sites": list(rule.sites), "options": dict(rule.options),
+            "lang": list(rule.lang), "sites": list(rule.sites),
+            "page_types": list(rule.page_types), "options": dict(rule.options),
             "examples": [{"input": e.input, "output": e.output} for e in rule.examples], "file": rule.source}
 
 
@@ -25,6 +26,8 @@ def rule_toml(rule: Rule) -> str:
         table["lang"] = list(rule.lang)
     if rule.sites:
         table["sites"] = list(rule.sites)
+    if rule.page_types:
+        table["page_types"] = list(rule.page_types)
     lines = ["[[rule]]", *(f"{key} = {option_value(key, value)}" for key, value in (table | rule.options).items())]
     for example in rule.examples:
         lines += ["", "[[rule.example]]", f"input = {toml_value(example.input)}"]

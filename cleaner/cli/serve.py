@@ -6,6 +6,7 @@ import base64
 import os
 import pickle
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -13,6 +14,7 @@ import click
 from cleaner.cli.commands import _options, rule_options
 from cleaner.config import build_cleaner
 from cleaner.cli.console import fail, warn
+from cleaner.cli.learn import learn_options
 from cleaner.extras import missing_extra
 from cleaner.service.pool import usable_cores
 
@@ -45,6 +47,18 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 @click.option("--api-key", envvar="CLEANER_API_KEY", show_envvar=True,
               help="Require this key on /v1/ endpoints (Authorization: Bearer KEY, or X-API-Key: KEY).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
+@click.option("--learn-sites", is_flag=True, help="Learn each site's template lines from the pages cleaned (in "
+              "memory, bounded) and apply them to its pages; GET /v1/sites/SITE/rules exports them. One --workers.")
+@learn_options
+@click.option("--learn-after", default=10, type=click.IntRange(min=1), show_default=True,
+              help="--learn-sites: a site's learned rules apply once it has this many pages.")
+@click.option("--max-sites", default=500, type=click.IntRange(min=1), show_default=True,
+              help="--learn-sites: sites remembered; the one seen least recently goes first.")
+@click.option("--max-site-keys", default=2000, type=click.IntRange(min=1), show_default=True,
+              help="--learn-sites: line keys counted per site; the one seen least recently goes first.")
+@click.option("--sites-state", type=click.Path(path_type=Path, dir_okay=False),
+              help="--learn-sites: keep the memory in this file across restarts (read at start, written every "
+              "minute while learning and at shutdown, atomically).")
 @rule_options
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, processes: int | None, max_body_bytes: int,
@@ -52,6 +66,8 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, processes:
               max_batch: int, max_queue: int, read_timeout: float, api_key: str | None, access_log: bool,
               **local: Any) -> None:
     """Serve the cleaner over HTTP: POST /v1/clean and /v1/clean/batch, GET /v1/rules, /healthz, /docs."""
+    learning = learning_settings(workers, {key: local.pop(key) for key in (
+        "learn_sites", "min_pages", "min_share", "learn_after", "max_sites", "max_site_keys", "sites_state")})
     options = _options(ctx, local)
     if not api_key and host not in LOOPBACK:
         warn(f"listening on {host} without --api-key: anyone who can reach it can use it")
@@ -64,7 +80,8 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, processes:
         fail(missing_extra("'cleaner serve'", "server", err.name))
     settings = {"factory": partial(build_cleaner, **options), "max_body_bytes": max_body_bytes,
                 "time_budget": time_budget, "max_batch": max_batch, "max_waiting": max_queue, "api_key": api_key,
-                "read_timeout": read_timeout, "processes": processes or max(1, usable_cores() // workers)}
+                "read_timeout": read_timeout, "processes": processes or max(1, usable_cores() // workers),
+                "learning": learning}
     os.environ[ENV_VAR] = base64.b64encode(pickle.dumps(settings)).decode("ascii")
     # SIGTERM: stop accepting, let requests in flight finish (at most a time budget and a bit), then exit.
     uvicorn.run("cleaner.cli.serve:app_from_env", factory=True, host=host, port=port, workers=workers,
@@ -79,4 +96,42 @@ def app_from_env() -> FastAPI:
 
     settings = pickle.loads(base64.b64decode(os.environ[ENV_VAR]))
     DeadlineProtocol.timeout = settings.pop("read_timeout")
-    return create_app(**settings)
+    learning = settings.pop("learning", None)
+    app = create_app(**settings)
+    if learning is not None:
+        from cleaner.service.sites import install, read_state
+
+        memory = site_memory(learning)
+        if learning["sites_state"] is not None:
+            read_state(memory, learning["sites_state"])
+        install(app, memory, learning["sites_state"])
+    return app
+
+
+def site_memory(learning: dict[str, Any]) -> Any:
+    from cleaner.service.sites import SiteMemory
+
+    return SiteMemory(learning["min_pages"], learning["min_share"], max_sites=learning["max_sites"],
+                      max_keys=learning["max_site_keys"], ready_pages=learning["learn_after"])
+
+
+def learning_settings(workers: int, learning: dict[str, Any]) -> dict[str, Any] | None:
+    """The --learn-sites options checked (a state file that exists must load), or None when it is off."""
+    state = learning["sites_state"]
+    if not learning.pop("learn_sites"):
+        if state is not None:
+            fail("--sites-state needs --learn-sites")
+        return None
+    if workers > 1:
+        fail("--learn-sites keeps its memory in the server process: use --workers 1 (--processes cleans in parallel)")
+    if state is not None:
+        from cleaner.service.sites import read_state
+
+        if not state.absolute().parent.is_dir():
+            fail(f"--sites-state {state}: no folder {state.absolute().parent}")
+        try:
+            read_state(site_memory(learning), state)
+        except ValueError as err:
+            fail(f"--sites-state {err}")
+        learning["sites_state"] = state.absolute()
+    return learning

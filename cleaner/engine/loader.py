@@ -15,10 +15,11 @@ from cleaner.engine.fast import cache
 from cleaner.engine.fast.prefilter import atoms_for, starts_every_branch
 from cleaner.engine.categories import CATEGORIES
 from cleaner.engine.kinds import KINDS, Step
+from cleaner.engine.pagetype import PAGE_TYPES
 from cleaner.engine.phrases import PhraseError, compile_phrases, phrase_lines
 from cleaner.engine.sites import site_name
 
-RULE_KEYS = {"id", "kind", "category", "description", "example", "lang", "sites"}
+RULE_KEYS = {"id", "kind", "category", "description", "example", "lang", "sites", "page_types"}
 EXAMPLE_KEYS = {"input", "output"}
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_RULE_FILE = 10_000_000  # bytes: the 5,000-rule files of the tests are under 1 MB
@@ -49,6 +50,7 @@ class Rule(NamedTuple):
     lang: tuple[str, ...] = ()  # empty: applies to every language
     source: str = ""
     sites: tuple[str, ...] = ()  # empty: applies to every site
+    page_types: tuple[str, ...] = ()  # empty: applies to every page type
 
 
 def builtin_rules_dir() -> Path:
@@ -156,6 +158,7 @@ def build_rule(path: Path | str, table: object, index: int = 1) -> Rule:
         id=rule_id, kind=kind, category=table["category"], description=table["description"].strip(),
         options=options, step=step, examples=_examples(table.get("example", []), fail),
         lang=_langs(table.get("lang"), fail), source=str(path), sites=_sites(table.get("sites"), fail),
+        page_types=_page_types(table.get("page_types"), fail),
     )
 
 
@@ -296,4 +299,15 @@ def _sites(raw: object, fail: typing.Callable[[str], RuleError]) -> tuple[str, .
             raise fail(f"'sites': {err}") from None
         if name != value:
             raise fail(f"'sites': write {name!r}, not {value!r} (a host, lower-case, without 'www.')")
+    return tuple(raw)
+
+
+def _page_types(raw: object, fail: typing.Callable[[str], RuleError]) -> tuple[str, ...]:
+    """`page_types = ["article", ...]`: the page types a rule runs on (cleaner.engine.pagetype)."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw or not all(isinstance(x, str) and x in PAGE_TYPES for x in raw):
+        raise fail(f"'page_types' must be a non-empty list of page types ({', '.join(PAGE_TYPES)}), got {raw!r}")
     return tuple(raw)

@@ -15,6 +15,7 @@ from cleaner.engine.kinds import Budget, Cut
 from cleaner.engine.language import LANGUAGES, detect, normalise
 from cleaner.engine.fast.prefilter import JoinedIndex, LiteralIndex
 from cleaner.engine.loader import Rule, RuleError, builtin_rules_dir, load_paths
+from cleaner.engine.pagetype import ARTICLE, check_page_type
 from cleaner.engine.sites import site_name, url_site
 
 Policy = Literal["keep", "clean", "fail"]
@@ -45,6 +46,9 @@ class Result(NamedTuple):
     lang_source: str | None = None  # "given", "detected", or None (no language-specific rules loaded)
     source: str = ""  # the text that was cleaned: what `locate` offsets point into
     kept: Sequence[Kept] = ()  # HTML: what a guard kept of a rule's matches or put back (also in warnings)
+    page_type: str = ARTICLE  # the page type the rules ran for (cleaner.engine.pagetype)
+    page_type_source: str = "default"  # "given", "detected" (HTML) or "default" (none given: an article)
+    page_type_evidence: str = ""  # HTML: what the detected page type was told by
 
     @property
     def counts(self) -> dict[str, int]:
@@ -109,22 +113,27 @@ class Cleaner:
             name = url_site(url)
         return name if name in self.sites else None
 
-    def clean(self, text: str, lang: str | None = None, *, site: str | None = None, url: str | None = None) -> Result:
+    def clean(self, text: str, lang: str | None = None, *, site: str | None = None, url: str | None = None,
+              page_type: str | None = None) -> Result:
         """Clean one document; rules declaring languages run only for `lang` (detected when None), rules
-        scoped to sites only for the document's site (`site`, else the host of `url`)."""
+        scoped to sites only for the document's site (`site`, else the host of `url`), rules scoped to
+        page types only for `page_type` (an article when None: ValueError for an unknown one)."""
+        source_of_type = "default" if page_type is None else "given"
+        page_type = ARTICLE if page_type is None else check_page_type(page_type)
         lang_source = "given" if lang is not None else "detected" if self._multilingual else None
         if lang is not None:
             lang = self.language(lang)
         elif self._multilingual:
             lang = detect(text)
-        rules, index = self._plan(lang, self.site(site, url) if self.sites or site is not None else None)
+        rules, index = self._plan(lang, self.site(site, url) if self.sites or site is not None else None, page_type)
         doc = Doc(text)
         seconds = None if self.timeout is None else self.timeout * max(1.0, len(text) / 1_000_000)
         with watchdog.document(seconds) as armed:  # one alarm, or else a time limit passed to each search
             removals, warnings = self._run(rules, index, doc, seconds, armed)
         removals.sort(key=lambda r: r.line)  # line order; stable: rule order within a line
         result = Result(doc.render(), removals, warnings, removed_share(doc, removals, self._self_guarded),
-                        lang=lang, lang_source=lang_source, source=text)
+                        lang=lang, lang_source=lang_source, source=text, page_type=page_type,
+                        page_type_source=source_of_type)
         return self._guard(result, text)
 
     @staticmethod
@@ -168,29 +177,34 @@ class Cleaner:
             removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
         return removals, warnings
 
-    def _plan(self, lang: str | None, site: str | None = None) -> tuple[list[Rule], JoinedIndex]:
+    def _plan(self, lang: str | None, site: str | None = None,
+              page_type: str = ARTICLE) -> tuple[list[Rule], JoinedIndex]:
         """The rules that run for a language (and a site some rules are scoped to) and their literal
         prefilter, built once per pair: the index of the rules every language and site runs, shared by
         all plans, and small ones of the language's and the site's own rules. A site's plan is made on
         its first document; past MAX_SITE_PLANS of them the oldest is dropped (made again when needed)."""
-        plan = self._plans.get((lang, site))
+        plan = self._plans.get((lang, site, page_type))
         if plan is None:
-            if site is not None and sum(s is not None for _, s in self._plans) >= MAX_SITE_PLANS:
+            if site is not None and sum(s is not None for _, s, _ in self._plans) >= MAX_SITE_PLANS:
                 oldest = next(key for key in self._plans if key[1] is not None)
                 del self._plans[oldest]
                 self._indexes.pop(("site", *oldest), None)
             rules = [r for r in self.rules if (not r.lang or lang in r.lang) and (not r.sites or site in r.sites)
-                     and not isinstance(r.step, ElementStep)]
-            plan = self._plans[(lang, site)] = (rules, JoinedIndex(self._parts(rules, lang, site)))
+                     and (not r.page_types or page_type in r.page_types) and not isinstance(r.step, ElementStep)]
+            plan = self._plans[(lang, site, page_type)] = (rules, JoinedIndex(self._parts(rules, lang, site, page_type)))
             cache.get().save()
         return plan
 
-    def _parts(self, rules: list[Rule], lang: str | None, site: str | None) -> list[tuple[LiteralIndex, list[int]]]:
+    def _parts(self, rules: list[Rule], lang: str | None, site: str | None,
+               page_type: str = ARTICLE) -> list[tuple[LiteralIndex, list[int]]]:
         """A plan's indexes, each with the positions of its rules in the plan: the rules every language
-        and site runs (one index for all plans), the language's own, the site's own (built once each)."""
+        and site runs (one index for all plans of a page type), the language's own, the site's own (built
+        once each per page type)."""
         groups: dict[object, list[int]] = {}
         for i, r in enumerate(rules):
-            groups.setdefault(("site", lang, site) if r.sites else ("lang", lang) if r.lang else "shared", []).append(i)
+            key = ("site", lang, site, page_type) if r.sites else ("lang", lang, page_type) if r.lang \
+                else ("shared", page_type)
+            groups.setdefault(key, []).append(i)
         for key, positions in groups.items():
             if key not in self._indexes:
                 self._indexes[key] = LiteralIndex([rules[i].step for i in positions])
@@ -257,9 +271,10 @@ def select_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]
 _default: Cleaner | None = None
 
 
-def clean(text: str, *, url: str | None = None, site: str | None = None) -> str:
-    """Clean text with the shipped rules (`url` or `site`: the page's, for rules scoped to sites)."""
+def clean(text: str, *, url: str | None = None, site: str | None = None, page_type: str | None = None) -> str:
+    """Clean text with the shipped rules (`url` or `site`: the page's, for rules scoped to sites;
+    `page_type`: the page's type, for rules scoped to page types)."""
     global _default
     if _default is None:
         _default = Cleaner()
-    return _default.clean(text, site=site, url=url).text
+    return _default.clean(text, site=site, url=url, page_type=page_type).text

@@ -1,7 +1,9 @@
 """Golden cases as pytest items: `pytest --cleaner-goldens DIR`, or `cleaner_goldens` in the pytest settings.
 
-Each `NAME.input.txt` of a golden folder is one item, `NAME.input.txt::NAME`, that cleans the input and
-fails with the unified diff against `NAME.expected.txt`; an expected file without its input fails too.
+Each `NAME.input.txt` (or `NAME.input.html`, cleaned as a page with the URL in `NAME.url` if there is one)
+of a golden folder is one item, `NAME.input.txt::NAME`, that cleans the input and fails with the unified
+diff against `NAME.expected.txt`; an expected file without its input fails too, and a case with a file
+that is not UTF-8 fails alone, naming the file.
 `--cleaner-update` rewrites the expected files that differ (refused while CI is set). The rules come from
 the settings file nearest to each folder, as for `cleaner golden check`, and the `--cleaner-rules`,
 `--cleaner-select`, `--cleaner-ignore`, `--cleaner-config`, `--cleaner-isolated` and `--cleaner-no-builtin`
@@ -16,7 +18,7 @@ from typing import Any
 
 import pytest
 
-INPUT_SUFFIX = ".input.txt"  # (as cleaner.golden, which is imported only once goldens are collected)
+INPUT_SUFFIXES = (".input.txt", ".input.html")  # (as cleaner.golden, imported only once goldens are collected)
 EXPECTED_SUFFIX = ".expected.txt"
 UPDATED = pytest.StashKey[list[str]]()
 FOLDERS = pytest.StashKey[set[Path]]()
@@ -49,8 +51,8 @@ def pytest_configure(config: pytest.Config) -> None:
     for folder in folders:
         if not folder.is_dir():
             raise pytest.UsageError(f"cleaner golden folder {folder}: no such folder")
-        if not any(folder.glob("*" + INPUT_SUFFIX)):
-            raise pytest.UsageError(f"cleaner golden folder {folder}: no golden cases (*{INPUT_SUFFIX})")
+        if not any(p.name.endswith(INPUT_SUFFIXES) for p in folder.glob("*.input.*")):
+            raise pytest.UsageError(f"cleaner golden folder {folder}: no golden cases (*.input.txt or *.input.html)")
     if config.getoption("cleaner_update") and os.environ.get("CI"):
         raise pytest.UsageError("--cleaner-update: refusing to write golden files while the CI environment "
                                 "variable is set")
@@ -72,10 +74,11 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> GoldenFile
     if file_path.parent.resolve() not in parent.config.stash.get(FOLDERS, set()):
         return None
     name = file_path.name
-    if name.endswith(INPUT_SUFFIX):
+    if name.endswith(INPUT_SUFFIXES):
         return GoldenFile.from_parent(parent, path=file_path)
     if name.endswith(EXPECTED_SUFFIX):  # an orphan: its input renamed or deleted
-        if not file_path.with_name(name[: -len(EXPECTED_SUFFIX)] + INPUT_SUFFIX).exists():
+        stem = name[: -len(EXPECTED_SUFFIX)]
+        if not any(file_path.with_name(stem + suffix).exists() for suffix in INPUT_SUFFIXES):
             return GoldenFile.from_parent(parent, path=file_path)
     return None
 
@@ -84,15 +87,18 @@ class GoldenFile(pytest.File):
     """One case's file: its input (or, for an orphan, its expected file)."""
 
     def collect(self) -> Iterator[GoldenItem]:
-        from cleaner.golden import Case
+        from cleaner.golden import Case, case_name, input_of
 
-        name = self.path.name
-        stem = name[: -len(INPUT_SUFFIX if name.endswith(INPUT_SUFFIX) else EXPECTED_SUFFIX)]
-        yield GoldenItem.from_parent(self, name=stem, case=Case(stem, self.path.with_name(stem + INPUT_SUFFIX)))
+        stem = case_name(self.path) or self.path.name[: -len(EXPECTED_SUFFIX)]
+        yield GoldenItem.from_parent(self, name=stem, case=Case(stem, input_of(self.path.parent, stem)))
 
 
 class GoldenMismatch(Exception):
     """A case whose cleaned input is not its expected file: the diff, or why there is none."""
+
+
+class GoldenUnreadable(Exception):
+    """A case with a file that cannot be read (not UTF-8): the file and why; --cleaner-update leaves it."""
 
 
 class GoldenItem(pytest.Item):
@@ -107,6 +113,8 @@ class GoldenItem(pytest.Item):
         outcome = check_case(cleaner, self.case)
         if outcome.ok:
             return
+        if outcome.broken:
+            raise GoldenUnreadable(f"cannot run this golden case: {outcome.diff}")
         if self.config.getoption("cleaner_update") and self.case.input.is_file():
             update_case(cleaner, self.case)
             self.config.stash[UPDATED].append(self.case.name)
@@ -121,7 +129,7 @@ class GoldenItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         from cleaner.engine.loader import RuleError
 
-        if isinstance(excinfo.value, (GoldenMismatch, RuleError)):
+        if isinstance(excinfo.value, (GoldenMismatch, GoldenUnreadable, RuleError)):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style)
 

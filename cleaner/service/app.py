@@ -24,6 +24,7 @@ DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_TIME_BUDGET = 10.0
 DEFAULT_MAX_BATCH = 1000
 DEFAULT_MAX_WAITING = 100
+RETRY_AFTER = "1"  # seconds, on a 503: a dead cleaning process is replaced, and a queue drains, in about that
 
 
 class RemovalOut(BaseModel):
@@ -32,11 +33,16 @@ class RemovalOut(BaseModel):
     line: int
     text: str
     whole_line: bool
+    start: int | None
+    end: int | None
 
 
 class CleanResponse(BaseModel):
     text: str
     counts: dict[str, int]
+    lang: str | None
+    lang_source: str | None
+    guard: str | None
     removals: list[RemovalOut] | None = None
     warnings: list[str] | None = None
 
@@ -81,9 +87,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text} for code, text in [
         (401, "An API key is required (--api-key) and this one is missing or wrong"),
         (413, "Request body, or batch, larger than the configured limit"),
+        (415, "The body is not sent as `Content-Type: application/json`"),
         (422, "The body is not JSON, or not documents: `detail` lists what is wrong, or names the field"),
         (501, "HTML input is not available in this installation"),
-        (503, "The cleaning process died under this request, or too many requests are waiting"),
+        (503, "The cleaning process died under this request, or too many requests are waiting (with Retry-After)"),
         (504, "Cleaning took longer than the per-request time budget"),
     ]
 }
@@ -166,7 +173,7 @@ def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, time_budget: flo
         app.add_middleware(ApiKey, key=api_key)
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(BudgetExceeded, _error_handler(504))
-    app.add_exception_handler(Unavailable, _error_handler(503))
+    app.add_exception_handler(Unavailable, _error_handler(503, {"Retry-After": RETRY_AFTER}))
     app.add_exception_handler(Exception, _error_handler(500))
     app.include_router(router)
     return app
@@ -184,10 +191,10 @@ async def _refused(request: Request, exc: Exception) -> JSONResponse:
     return AsciiJSONResponse(exc.content, status_code=exc.status)
 
 
-def _error_handler(status: int) -> Callable[[Request, Exception], Any]:
+def _error_handler(status: int, headers: dict[str, str] | None = None) -> Callable[[Request, Exception], Any]:
     async def handle(request: Request, exc: Exception) -> JSONResponse:
         detail = str(exc) if status != 500 else f"internal error: {type(exc).__name__}: {exc}"
-        return JSONResponse({"detail": detail}, status_code=status)
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
     return handle
 
@@ -202,10 +209,18 @@ def body_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 async def documents(request: Request, many: bool) -> list[dict[str, Any]]:
     """The request's documents: a small body parsed here, a large one in a cleaning process."""
+    if not json_content(request.headers.get("content-type", "")):
+        raise Refused(415, {"detail": "send the body as JSON, with Content-Type: application/json"})
     body, state = await request.body(), request.app.state
     if len(body) <= PARSE_IN_SERVER:
         return parse(state.cleaner, body, many, state.max_batch)
     return await state.pool.parse(body, many, state.max_batch)
+
+
+def json_content(content_type: str) -> bool:
+    """application/json (any parameters, as charset), or a +json type: what a cross-site form cannot send."""
+    media = content_type.split(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
 @router.post("/v1/clean", response_model=CleanResponse, responses=ERRORS,
@@ -231,7 +246,7 @@ async def rules(request: Request) -> list[dict[str, Any]]:
              "lang": list(r.lang), "sites": list(r.sites)} for r in request.app.state.cleaner.rules]
 
 
-@router.get("/healthz", response_model=Health)
+@router.api_route("/healthz", methods=["GET", "HEAD"], response_model=Health)
 async def healthz(request: Request) -> dict[str, Any]:
     """The service answers, how many rules it runs, and its cleaning processes (dead ones are replaced first)."""
     cleaning = request.app.state.pool.status()

@@ -30,6 +30,7 @@ from typing import Any
 
 from cleaner.engine.pipeline import Cleaner
 from cleaner.service.requests import Refused, clean_document, parse
+from cleaner.service.sites import cleaner_for
 
 _cleaner: Cleaner | None = None
 START_TIMEOUT = 120.0  # seconds a new template process may take to load its rules
@@ -73,11 +74,12 @@ def init_worker(factory: Callable[[], Cleaner]) -> None:
 
 def run_task(task: tuple[Any, ...]) -> Any:
     """In a cleaning process: ("parse", body, many, max_batch) gives the documents of a request body,
-    ("clean", docs) each document's answer and counts; raises Refused with a request's 4xx answer."""
+    ("clean", docs) each document's answer and counts (with its site's learned rules when it carries them:
+    see sites.py); raises Refused with a request's 4xx answer."""
     assert _cleaner is not None, "init_worker did not run"
     if task[0] == "parse":
         return parse(_cleaner, *task[1:])
-    return [clean_document(_cleaner, doc) for doc in task[1]]
+    return [clean_document(cleaner_for(_cleaner, doc), doc) for doc in task[1]]
 
 
 # --- in the template and the cleaning processes --------------------------------------------

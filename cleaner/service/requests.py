@@ -9,7 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator, model_validator
 
+from cleaner.engine.document import locate
 from cleaner.engine.pipeline import Cleaner, Result
+from cleaner.engine.pagetype import check_page_type
 from cleaner.engine.sites import site_name
 
 PARSE_IN_SERVER = 64 * 1024  # bodies up to this many bytes are parsed in the server process
@@ -25,12 +27,18 @@ class CleanRequest(BaseModel):
     url: str | None = None
     site: str | None = None
     lang: str | None = None
+    page_type: str | None = None
     explain: bool = False
 
     @field_validator("site")
     @classmethod
     def _site_name(cls, value: str | None) -> str | None:
         return None if value is None else site_name(value)
+
+    @field_validator("page_type")
+    @classmethod
+    def _page_type(cls, value: str | None) -> str | None:
+        return None if value is None else check_page_type(value)
 
     @field_validator("text", "html", "url", "lang")
     @classmethod
@@ -81,6 +89,9 @@ def parse(cleaner: Cleaner, body: bytes, many: bool, max_batch: int) -> list[dic
     except ValueError as err:  # bytes in no JSON encoding
         raise invalid([{"type": "json_invalid", "loc": ["body", 0], "msg": "JSON decode error",
                         "input": {}, "ctx": {"error": str(err)}}]) from None
+    except RecursionError:  # (json's C scanner raises it past about 1,000 levels of nesting)
+        raise invalid([{"type": "json_invalid", "loc": ["body"], "msg": "JSON nested too deeply",
+                        "input": {}, "ctx": {"error": "arrays or objects nested too deeply"}}]) from None
     if many and isinstance(data, list) and len(data) > max_batch:
         raise Refused(413, {"detail": f"a batch of {len(data)} documents exceeds the limit of {max_batch}"})
     try:
@@ -109,7 +120,7 @@ def checked(cleaner: Cleaner, doc: CleanRequest, number: int | None) -> dict[str
 
 def clean_document(cleaner: Cleaner, doc: dict[str, Any]) -> tuple[bytes, dict[str, int]]:
     """Clean one request document (`text` or `html`, with its `url` or `site`): its answer as JSON, and its counts."""
-    where = {"url": doc.get("url"), "site": doc.get("site")}
+    where = {"url": doc.get("url"), "site": doc.get("site"), "page_type": doc.get("page_type")}
     if doc.get("html") is not None:
         from cleaner.html import clean_page
 
@@ -120,13 +131,23 @@ def clean_document(cleaner: Cleaner, doc: dict[str, Any]) -> tuple[bytes, dict[s
 
 
 def result_dict(result: Result, explain: bool) -> dict[str, Any]:
-    """The response body: cleaned text, per-rule counts, any warnings and, when asked, every removal."""
-    out: dict[str, Any] = {"text": result.text, "counts": result.counts}
+    """The response body: cleaned text, per-rule counts, the language, page type and guard outcome (as
+    `--format json` names them), any warnings and, when asked, every removal with its character offsets into the input."""
+    out: dict[str, Any] = {"text": result.text, "counts": result.counts, "lang": result.lang,
+                           "lang_source": result.lang_source, "guard": result.guard, "page_type": result.page_type,
+                           "page_type_source": result.page_type_source}
     if explain:
-        out["removals"] = [r.as_dict() for r in result.removals]
+        out["removals"] = located(result)
     if result.warnings:
         out["warnings"] = list(result.warnings)
     return out
+
+
+def located(result: Result) -> list[dict[str, Any]]:
+    """The removals, each with `start` and `end`: character offsets into the input text (null when the
+    removal is no span of it, as an HTML element pruned before extraction)."""
+    return [r.as_dict() | {"start": where[0] if where else None, "end": where[1] if where else None}
+            for r, where in zip(result.removals, locate(result.source, result.removals))]
 
 
 def as_json(content: Any) -> bytes:

@@ -117,3 +117,47 @@ class paused:  # noqa: N801 - `with watchdog.paused():` around work no alarm may
             _alarm.in_rule = True
             if _alarm.fired:
                 rearm()
+
+
+# --- a page's work: CPU time, for the HTML path ---------------------------------------------
+
+
+class OverTime(BaseException):
+    """The work under `cpu_limit` used its CPU seconds. (A BaseException, as KeyboardInterrupt: the
+    libraries doing the work catch Exception.)"""
+
+
+TICK = 0.05  # once over, the limit fires again this often (CPU seconds) until its work stops
+
+
+def _on_prof(signum: int, frame: object) -> None:
+    """Stops the work, unless the text rules' alarm is in place (their own limit is running, and
+    their watchdog must not be left half set up): the next tick stops it after them."""
+    if _raw.getsignal(signal.SIGALRM) is not _on_alarm:
+        raise OverTime()
+
+
+class cpu_limit:  # noqa: N801 - used like a function: `with watchdog.cpu_limit(seconds) as armed:`
+    """Raises OverTime in the work once the process has used `seconds` of CPU time in it (a profiling
+    timer: the limit does not shrink on a busy machine). Not armed (`as` gives False) for None, outside
+    the main thread, without setitimer, or when the host program has its own SIGPROF handler."""
+
+    __slots__ = ("seconds", "previous")
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds, self.previous = seconds, None
+
+    def __enter__(self) -> bool:
+        if self.seconds is None or not _HAS_TIMER or threading.current_thread() is not threading.main_thread() \
+                or _raw.getsignal(signal.SIGPROF) != signal.SIG_DFL:
+            return False
+        self.previous = _raw.signal(signal.SIGPROF, _on_prof)
+        _raw.setitimer(signal.ITIMER_PROF, self.seconds, TICK)
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            try:
+                _raw.setitimer(signal.ITIMER_PROF, 0)
+            finally:  # (a tick that came in before is dropped once the default handler is back)
+                _raw.signal(signal.SIGPROF, self.previous)

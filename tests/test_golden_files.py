@@ -1,0 +1,84 @@
+"""Golden cases that are HTML pages, and golden files that are not UTF-8 (issue 30, items 2 and 3)."""
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.golden import Case, check_case
+from cleaner.html import clean_html
+
+PAGE = """<!doctype html><html><head><title>Storm</title></head><body>
+<nav><a href="/">Home</a> | <a href="/world">World</a></nav>
+<article><h1>Storm closes the coast road</h1>
+<p>The coast road was closed on Tuesday after a storm brought down trees along a ten-mile stretch.</p>
+<p>Crews worked through the night to clear the road, and officials expect it to reopen by Friday.</p>
+</article><footer>Copyright 2024 Example News. All rights reserved.</footer></body></html>
+"""
+BAD = b"Body text.\n\xff\xfe broken\n"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "g").mkdir()
+    return tmp_path / "g"
+
+
+def test_an_html_input_is_cleaned_as_a_page(run_cli, folder):
+    (folder / "page.input.html").write_text(PAGE, encoding="utf-8")
+    (folder / "page.url").write_text("https://example.com/storm\n", encoding="utf-8")
+    proc = run_cli("golden", "update", folder)
+    assert proc.returncode == 0, proc.stderr
+    expected = (folder / "page.expected.txt").read_text(encoding="utf-8")
+    assert expected == clean_html(PAGE, "https://example.com/storm")
+    assert "crews worked through the night" in expected.lower() and "<p>" not in expected
+    assert run_cli("golden", "check", folder).returncode == 0
+
+
+def test_an_input_txt_that_is_html_is_cleaned_as_a_page(folder):
+    (folder / "page.input.txt").write_text(PAGE, encoding="utf-8")
+    (folder / "page.expected.txt").write_text(clean_html(PAGE), encoding="utf-8")
+    assert check_case(Cleaner(), Case("page", folder / "page.input.txt")).ok
+
+
+def test_an_html_case_mismatch_shows_a_diff(run_cli, folder):
+    (folder / "page.input.html").write_text(PAGE, encoding="utf-8")
+    (folder / "page.expected.txt").write_text("Something else.\n", encoding="utf-8")
+    proc = run_cli("golden", "check", folder)
+    assert proc.returncode == 1 and b"+Crews worked" in proc.stdout
+
+
+@pytest.mark.parametrize("broken", ["input", "expected"])
+def test_check_names_a_file_that_is_not_utf8_with_status_2(run_cli, folder, broken):
+    (folder / "ok.input.txt").write_text("Body.\n", encoding="utf-8")
+    (folder / "ok.expected.txt").write_text("Body.\n", encoding="utf-8")
+    (folder / "bad.input.txt").write_bytes(BAD if broken == "input" else b"Body text.\n")
+    (folder / "bad.expected.txt").write_bytes(BAD if broken == "expected" else b"Body text.\n")
+    proc = run_cli("golden", "check", folder)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert f"bad.{broken}.txt: not valid UTF-8 (byte 11)" in err
+    assert "1 passed, 0 failed, 1 unreadable" in proc.stdout.decode()
+
+
+def test_update_names_an_input_that_is_not_utf8_with_status_2(run_cli, folder):
+    (folder / "bad.input.txt").write_bytes(BAD)
+    proc = run_cli("golden", "update", folder)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err and err.count("\n") == 1
+    assert "bad.input.txt: not valid UTF-8 (byte 11)" in err
+    assert not (folder / "bad.expected.txt").exists()
+
+
+def test_the_pytest_plugin_fails_that_case_alone(pytester, monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    folder = pytester.mkdir("g")
+    (folder / "ok.input.txt").write_text("Body.\n", encoding="utf-8")
+    (folder / "ok.expected.txt").write_text("Body.\n", encoding="utf-8")
+    (folder / "bad.input.txt").write_bytes(BAD)
+    (folder / "bad.expected.txt").write_text("Body text.\n", encoding="utf-8")
+    (folder / "page.input.html").write_text(PAGE, encoding="utf-8")
+    (folder / "page.expected.txt").write_text(clean_html(PAGE), encoding="utf-8")
+    result = pytester.runpytest("--cleaner-goldens", "g", "-v")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*g/page.input.html::page PASSED*", "*bad.input.txt: not valid UTF-8 (byte 11)*"])
+    assert "UnicodeDecodeError" not in result.stdout.str()
