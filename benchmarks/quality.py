@@ -1,6 +1,6 @@
 """Quality on scraped text (and HTML): both data sets, one table from one run.
 
-    python benchmarks/quality.py [--data ../shared/data] [--limit N] [--rules DIR] [--html] [--halves] [--pairs] [--samples FILE] [--json FILE]
+    python benchmarks/quality.py [--data ../shared/data] [--limit N] [--rules DIR] [--html] [--halves] [--half 0|1] [--pairs] [--samples FILE] [--json FILE]
 
 Sets: `aeb` (Article Extraction Benchmark, scored by its 4-token shingles), `traf`
 (trafilatura's evaluation pages, dev half, scored by its with/without snippets) and `wcxb` (the Web
@@ -437,6 +437,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--per-row", type=int, default=60, help="furniture lines sampled per row")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--rules", type=Path, help="a rules folder to use instead of the shipped one")
+    parser.add_argument("--half", type=int, choices=(0, 1), help="only the pages of one half of each set's sites "
+                        "(split as --halves splits them): decide a change on one half, check it on the other")
     parser.add_argument("--cache-dir", type=Path, default=Path(__file__).resolve().parent / ".cache")
     return parser.parse_args(argv)
 
@@ -448,6 +450,8 @@ def main(argv: list[str] | None = None) -> int:
     rows, hrows, losses, notes, halves, types = [], [], [], [], [], []
     for name in args.sets.split(","):
         pages = load_set(name, args.data, args.limit)
+        if args.half is not None:
+            pages = [page for page in pages if site_half(page) == args.half]
         rows += text_rows(name, pages, cleaner, args.cache_dir)
         if name == "aeb":
             notes.append(passthrough(pages, cleaner))

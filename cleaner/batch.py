@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -85,6 +86,7 @@ class Outcome:
     warned: bool = False
     error: str | None = None
     excess: bool = False  # the error is --on-excess fail's
+    state: tuple[Any, ...] | None = None  # pass one of learning: see first_state
 
 
 @dataclass
@@ -110,8 +112,8 @@ class Summary:
         self.excess += outcome.excess
         self.counts.update(outcome.counts)
 
-    def render(self) -> str:
-        """Totals, then removals per rule, most frequent first."""
+    def render(self, top: int | None = None) -> str:
+        """Totals, then removals per rule, most frequent first (the `top` most, and how many rules more)."""
         seconds = max(time.monotonic() - self.started, 1e-9)
         head = (f"cleaner batch: {self.records} record(s), {self.size / 1e6:.1f} MB in {seconds:.1f} s "
                 f"({self.size / 1e6 / seconds:.1f} MB/s); {self.errors} skipped with errors")
@@ -119,7 +121,10 @@ class Summary:
         lines = [head, *([self.learned] if self.learned else []),
                  f"{total} removal(s) in {self.changed} record(s) by {len(self.counts)} rule(s); "
                  f"{self.warned} record(s) with warnings"]
-        lines += [f"{n:>10}  {rule}" for rule, n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        lines += [f"{n:>10}  {rule}" for rule, n in ranked[:top]]
+        if top is not None and len(ranked) > top:
+            lines.append(f"{'':>10}  ... {len(ranked) - top} rule(s) more (--top)")
         return "\n".join(lines)
 
 
@@ -133,7 +138,7 @@ def parse(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError as err:
         raise RecordError(f"invalid UTF-8 at byte {err.start}") from None
     except json.JSONDecodeError as err:
-        raise RecordError(f"invalid JSON: {err.msg} at column {err.colno}") from None
+        raise RecordError(f"invalid JSON: {err.msg.removesuffix(' at')} at column {err.colno}") from None
     if not isinstance(record, dict):
         raise RecordError(f"expected a JSON object, got {json_type(record)}")
     return record
@@ -232,14 +237,14 @@ def _encodes(text: str) -> bool:
     return True
 
 
-def clean_record(cleaner: Cleaner, fields: Fields, raw: bytes) -> tuple[bytes, Result]:
-    """The output line for one input line, and the cleaning result."""
+def clean_record(cleaner: Cleaner, fields: Fields, raw: bytes) -> tuple[bytes, Result, dict[str, Any]]:
+    """The output line for one input line, the cleaning result and the record."""
     record = parse(raw)
     result = run_cleaner(cleaner, fields, record)
     record[fields.output or fields.text] = result.text
     if fields.with_removals:
         annotate(record, result)
-    return dump(record), result
+    return dump(record), result, record
 
 
 # --- workers -----------------------------------------------------------------------------
@@ -267,23 +272,30 @@ def exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def clean_line(number: int, raw: bytes) -> Outcome:
-    """Clean one line; any failure becomes an error outcome that keeps the line number."""
+def clean_line(number: int, raw: bytes, keep: bool = False) -> Outcome:
+    """Clean one line; any failure becomes an error outcome that keeps the line number. With `keep`
+    (pass one of learning), the outcome holds what pass two needs too (first_state)."""
     assert _worker is not None
     cleaner, fields = _worker
     try:
-        output, result = clean_record(cleaner, fields, raw)
+        output, result, record = clean_record(cleaner, fields, raw)
+        state = first_state(cleaner, fields, record, result) if keep else None
     except RecordError as err:
         return Outcome(number, len(raw), error=str(err))
     except ExcessiveRemovalError as err:
         return Outcome(number, len(raw), error=f"{err} (--on-excess fail)", excess=True)
     except Exception as err:  # noqa: BLE001 - a failing rule must not lose the line number
         return Outcome(number, len(raw), error=f"cleaning failed: {type(err).__name__}: {err}")
-    return Outcome(number, len(raw), output, result.counts, bool(result.warnings))
+    return Outcome(number, len(raw), output, result.counts, bool(result.warnings), state=state)
 
 
 def clean_chunk(chunk: Chunk) -> list[Outcome]:
     return [clean_line(number, raw) for number, raw in chunk]
+
+
+def learn_chunk(chunk: Chunk) -> list[Outcome]:
+    """Pass one of learning: clean as clean_chunk does, keeping each record's first_state."""
+    return [clean_line(number, raw, keep=True) for number, raw in chunk]
 
 
 def read_chunks(stream: BinaryIO, records: int = CHUNK_RECORDS, max_bytes: int = CHUNK_BYTES) -> Iterator[Chunk]:
@@ -302,15 +314,17 @@ def read_chunks(stream: BinaryIO, records: int = CHUNK_RECORDS, max_bytes: int =
         yield chunk
 
 
-def in_process(chunks: Iterable[Chunk], cleaner: Cleaner, fields: Fields) -> Iterator[list[Outcome]]:
+def in_process(chunks: Iterable[Any], cleaner: Cleaner, fields: Fields,
+               task: Callable[[Any], list[Outcome]] = clean_chunk) -> Iterator[list[Outcome]]:
     """One job: clean in this process with the already built Cleaner."""
     global _worker
     _worker = (cleaner, fields)
     for chunk in chunks:
-        yield clean_chunk(chunk)
+        yield task(chunk)
 
 
-def in_pool(chunks: Iterable[Chunk], cleaner: Cleaner, setup: tuple[Any, ...], jobs: int) -> Iterator[list[Outcome]]:
+def in_pool(chunks: Iterable[Any], cleaner: Cleaner, setup: tuple[Any, ...], jobs: int,
+            task: Callable[[Any], list[Outcome]] = clean_chunk) -> Iterator[list[Outcome]]:
     """Several jobs: a bounded queue of tasks, results taken back in submission order.
     (concurrent.futures rather than multiprocessing.Pool: the Pool's worker-handler thread wakes
     whenever a result is waiting to be read, and spun for 4% of the CPU of a 2-job run.)"""
@@ -321,12 +335,12 @@ def in_pool(chunks: Iterable[Chunk], cleaner: Cleaner, setup: tuple[Any, ...], j
     _worker = (cleaner, setup[2])  # inherited as is by workers started with fork
     chunks = iter(chunks)
     for chunk in islice(chunks, WARM_CHUNKS):  # regexes compile lazily: forked workers inherit these
-        yield clean_chunk(chunk)
+        yield task(chunk)
     pool = ProcessPoolExecutor(jobs, initializer=init_worker, initargs=setup)
     try:
         pending: deque[Any] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(clean_chunk, chunk))
+            pending.append(pool.submit(task, chunk))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                 yield outcomes_of(pending.popleft(), pool)
         while pending:
@@ -404,12 +418,15 @@ def warn(message: str, progress: Progress) -> None:
 
 
 def drain(batches: Iterable[list[Outcome]], sink: Sink, on_error: str, progress: Progress,
-          held: list[str] | None = None) -> Summary:
-    """Write outcomes in order; skip or stop on a bad record (its warning kept in `held` when given, not shown)."""
+          held: list[str] | None = None, watch: Callable[[Outcome], None] | None = None) -> Summary:
+    """Write outcomes in order; skip or stop on a bad record (its warning kept in `held` when given, not shown);
+    `watch` sees each outcome first."""
     summary = Summary()
     for outcomes in batches:
         for outcome in outcomes:
             summary.add(outcome)
+            if watch is not None:
+                watch(outcome)
             if outcome.output is not None:
                 sink.write(outcome.output)
             elif on_error == "fail":
@@ -460,7 +477,30 @@ def open_output(path: str) -> Iterator[Sink]:
             yield Sink(stream, path)
         return
     with replacing(Path(path)) as sink:
-        yield sink
+        if not path.endswith(".gz"):
+            yield sink
+            return
+        compressed = GzipSink(sink)
+        yield compressed
+        compressed.finish()
+
+
+class GzipSink:
+    """A sink that gzips what it is given into another (an OUT named .gz is written compressed)."""
+
+    def __init__(self, sink: Sink) -> None:
+        import zlib
+
+        self.sink, self.zip = sink, zlib.compressobj(6, zlib.DEFLATED, 31)  # (wbits 31: the gzip format)
+
+    def write(self, data: bytes) -> None:
+        self.sink.write(self.zip.compress(data))
+
+    def flush(self) -> None:
+        self.sink.flush()
+
+    def finish(self) -> None:
+        self.sink.write(self.zip.flush())
 
 
 @contextmanager
@@ -487,18 +527,22 @@ def input_size(path: str) -> int | None:
 
 
 def run(source: str, target: str, cleaner: Cleaner, setup: tuple[Any, ...], *, jobs: int = 1, on_error: str = "fail",
-        chunk_records: int = CHUNK_RECORDS, into: Any = None, held: list[str] | None = None) -> Summary:
+        chunk_records: int = CHUNK_RECORDS, into: Any = None, held: list[str] | None = None,
+        task: Callable[[Any], list[Outcome]] = clean_chunk, prepare: Callable[[Iterator[Chunk]], Iterator[Any]] | None = None,
+        watch: Callable[[Outcome], None] | None = None) -> Summary:
     """Clean JSONL from `source` into `target` (or into the sink `into`: anything with write(bytes) and
-    flush()); `setup` = (build, options, fields) for worker processes; `held` as drain's."""
+    flush()); `setup` = (build, options, fields) for worker processes; `held` and `watch` as drain's.
+    Each chunk of input lines becomes a task (`prepare` turns them into others first)."""
     fields: Fields = setup[2]
     progress = Progress(input_size(source))
     output = open_output(target) if into is None else nullcontext(into)
     with sigterm_stops(), open_input(source) as stream, output as sink:
         chunks = read_chunks(stream, chunk_records)
-        batches = in_process(chunks, cleaner, fields) if jobs == 1 else in_pool(chunks, cleaner, setup, jobs)
+        tasks = chunks if prepare is None else prepare(chunks)
+        batches = in_process(tasks, cleaner, fields, task) if jobs == 1 else in_pool(tasks, cleaner, setup, jobs, task)
         try:
             with closing(batches):  # on a stop, shut the pool down now
-                return drain(batches, sink, on_error, progress, held)
+                return drain(batches, sink, on_error, progress, held, watch)
         finally:
             progress.clear()
 
@@ -507,23 +551,41 @@ def run(source: str, target: str, cleaner: Cleaner, setup: tuple[Any, ...], *, j
 
 
 class LearningSink:
-    """Pass one's output: written to the spool as it comes, and each record's cleaned text counted for its site."""
+    """Pass one's output, written to the spool as it comes; each outcome's state (first_state) written to
+    `states`, one JSON line per input record, and its cleaned text counted for its site."""
 
-    def __init__(self, learner: Any, fields: Fields, spool: Sink) -> None:
-        self.learner, self.fields, self.spool, self.unsited = learner, fields, spool, 0
+    def __init__(self, learner: Any, spool: Sink, states: BinaryIO) -> None:
+        self.learner, self.spool, self.states, self.unsited = learner, spool, states, 0
 
     def write(self, data: bytes) -> None:
         self.spool.write(data)
-        record = json.loads(data)
-        site, url = record_site(record, self.fields)
-        site = site or (url_site(url) if url else None)
+
+    def watch(self, outcome: Outcome) -> None:
+        if outcome.state is None:  # a bad record: pass two cleans it again, to the same error
+            self.states.write(json.dumps([outcome.line, outcome.size]).encode("ascii") + b"\n")
+            return
+        site, text, resumable, removed, total = outcome.state
+        line = [outcome.line, outcome.size, site, resumable, removed, total, outcome.counts, outcome.warned]
+        self.states.write(json.dumps(line).encode("ascii") + b"\n")
         if site is None:
             self.unsited += 1
-            return
-        self.learner.add(site, record[self.fields.output or self.fields.text])
+        else:
+            self.learner.add(site, text)
 
     def flush(self) -> None:
         self.spool.flush()
+
+
+def first_state(cleaner: Cleaner, fields: Fields, record: dict[str, Any], result: Result) -> tuple[Any, ...]:
+    """What pass two needs of a record's first cleaning: its site and cleaned text (to learn from),
+    whether running only the learned rules on that text gives what cleaning the record again would
+    (resume), and the two terms of its removed share (so that the max_removed guard can be judged)."""
+    site, url = record_site(record, fields)
+    site = site or (url_site(url) if url else None)
+    html = fields.html is not None and record.get(fields.html) is not None
+    resumable = not html and not result.warnings and result.guard is None and "\ufeff" not in result.source
+    removed, total = cleaner.removed_chars(result) if resumable else (0, 0)
+    return site, result.text, resumable, removed, total
 
 
 @dataclass
@@ -535,17 +597,123 @@ class FirstPass:
     held: list[str]
 
 
-def learn_sites(source: str, spool: Path, cleaner: Cleaner, setup: tuple[Any, ...], learner: Any, *, jobs: int = 1,
+def learn_sites(source: str, folder: Path, cleaner: Cleaner, setup: tuple[Any, ...], learner: Any, *, jobs: int = 1,
                 on_error: str = "fail", chunk_records: int = CHUNK_RECORDS) -> FirstPass:
     """Pass one: clean every record of `source` as `run` does, count what is left of each in `learner`
-    (memory bounded: see cleaner.learn), and keep the output in `spool` (what to write if nothing is learned)."""
+    (memory bounded: see cleaner.learn), and keep in `folder` its output (SPOOL: what to write if nothing
+    is learned) and each record's state (STATES: what pass two resumes from)."""
     held: list[str] = []
-    with open(spool, "wb", buffering=1 << 20) as stream:
-        sink = LearningSink(learner, setup[2], Sink(stream, str(spool)))
+    with open(folder / SPOOL, "wb", buffering=1 << 20) as stream, open(folder / STATES, "wb", buffering=1 << 20) as states:
+        sink = LearningSink(learner, Sink(stream, str(folder / SPOOL)), states)
         summary = run(source, "-", cleaner, setup, jobs=jobs, on_error=on_error, chunk_records=chunk_records,
-                      into=sink, held=held)
+                      into=sink, held=held, task=learn_chunk, watch=sink.watch)
         sink.flush()
     return FirstPass(summary, sink.unsited, held)
+
+
+SPOOL, STATES = "pass-one.jsonl", "pass-one-states.jsonl"
+
+
+def clean_again(source: str, target: str, folder: Path, pack: Path, cleaner: Cleaner, setup: tuple[Any, ...], *,
+                jobs: int = 1, on_error: str = "fail", chunk_records: int = CHUNK_RECORDS) -> Summary:
+    """Pass two, with `cleaner` (pass one's rules, then the learned `pack`, the last to run): each record
+    ends as cleaning it again would end it, at less cost where pass one's output allows (see Planner.plan)."""
+    fields: Fields = setup[2]
+    learned = learned_rules(cleaner, str(pack))
+    sites = learned.sites if learned is not None else frozenset()
+    with open(folder / STATES, "rb") as states, open(folder / SPOOL, "rb") as spool:
+        planner = Planner(states, spool, sites, learned is not None and not fields.with_removals)
+
+        def prepare(chunks: Iterator[Chunk]) -> Iterator[list[Item]]:
+            for chunk in chunks:
+                yield [planner.plan(number, raw) for number, raw in chunk]
+
+        return run(source, target, cleaner, setup, jobs=jobs, on_error=on_error, chunk_records=chunk_records,
+                   task=partial(finish_chunk, str(pack)), prepare=prepare)
+
+
+Item = tuple[int, bytes | None, bytes | None, list[Any] | None]  # number, input line, pass one's line, its state
+
+
+class Planner:
+    """How pass two ends each record, from pass one's STATES and SPOOL read alongside the input."""
+
+    def __init__(self, states: BinaryIO, spool: BinaryIO, sites: frozenset[str], resume: bool) -> None:
+        self.states, self.spool, self.sites, self.resume, self.lost = states, spool, sites, resume, False
+
+    def plan(self, number: int, raw: bytes) -> Item:
+        """Pass one's line as it is when no learned rule is for the record's site (the rules in force are then
+        pass one's); the learned rules over pass one's text when it is resumable (first_state) and no removal
+        is listed (their line numbers are the input's); else cleaned again from the input. So is every record
+        from one whose state is not the input's own (the input changed between the passes)."""
+        state = None if self.lost else json.loads(self.states.readline() or "null")
+        if state is None or state[:2] != [number, len(raw)]:
+            self.lost = True
+            return number, raw, None, None
+        if len(state) == 2:  # a bad record
+            return number, raw, None, None
+        spooled = self.spool.readline()
+        if state[2] not in self.sites:
+            return number, None, spooled, state
+        if self.resume and state[3]:
+            return number, raw, spooled, state
+        return number, raw, None, None
+
+
+def learned_rules(cleaner: Cleaner, pack: str) -> Cleaner | None:
+    """A cleaner of only the rules from `pack` when they are the last `cleaner` runs (else None)."""
+    rules = [rule for rule in cleaner.rules if rule.source == pack]
+    if not rules or cleaner.rules[-len(rules):] != rules:
+        return None
+    return Cleaner.from_rules(rules, timeout=cleaner.timeout, max_removed=None)
+
+
+_learned: tuple[Cleaner, str, Cleaner | None] | None = None  # the worker's cleaner, the pack, learned_rules'
+
+
+def finish_chunk(pack: str, items: list[Item]) -> list[Outcome]:
+    """Pass two's task: each item as Planner.plan said."""
+    global _learned
+    assert _worker is not None
+    if _learned is None or _learned[0] is not _worker[0] or _learned[1] != pack:
+        _learned = (_worker[0], pack, learned_rules(_worker[0], pack))
+    return [finish_line(_learned[2], *item) for item in items]
+
+
+def finish_line(learned: Cleaner | None, number: int, raw: bytes | None, spooled: bytes | None,
+                state: list[Any] | None) -> Outcome:
+    """One record of pass two, as Planner.plan said."""
+    if spooled is None or state is None:
+        assert raw is not None
+        return clean_line(number, raw)
+    _, size, site, _, removed, total, counts, warned = state
+    if raw is None:
+        return Outcome(number, size, spooled, counts, warned)
+    assert _worker is not None and learned is not None
+    resumed = resume(learned, _worker, spooled, site, removed, total)
+    if resumed is None:
+        return clean_line(number, raw)
+    output, more = resumed
+    return Outcome(number, size, output, {**counts, **more}, warned)
+
+
+def resume(learned: Cleaner, worker: tuple[Cleaner, Fields], spooled: bytes, site: str, removed: int,
+           total: int) -> tuple[bytes, dict[str, int]] | None:
+    """The learned rules over pass one's text: the line and the learned rules' counts, or None when cleaning
+    again must decide (a warning, or the whole over max_removed, whose guard says more)."""
+    cleaner, fields = worker
+    record = json.loads(spooled)
+    name = fields.output or fields.text
+    result = learned.clean(record[name], site=site)
+    if result.warnings:
+        return None
+    if not result.removals:
+        return spooled, {}
+    removed += sum(len(r.text.strip()) for r in result.removals)
+    if cleaner.max_removed is not None and total > 0 and removed / total > cleaner.max_removed:
+        return None
+    record[name] = result.text
+    return dump(record), result.counts
 
 
 def copy_out(spool: Path, target: str) -> None:

@@ -94,13 +94,21 @@ def build_cleaner(rule_paths: Sequence[Path] = (), select: Sequence[str] = (), i
             **{k: v for k, v in limits.items() if v is not None},
         )
     except RuleError as err:
-        raise _blame_settings(err, settings, not no_builtin) from None
+        raise _blame_settings(_as_option(err), settings, not no_builtin) from None
     if lang is not None:
         try:
             cleaner.language(lang)
         except ValueError as err:
             raise RuleError("--lang", str(err)) from None
     return cleaner
+
+
+_OPTIONS = {"Cleaner(select=...)": "--select", "Cleaner(ignore=...)": "--ignore"}
+
+
+def _as_option(err: RuleError) -> RuleError:
+    """The library's `Cleaner(select=...)` in an error, as the command line's option: `--select`."""
+    return RuleError(_OPTIONS[err.source], err.message) if err.source in _OPTIONS else err
 
 
 def _blame_settings(err: RuleError, settings: Settings, builtin: bool) -> RuleError:
@@ -110,8 +118,8 @@ def _blame_settings(err: RuleError, settings: Settings, builtin: bool) -> RuleEr
     try:
         Cleaner(settings.rules, select=settings.select, ignore=settings.ignore, builtin=builtin)
     except RuleError as own:
-        if own.source in ("--select", "--ignore"):
-            return RuleError(settings.source, f"setting '{own.source[2:]}': {own.message}")
+        if own.source in _OPTIONS:
+            return RuleError(settings.source, f"setting '{_OPTIONS[own.source][2:]}': {own.message}")
     return err
 
 

@@ -163,6 +163,7 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
     text = add_declared(text, source, page_type)
     text, dropped = drop_echoes(text, echoes)
     result = cleaner.clean(text, lang, site=site, page_type=page_type)
+    kept = still_in(kept, result.text)
     warnings += [f"html: rule '{k.rule_id}' {k.why}: {_clip(k.text)}" for k in kept]
     return result._replace(removals=removals + dropped + result.removals, warnings=warnings + result.warnings,
                            kept=kept)
@@ -186,11 +187,8 @@ def parse(source: str, tags: int) -> tuple[Page, str, list[str]]:
 def _too_many_elements(cleaner: Cleaner, source: str, lang: str | None, site: str | None,
                        page_type: str) -> Result:
     """A page of more than MAX_ELEMENTS elements: its text, without a tree, as one paragraph."""
-    text = html_lib.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", source)))
-    result = cleaner.clean(" ".join(text.split()), lang, site=site, page_type=page_type)
-    warning = (f"page has more than {MAX_ELEMENTS:,} elements: main-text extraction and the HTML rules "
-               "skipped, all the text of the page kept as one paragraph")
-    return result._replace(warnings=[warning, *result.warnings])
+    why = f"page has more than {MAX_ELEMENTS:,} elements: main-text extraction and the HTML rules skipped"
+    return _page_as_text(cleaner, source, lang, site, why, page_type)
 
 
 def flatten(html: str) -> tuple[str, str | None]:
@@ -287,6 +285,12 @@ def reextract(source: str, url: str | None, text: str, removals: list[Removal],
                          f"as it was ({len(again)} characters without what the selectors removed)"], put_back
 
 
+def still_in(kept: list[Kept], text: str) -> list[Kept]:
+    """What a guard kept that is still in the cleaned text (a later text rule may have removed it)."""
+    flat = " ".join(text.split())
+    return [k for k in kept if " ".join(k.text.split()) in flat]
+
+
 def _clip(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[:width - 3] + "..."
 
@@ -304,7 +308,19 @@ def extract(html: str, url: str | None, page_type: str = ARTICLE) -> str:
     """trafilatura's main text, one paragraph per block, with the options that serve the page type."""
     options = EXTRACT_OPTIONS | EXTRACT_BY_TYPE.get(page_type, {})
     text = trafilatura.extract(html, url=url, **options) if html.strip() else None
-    return "\n\n".join(line for line in (text or "").splitlines() if line.strip())
+    return text_blocks(text or "")
+
+
+def text_blocks(text: str) -> str:
+    """trafilatura's lines as paragraphs, one per block, except a table's rows ('| a | b |'), which stay
+    together, one line each, as the table they are."""
+    blocks: list[str] = []
+    for line in filter(str.strip, text.splitlines()):
+        if line.startswith("|") and blocks and blocks[-1].startswith("|"):
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+    return "\n\n".join(blocks)
 
 
 def add_declared(text: str, source: str, page_type: str) -> str:

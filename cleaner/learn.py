@@ -60,8 +60,9 @@ def line_key(line: str) -> str | None:
     if not words or len(line) > MAX_CHARS or _UNSAFE.search(line) or not _encodes(line):
         return None
     key = " ".join(words)
-    if len(list(islice(filter(str.isalpha, key), MIN_LETTERS))) == MIN_LETTERS:  # (stops at the third letter)
-        key = _DIGITS.sub(_NUMBER, key)
+    numbered, digit_runs = _DIGITS.subn(_NUMBER, key)
+    if digit_runs and len(list(islice(filter(str.isalpha, key), MIN_LETTERS))) == MIN_LETTERS:  # (stops at the third letter)
+        return numbered
     return key
 
 
@@ -196,11 +197,12 @@ class Recent:
 class Candidate:
     """A key that recurs on a site: the line as first seen and up to two excerpts (see `excerpt`)."""
 
-    __slots__ = ("line", "prose", "examples")
+    __slots__ = ("line", "prose", "examples", "shown")
 
     def __init__(self, line: str) -> None:
         self.line, self.prose = line, is_prose(line)
         self.examples: list[tuple[str, str, bool]] = []
+        self.shown: tuple[bool, list[str]] | None = None  # the lines of the last excerpt made (they decide it)
 
 
 class SiteCounts:
@@ -323,7 +325,7 @@ class Learner:
             return
         counts.remember(digest, self.max_seen)
         counts.pages += 1
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        lines = [line for line in map(str.strip, text.splitlines()) if line]
         keys = [line_key(line) for line in lines]
         done: set[str] = set()
         for index, key in enumerate(keys):
@@ -347,6 +349,10 @@ class Learner:
             if len(counts.candidates) < MAX_CANDIDATES:
                 candidate = counts.candidates[key] = Candidate(lines[index])
         if candidate is not None and len(candidate.examples) < 2:
+            around = (index > 0, lines[max(0, index - 1):index + 2])
+            if around == candidate.shown:  # the template's own neighbours: the same excerpt again
+                return
+            candidate.shown = around
             example = excerpt(lines, keys, index)
             if example not in candidate.examples:
                 candidate.examples.append(example)
@@ -442,19 +448,13 @@ def rule_id(site: str, key: str, taken: set[str]) -> str:
 
 def toml_string(text: str) -> str:
     """A TOML string: literal ('...') when it needs no escape, else basic with escapes."""
-    if "'" not in text and not any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+    if "'" not in text and not _CONTROL.search(text):
         return f"'{text}'"
-    escaped = []
-    for ch in text:
-        if ch in '"\\':
-            escaped.append("\\" + ch)
-        elif ch == "\n":
-            escaped.append("\\n")
-        elif ord(ch) < 32 or ord(ch) == 127:
-            escaped.append(f"\\u{ord(ch):04x}")
-        else:
-            escaped.append(ch)
-    return '"' + "".join(escaped) + '"'
+    return '"' + text.translate(_ESCAPES) + '"'
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_ESCAPES = {**{c: f"\\u{c:04x}" for c in [*range(32), 127]}, ord("\n"): "\\n", ord('"'): '\\"', ord("\\"): "\\\\"}
 
 
 def rule_toml(rule: LearnedRule) -> str:

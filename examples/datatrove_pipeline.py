@@ -1,6 +1,6 @@
 """Clean a folder of JSONL shards with cleaner inside a datatrove pipeline: locally, on Ray or on Slurm.
 
-Needs `pip install 'cleaner[datatrove]'` (and `'cleaner[ray]'` for --executor ray).
+Needs `pip install 'scrape-cleaner[datatrove]'` (and `'scrape-cleaner[ray]'` for --executor ray).
 
     # try it: makes 3 shards from the repository's golden articles, cleans them on this machine
     python examples/datatrove_pipeline.py --demo out/

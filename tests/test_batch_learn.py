@@ -99,3 +99,61 @@ def test_sigterm_in_the_first_pass_leaves_the_output_and_no_temp_files(tmp_path)
     assert proc.stderr.read().decode().splitlines() == ["cleaner: error: terminated; out.jsonl not written"]
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == PREVIOUS
     assert list(spools.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl", "tmp"]
+
+
+def said(proc) -> list[str]:
+    """The warnings and the summary on stderr, but its timing and learning lines."""
+    return [line for line in proc.stderr.decode().splitlines() if not line.startswith(("cleaner batch:", "learned "))]
+
+
+def mixed_corpus(path):
+    """40 pages of the site, then records each taking another way through pass two: a page of the site that
+    only the learned rules push over max_removed, one behind a byte-order mark, a page of a site without
+    learned rules, one without a URL, a bad record."""
+    pages = synthetic_site()[:40]
+    corpus_jsonl(path, pages)
+    text, article, furniture = synthetic_site(seed=5)[0]
+    template_only = "\n".join(furniture + article[:1]) + "\n"
+    with path.open("a", encoding="utf-8") as out:
+        for record in ({"url": f"https://{SITE}/template", "text": template_only},
+                       {"url": f"https://{SITE}/bom", "text": "\ufeff" + pages[3][0]},
+                       {"id": "no url", "text": pages[4][0]},
+                       {"url": f"https://{SITE}/x", "text": 3},
+                       {"url": f"https://{SITE}/last", "text": pages[5][0], "lang": "en"}):
+            out.write(json.dumps(record) + "\n")
+
+
+def test_every_way_through_pass_two_gives_what_cleaning_again_gives(run_cli, tmp_path):
+    """Pass two keeps pass one's line, resumes from it, or cleans again: the output and the removals counted
+    per rule are those of `cleaner learn` then a plain batch with the pack, whatever the options."""
+    mixed_corpus(tmp_path / "corpus.jsonl")
+    good = [line for line in (tmp_path / "corpus.jsonl").read_text().splitlines(True) if '"text": 3' not in line]
+    (tmp_path / "good.jsonl").write_text("".join(good))  # what pass one learns from: the bad record is skipped
+    assert run_cli("--isolated", "learn", "good.jsonl", "-o", "pack.toml").returncode == 0
+    for options in ([], ["--with-removals"], ["--output-field", "clean", "-j", "2"], ["--on-excess", "clean"],
+                    ["--max-removed", "0.3"], ["--ignore", "site-template"], ["--on-excess", "fail"]):
+        common = ["--isolated", "batch", "corpus.jsonl", "--on-error", "skip", *options]
+        two_steps = run_cli(*common, "--rules", "pack.toml", "--no-learn-sites")
+        default = run_cli(*common)
+        assert default.returncode == two_steps.returncode == (3 if "fail" in options else 0), default.stderr
+        assert default.stdout == two_steps.stdout, options
+        assert said(default) == said(two_steps), options
+    records = lines(run_cli("--isolated", "batch", "corpus.jsonl", "--on-error", "skip", "--with-removals").stdout)
+    assert [r.get("guard") for r in records if r.get("url") == f"https://{SITE}/template"] == ["kept-original"]
+    assert any(r["rule"].startswith("example-news-com-") for r in records[-1]["removals"])
+
+
+def test_pass_two_cleans_again_from_where_the_input_no_longer_matches_pass_one():
+    """Input changed between the passes (a record's line number or size is not the one pass one saw): that
+    record and every later one are cleaned again from the input, never given another record's state."""
+    from io import BytesIO
+
+    from cleaner.batch import Planner
+
+    state = b'[%d, %d, "a.org", true, 0, 10, {}, false]\n'
+    states = BytesIO(state % (1, 5) + state % (2, 5) + state % (3, 5))
+    planner = Planner(states, BytesIO(b'{"text": "1"}\n{"text": "2"}\n{"text": "3"}\n'), frozenset(["a.org"]), True)
+    first, changed, after = planner.plan(1, b"x" * 5), planner.plan(2, b"y" * 6), planner.plan(3, b"z" * 5)
+    assert first[2] == b'{"text": "1"}\n' and first[3] is not None
+    assert changed == (2, b"y" * 6, None, None) and after == (3, b"z" * 5, None, None)
+    assert Planner(BytesIO(b""), BytesIO(b""), frozenset(), True).plan(1, b"{}") == (1, b"{}", None, None)

@@ -75,3 +75,19 @@ def test_rule_files_that_are_gone_leave_the_cache(run_cli, tmp_path):
     assert not any(str(gone) in key for key in data["files"])
     assert "^Buy our mug" not in data["valid"] and "^Buy our mug" not in data["atoms"]
     assert "^Buy our cup" in data["valid"]
+
+
+def test_phrase_lists_are_compiled_once(run_cli, tmp_path):
+    """A second run takes a phrase list's regex and literals from the cache instead of compiling it."""
+    folder = tmp_path / "cache"
+    env = {"CLEANER_CACHE_DIR": str(folder)}
+    rules = tmp_path / "mine.toml"
+    rules.write_text("[[rule]]\nid='house-promo'\nkind='drop_line'\ncategory='advertising'\ndescription='d'\n"
+                     "phrases='''\nbuy our (mug|mugs)\n'''\n", encoding="utf-8")
+    first = run_cli("--rules", rules, input="Body.\n\nBuy our mugs!\n", env=env)
+    (data,) = [marshal.loads(f.read_bytes()) for f in folder.glob("*.cache")]
+    assert first.stdout == b"Body.\n" and "buy our (mug|mugs)\n" in data["phrases"]
+    regex, atoms = data["phrases"]["buy our (mug|mugs)\n"]
+    assert "\nbuy" in atoms and regex.startswith("^(?i:")
+    second = run_cli("--rules", rules, input="Body.\n\nBuy our mugs!\n", env=env)
+    assert second.stdout == first.stdout

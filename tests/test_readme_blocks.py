@@ -97,7 +97,7 @@ def command(language: str, code: str, folder: Path) -> list[str]:
         return ["bash", "-e", "-o", "pipefail", "block.sh"]
     if language == "toml" and "[[rule]]" in code:
         (folder / "block.toml").write_text(code, encoding="utf-8")
-        return ["cleaner", "--isolated", "--no-builtin", "--rules", "block.toml", "rules", "test"]
+        return ["cleaner", "--isolated", "--rules", "block.toml", "rules", "test"]  # beside the shipped rules, as a user adds it
     if language == "toml":
         (folder / ("pyproject.toml" if "[tool." in code else "cleaner.toml")).write_text(code, encoding="utf-8")
         return ["cleaner", "rules", "list"]

@@ -122,3 +122,30 @@ def test_other_rules_still_trip_the_guard():
     table = {"id": "r", "kind": "drop_line", "category": "widget", "description": "d", "pattern": "."}
     result = Cleaner.from_rules([build_rule("test.toml", table)]).clean(BODY)
     assert result.guard == "kept-original"
+
+
+def headline_run():
+    return run("drop_short_run", min_run=3, max_words=16, max_chars=120, edges_only=False, outside_body=True,
+               headlines=4)
+
+
+TEASERS = "New car sales plunge in the autumn\nTaylor Swift wants to re-record her old hits\nCampus hosts first swim meet at new pool"
+
+
+def test_headline_run_after_the_article_goes():
+    assert headline_run().clean(f"{BODY}\n\n{LAST}\n\n{TEASERS}").text == f"{BODY}\n\n{LAST}\n"
+
+
+@pytest.mark.parametrize("text", [
+    f"{TEASERS}\n\n{BODY}\n\n{LAST}",  # before the body: the article's own headline may be among them
+    f"{BODY}\n\nThe three plans the council weighed were these:\n{TEASERS}",  # a list the article announces
+    f"{BODY}\n\n{LAST}\n\nNew car sales plunge\nSwift hits\nCampus swim meet",  # under four words: labels
+    f"{BODY}\n\n{LAST}\n\nnew car sales plunge in the autumn\ntaylor swift wants to re-record her old hits\n"
+    "campus hosts first swim meet at new pool",  # not capitalized: wrapped prose
+    f"{BODY}\n\n{LAST}\n\nNew car sales plunge 10 percent in October\nTaylor Swift wants to re-record 6 albums\n"
+    "Campus hosts first swim meet in 2019",  # digits: data (a schedule, a box score)
+    f"{BODY}\n\n{LAST}\n\nFinland (Group J): Zero appearances\nCroatia (Group E): Sixth appearance\n"
+    "Austria (Group G): Third appearance",  # entries of the article's own table
+])
+def test_headline_run_spares_what_is_not_a_teaser_run(text):
+    assert headline_run().clean(text).text == text + "\n"

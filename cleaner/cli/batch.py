@@ -21,13 +21,15 @@ from cleaner.cli.learn import learn_options
 from cleaner.config import build_cleaner
 from cleaner.engine.pipeline import Cleaner
 
+TOP = 20  # rules listed in the summary by default
 _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 
 
 @click.command("batch")
 @click.argument("source", metavar="IN", type=click.Path(path_type=Path, allow_dash=True, dir_okay=False, exists=True))
 @click.option("-o", "--output", "target", type=_PATH, default="-", show_default=True,
-              help="Output JSONL ('-' for stdout). A file is replaced only when the whole run succeeds.")
+              help="Output JSONL ('-' for stdout), gzipped when its name ends in .gz. A file is replaced only when "
+                   "the whole run succeeds.")
 @click.option("--overwrite", is_flag=True, help="Let -o OUT be IN itself (refused by default).")
 @click.option("--text-field", default="text", show_default=True, help="Field holding the text to clean.")
 @click.option("--html-field", help="Field holding HTML; records that have it are cleaned as HTML.")
@@ -52,13 +54,15 @@ _PATH = click.Path(path_type=Path, allow_dash=True, dir_okay=False)
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
               help="On a malformed record: stop with status 2, or report it and go on.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@click.option("--top", type=click.IntRange(0), default=TOP, show_default=True,
+              help="Rules listed in the summary, most removals first.")
 @click.option("--chunk-records", type=click.IntRange(1), default=batch.CHUNK_RECORDS, hidden=True)
 @rule_options
 @lang_option
 @limit_options
 @click.pass_context
 def batch_cmd(ctx: click.Context, source: Path, target: Path, overwrite: bool, jobs: int, on_error: str, quiet: bool,
-              chunk_records: int, save_sites: Path | None, **local: Any) -> None:
+              top: int, chunk_records: int, save_sites: Path | None, **local: Any) -> None:
     """Clean the JSONL records of IN ('-' for stdin) into OUT, in input order; other fields pass through.
 
     By default a first pass over IN learns each site's template (see --learn-sites).
@@ -87,7 +91,7 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, overwrite: bool, j
         else:
             summary = batch.run(str(source), str(target), cleaner, setup, **run)
     if not quiet:
-        click.echo(summary.render(), err=True)
+        click.echo(summary.render(top), err=True)
     if summary.excess:
         sys.exit(EXIT_EXCESS)
 
@@ -112,25 +116,26 @@ def check_new_folder(folder: Path, learning: bool) -> None:
 
 def learn_then_clean(source: Path, target: Path, cleaner: Cleaner, setup: tuple[Any, ...], folder: Path,
                      learning: dict[str, Any], run: dict[str, Any], save_sites: Path | None) -> batch.Summary:
-    """Pass one learns each site's template lines (keeping its output); pass two cleans with them too.
-    When nothing is learned, pass one's output is the run's: no record is cleaned twice."""
+    """Pass one learns each site's template lines (keeping its output); pass two cleans with them too, from
+    pass one's output where that gives the same (batch.clean_again). When nothing is learned, pass one's
+    output is the run's: no record is cleaned twice."""
     build, options, fields = setup
     source = spooled(source, folder)
     learner = learn.Learner(learning["min_pages"], learning["min_share"])
-    first = batch.learn_sites(str(source), folder / "pass-one.jsonl", cleaner, setup, learner, **run)
+    first = batch.learn_sites(str(source), folder, cleaner, setup, learner, **run)
     rules = learner.rules()
     if save_sites is not None:
         save_packs(save_sites, rules)
     if not rules:
         for message in first.held:
             click.echo(f"cleaner: warning: {message}", err=True)
-        batch.copy_out(folder / "pass-one.jsonl", str(target))
+        batch.copy_out(folder / batch.SPOOL, str(target))
         first.summary.learned = learned_line(learner, rules, first.unsited)
         return first.summary
     pack = folder / "learned.toml"
     pack.write_text(learn.pack_toml(rules, "Learned by cleaner batch"), encoding="utf-8")
     options = {**options, "rule_paths": (*options.get("rule_paths", ()), pack)}  # workers build the same cleaner
-    summary = batch.run(str(source), str(target), build(**options), (build, options, fields), **run)
+    summary = batch.clean_again(str(source), str(target), folder, pack, build(**options), (build, options, fields), **run)
     summary.started = first.summary.started  # the run's time covers both passes
     summary.learned = learned_line(learner, rules, first.unsited)
     return summary

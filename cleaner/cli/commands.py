@@ -97,8 +97,20 @@ def _site(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 
 
 lang_option = click.option("--lang", metavar="CODE", callback=_lang,
-                           help="Language of the text: de, en, es, fr, it, nl, pt or one a rule names, in any case, "
+                           help="Language of the text: de, en, es, fr, it, nl, pl, pt or one a rule names, in any case, "
                                 "with a region (de-DE) or by English name (german). Default: auto (detected).")
+
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A codec Python knows, by its canonical name."""
+    import codecs
+
+    if value is None:
+        return None
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r}") from None
 
 
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -106,6 +118,8 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = limit_options(func)
     func = click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr (errors are still "
                         "reported).")(func)
+    func = click.option("--encoding", metavar="NAME", callback=_encoding, help="The input's encoding (latin-1, "
+                        "cp1252, ...). Default: UTF-8, or as detected when the text is not UTF-8, with a warning.")(func)
     func = click.option("--strict", is_flag=True, help="Refuse input that is not valid UTF-8 (status 2) "
                         "instead of replacing the bad bytes with a warning.")(func)
     func = click.option("--site", callback=_site, help="The site the document comes from, for rules scoped to "
@@ -148,8 +162,8 @@ class CleanerGroup(click.Group):
 
 
 def _names_a_file(word: str) -> bool:
-    """An existing file, or a word shaped like a path (a.txt, sub/x), rather than a mistyped command."""
-    return "." in word or "/" in word or os.path.exists(word)
+    """An existing file, '-' (stdin), or a word shaped like a path (a.txt, sub/x), rather than a mistyped command."""
+    return word == "-" or "." in word or "/" in word or os.path.exists(word)
 
 
 @click.group(cls=CleanerGroup, invoke_without_command=True,
@@ -214,7 +228,7 @@ def output_paths(files: tuple[Path, ...], output_dir: Path, fmt: str, overwrite:
 
 
 @main.command("clean")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Write each cleaned file here under its own name, as text (page.html gives page.txt); "
                    "needed for several files or a folder.")
@@ -226,11 +240,12 @@ def output_paths(files: tuple[Path, ...], output_dir: Path, fmt: str, overwrite:
 @format_option
 @lang_option
 @input_options
+@color_option
 @click.pass_context
 def clean_cmd(ctx: click.Context, files: tuple[Path, ...], output_dir: Path | None, overwrite: bool, fmt: str,
               learn_sites: bool, **local: Any) -> None:
-    """Clean FILES (a folder: its .txt and .html pages); print to stdout (one file) or write into -o DIR.
-    Several pages of one --site or --url are cleaned with the lines they share learned first."""
+    """Clean FILES ('-' for stdin; a folder: its .txt and .html pages); print to stdout (one file) or write into
+    -o DIR. Several pages of one --site or --url are cleaned with the lines they share learned first."""
     files = page_files(files)
     if output_dir is None and len(files) > 1:
         raise click.UsageError("several files need -o DIR")
@@ -289,7 +304,7 @@ def clean_each(files: tuple[Path, ...], options: dict[str, Any]) -> Iterator[Out
             yield Outcome(error=InputError(f"{path}: a folder with no page files ({', '.join(PAGE_SUFFIXES)}) in it"))
             continue
         try:
-            yield Outcome(clean_source(cleaner, path, options))
+            yield Outcome(clean_source(cleaner, None if str(path) == "-" else path, options))
         except InputError as err:
             yield Outcome(error=err)
 
@@ -517,6 +532,11 @@ def golden_check(ctx: click.Context, folder: Path, **local: Any) -> None:
     sys.exit(EXIT_ERROR if broken else EXIT_MISMATCH if failed else 0)
 
 
+def ci_set() -> bool:
+    """CI is set to something other than empty, 0, false or no (as CI services set it: true)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 @golden_group.command("update")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.argument("names", nargs=-1)
@@ -527,7 +547,7 @@ def golden_update(ctx: click.Context, folder: Path, names: tuple[str, ...], **lo
     current output; refused when CI is set."""
     from cleaner.golden import GoldenFileError, find_cases, update_case
 
-    if os.environ.get("CI"):
+    if ci_set():
         fail("refusing to write golden files while the CI environment variable is set")
     cases = find_cases(folder)
     if not cases:

@@ -11,8 +11,10 @@ under `--on-excess fail` (not written). With several files, each failure is repo
 stderr, the other files are still cleaned, a last line counts the failures, and the status
 is 2 if any input could not be read, else 3.
 
-Input is UTF-8. Bytes that are not are replaced (U+FFFD) with a warning naming the byte
-offset, or refused under --strict. Input that looks binary is refused: a NUL byte or more
+Input is UTF-8, or in the encoding --encoding names. Text that is not UTF-8 and holds no
+UTF-8 sequence is read in the encoding charset_normalizer finds (cp1252 of those it cannot
+tell apart), with a warning; else its bad bytes are replaced (U+FFFD) with a warning naming
+the byte offset; under --strict it is refused. Gzip data on stdin is decompressed. Input that looks binary is refused: a NUL byte or more
 than 10% control bytes (other than tab, LF, CR, FF, VT) in the first 8 KB, or a UTF-16
 byte-order mark. Output is the cleaned text as UTF-8, byte for byte (escape sequences in
 the text are kept). Rule time-outs and the over-removal guard print warnings on stderr."""
@@ -37,6 +39,8 @@ from cleaner.engine.loader import RuleError
 EXIT_MISMATCH = 1
 EXIT_ERROR = 2
 EXIT_EXCESS = 3
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")  # a character of UTF-8 beyond ASCII (rare in legacy text)
+GZIP_MAGIC = b"\x1f\x8b"  # gzip data on stdin is decompressed, as a file named .gz is
 BINARY_SNIFF = 8192  # judge binary input by its start, as git and grep do
 STDOUT = "<stdout>"
 _CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f\v"))) + b"\x7f"
@@ -198,7 +202,8 @@ def write_file(path: Path, text: str) -> None:
 
 
 def read_bytes(path: Path | None) -> bytes:
-    """The bytes of a file (decompressed when its name ends in .gz), or of stdin for None;
+    """The bytes of a file (decompressed when its name ends in .gz), or of stdin for None (decompressed
+    when it starts as gzip data does);
     refused when unreadable or binary. Stdin on a terminal is announced on stderr first."""
     name = source_name(path)
     if path is None and sys.stdin is not None and sys.stdin.isatty():
@@ -208,7 +213,7 @@ def read_bytes(path: Path | None) -> bytes:
         data = stdin_stream().read() if path is None else path.read_bytes()
     except OSError as err:
         raise InputError(f"{name}: cannot read: {err.strerror}") from None
-    if path is not None and path.name.endswith(".gz"):
+    if (path is not None and path.name.endswith(".gz")) or (path is None and data.startswith(GZIP_MAGIC)):
         data = gunzip(data, name)
     reason = binary_reason(data)
     if reason:
@@ -240,19 +245,51 @@ def binary_reason(data: bytes) -> str | None:
     return None
 
 
-def read_text(path: Path | None, data: bytes | None = None, strict: bool = False, quiet: bool = False) -> str:
-    """Read a file (or stdin for None) as UTF-8, replacing undecodable bytes with a warning (none when
-    `quiet`; refused when `strict`)."""
+def read_text(path: Path | None, data: bytes | None = None, strict: bool = False, quiet: bool = False,
+              encoding: str | None = None) -> str:
+    """Read a file (or stdin for None) in `encoding`, else as UTF-8; text that is not UTF-8 is read in the
+    encoding charset_normalizer finds, else with its bad bytes replaced, with a warning either way (none
+    when `quiet`; refused when `strict`)."""
     name = source_name(path)
     data = read_bytes(path) if data is None else data
+    if encoding:
+        return decode_as(data, encoding, name)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         if strict:
             raise InputError(f"{name}: invalid UTF-8 at byte {err.start} (--strict)") from None
-        if not quiet:
-            warn(f"{name}: invalid UTF-8 at byte {err.start}; replaced")
+        found = guess_encoding(data)
+        say = warn if not quiet else (lambda message: None)
+        if found:
+            say(f"{name}: not UTF-8 (invalid at byte {err.start}): read as {found}, as detected "
+                "(--encoding NAME says which)")
+            return data.decode(found, errors="replace")
+        say(f"{name}: invalid UTF-8 at byte {err.start}; replaced")
         return data.decode("utf-8", errors="replace")
+
+
+def decode_as(data: bytes, encoding: str, name: str) -> str:
+    """`data` in the encoding --encoding names; InputError at the first byte it cannot read."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise InputError(f"{name}: not valid {encoding} at byte {err.start} (--encoding)") from None
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """The encoding charset_normalizer (a dependency of trafilatura) finds for text that is not UTF-8, when
+    it recognises a language in it; of encodings it cannot tell apart, cp1252, which browsers read latin-1
+    as (short text often ties). None for UTF-8 with a few bad bytes: it holds valid multibyte sequences."""
+    from charset_normalizer import from_bytes
+
+    if _UTF8_SEQUENCE.search(data):
+        return None
+    matches = list(from_bytes(data[:1 << 20]))
+    if not matches or matches[0].encoding in ("utf_8", "ascii") or not matches[0].coherence:
+        return None
+    ties = [m.encoding for m in matches if (m.chaos, m.coherence) == (matches[0].chaos, matches[0].coherence)]
+    return "cp1252" if "cp1252" in ties else matches[0].encoding
 
 
 _HTML_START = re.compile(
@@ -275,9 +312,11 @@ def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -
         if kind == "html" or (kind == "auto" and looks_like_html(data)):
             from cleaner.html import clean_page  # imports trafilatura: text input never pays for it
 
-            result = clean_page(cleaner, data, lang=options.get("lang"), **where)
+            page = decode_as(data, options["encoding"], name) if options.get("encoding") else data
+            result = clean_page(cleaner, page, lang=options.get("lang"), **where)
         else:
-            text = read_text(path, data, options.get("strict", False), options.get("quiet", False))
+            text = read_text(path, data, options.get("strict", False), options.get("quiet", False),
+                             options.get("encoding"))
             result = cleaner.clean(text, options.get("lang"), **where)
     except ExcessiveRemovalError as err:
         raise ExcessError(f"{name}: {err} (--on-excess fail); not written") from None

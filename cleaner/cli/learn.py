@@ -11,7 +11,7 @@ import click
 from cleaner import batch, learn
 from cleaner.cli.commands import PAGE_SUFFIXES, _options, _site, lang_option, limit_options, rule_options
 from cleaner.config import build_cleaner
-from cleaner.cli.console import InputError, clean_source, error, fail, write_file, write_out
+from cleaner.cli.console import InputError, clean_source, error, fail, warn, write_file, write_out
 from cleaner.engine.pipeline import Cleaner
 from cleaner.engine.sites import url_site
 
@@ -64,8 +64,11 @@ def learn_cmd(ctx: click.Context, corpus: Path, target: Path | None, site: str |
             unsited += 1
         else:
             learner.add(name, text)
+    if unsited and not learner.sites:
+        fail(f"none of the {unsited} page(s) has a site (no --site-field value, URL or --site): nothing to learn; "
+             "no pack written")
     if unsited:
-        error(f"{unsited} page(s) without a site (no --site-field value, URL or --site) left out")
+        warn(f"{unsited} page(s) without a site (no --site-field value, URL or --site) left out")
     rules = learner.rules()
     pack = learn.pack_toml(rules, header(corpus, learner, len(rules)))
     if target is None:

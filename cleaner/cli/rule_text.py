@@ -7,6 +7,7 @@ import re
 
 from cleaner.engine.loader import Rule
 
+QQ = "'''"  # a TOML multi-line literal string's quotes
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # not allowed raw in a one-line TOML string (tab is)
 
 
@@ -27,12 +28,19 @@ def rule_toml(rule: Rule) -> str:
         table["sites"] = list(rule.sites)
     if rule.page_types:
         table["page_types"] = list(rule.page_types)
-    lines = ["[[rule]]", *(f"{key} = {toml_value(value)}" for key, value in (table | rule.options).items())]
+    lines = ["[[rule]]", *(f"{key} = {option_value(key, value)}" for key, value in (table | rule.options).items())]
     for example in rule.examples:
         lines += ["", "[[rule.example]]", f"input = {toml_value(example.input)}"]
         if example.output is not None:
             lines.append(f"output = {toml_value(example.output)}")
     return "\n".join(lines) + "\n"
+
+
+def option_value(key: str, value: object) -> str:
+    """An option's TOML value; a phrase list as a multi-line string, one phrase a line."""
+    if key == "phrases" and isinstance(value, list) and not any(QQ in p or _CONTROL.search(p) for p in value):
+        return QQ + "\n" + "\n".join(value) + "\n" + QQ
+    return toml_value(value)
 
 
 def toml_value(value: object) -> str:

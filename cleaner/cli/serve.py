@@ -78,6 +78,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, processes:
         import uvicorn
     except ImportError as err:
         fail(missing_extra("'cleaner serve'", "server", err.name))
+    check_port(host, port)
     settings = {"factory": partial(build_cleaner, **options), "max_body_bytes": max_body_bytes,
                 "time_budget": time_budget, "max_batch": max_batch, "max_waiting": max_queue, "api_key": api_key,
                 "read_timeout": read_timeout, "processes": processes or max(1, usable_cores() // workers),
@@ -87,6 +88,21 @@ def serve_cmd(ctx: click.Context, host: str, port: int, workers: int, processes:
     uvicorn.run("cleaner.cli.serve:app_from_env", factory=True, host=host, port=port, workers=workers,
                 access_log=access_log, http="cleaner.service.protocol:DeadlineProtocol",
                 timeout_graceful_shutdown=int(time_budget + read_timeout) + 5)
+
+
+def check_port(host: str, port: int) -> None:
+    """Stop with status 2 and one line when the address cannot be listened on (a busy port), before
+    uvicorn, which would exit 3: the status of --on-excess fail elsewhere."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        for family, kind, proto, _, address in infos[:1]:
+            with socket.socket(family, kind, proto) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+                sock.bind(address)
+    except OSError as err:
+        fail(f"cannot listen on {host}:{port}: {err.strerror or err}")
 
 
 def app_from_env() -> FastAPI:

@@ -43,12 +43,7 @@ class Doc:
     __slots__ = ("lines", "texts", "original", "dropped", "memo", "line_memo", "_kept")
 
     def __init__(self, text: str) -> None:
-        text = text.lstrip("\ufeff")  # byte-order marks, however many were glued on
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        self.lines: list[str] = list(map(str.rstrip, text.split("\n")))
-        if "\ufeff" in text:  # stray byte-order marks: a line of nothing else is blank
-            self.lines = [line if line.strip("\ufeff") else "" for line in self.lines]
+        self.lines: list[str] = split_lines(text)
         self.texts = list(map(str.lstrip, self.lines))
         self.original = tuple(self.lines)  # lines as read, before any span was cut from them
         self.dropped: set[int] = set()
@@ -81,6 +76,17 @@ class Doc:
             text = _BLANK_LINES.sub("\n\n", text)
         text = text.lstrip("\ufeff")  # a mark left in front by a dropped first line
         return text + "\n" if text and not text.isspace() else ""  # (strip() would copy the text)
+
+
+def split_lines(text: str) -> list[str]:
+    """A document's lines as Doc reads them: byte-order marks in front dropped, any line break, trailing whitespace stripped."""
+    text = text.lstrip("\ufeff")  # byte-order marks, however many were glued on
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = list(map(str.rstrip, text.split("\n")))
+    if "\ufeff" in text:  # stray byte-order marks: a line of nothing else is blank
+        lines = [line if line.strip("\ufeff") else "" for line in lines]
+    return lines
 
 
 def normalize(text: str) -> str:

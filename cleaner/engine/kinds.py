@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from cleaner.engine.fast import cache, regexes, watchdog
 from cleaner.engine.document import Doc
 from cleaner.engine.elements import drop_element, drop_element_text
+from cleaner.engine.structure import drop_caption, drop_comment_run, drop_link_block
 from cleaner.engine.fast.prefilter import starts_every_branch
 
 if TYPE_CHECKING:
@@ -580,25 +581,34 @@ class DropShortRun:
 
     prefilter = None
 
-    def __init__(self, min_run: int, max_words: int, max_chars: int, edges_only: bool, outside_body: bool) -> None:
+    def __init__(self, min_run: int, max_words: int, max_chars: int, edges_only: bool, outside_body: bool,
+                 headlines: int | None = None) -> None:
         # Not `max_chars`: the prefilter would then hand over only the short lines, and a run
         # must see the long lines that end it.
         self.min_run, self.max_words, self.label_chars, self.edges_only = min_run, max_words, max_chars, edges_only
-        self.outside_body = outside_body
+        self.outside_body, self.headlines = outside_body, headlines
 
     def _short(self, text: str) -> bool:
-        """A label: few words, no sentence ending, and no digits or links (those are data)."""
-        if not 0 < len(text) <= self.label_chars or word_count(text) > self.max_words or is_sentence(text):
+        """A label: few words, no sentence ending, and no digits or links (those are data); with
+        `headlines`, of at least that many words, starting with a capital and without a bracket
+        (not a list item, a table's entry or a wrapped line of prose)."""
+        words = word_count(text)
+        if not 0 < len(text) <= self.label_chars or words > self.max_words or is_sentence(text) or _DATA.search(text):
             return False
-        return not _DATA.search(text)
+        return self.headlines is None or (words >= self.headlines and text.lstrip("‘“'\"")[:1].isupper()
+                                          and not text.endswith(":") and "(" not in text)
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         order = candidates if isinstance(candidates, list) else list(candidates)
         if not self._may_hold_run(doc, order):
             return []
         spans = _outside_body(doc, order) if self.outside_body else None
+        if spans is not None and self.headlines is not None:
+            spans = spans[1:]  # teasers come after the article; before it, its own headline may stand
         runs = self._runs(doc, order, self.edges_only or self.outside_body) if spans is None else \
             [run for span in spans for run in self._runs(doc, span, self.edges_only)]
+        if self.headlines is not None:  # a run after 'They are:' is the article's own list
+            runs = [run for run in runs if not _previous_text(doc, min(run)).endswith(":")]
         doomed = {i for run in runs if len(run) >= self.min_run for i in run}
         return [Cut(i, doc.lines[i]) for i in sorted(doomed)]
 
@@ -643,6 +653,11 @@ class DropShortRun:
 _PREFORMATTED = re.compile(r"(?: {4}|\t)")
 
 
+def _previous_text(doc: Doc, index: int) -> str:
+    """The text of the last non-blank line before `index` ('' at the start)."""
+    return next((doc.texts[i] for i in range(index - 1, -1, -1) if doc.texts[i]), "")
+
+
 def _outside_body(doc: Doc, order: list[int]) -> list[list[int]] | None:
     """The lines of `order` before the first prose line and after the last; None when there
     is no prose line (no body to be outside of)."""
@@ -653,15 +668,17 @@ def _outside_body(doc: Doc, order: list[int]) -> list[list[int]] | None:
 
 
 def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40, edges_only: bool = True,
-                   outside_body: bool = False) -> Step:
-    """Drops runs of `min_run`+ adjacent short non-sentence lines: leftover menus and widget labels."""
-    for option, value in (("min_run", min_run), ("max_words", max_words), ("max_chars", max_chars)):
+                   outside_body: bool = False, headlines: int | None = None) -> Step:
+    """Drops runs of `min_run`+ adjacent short non-sentence lines: leftover menus and widget labels
+    (or, with `headlines = N`, teaser headlines of N to `max_words` words)."""
+    for option, value in (("min_run", min_run), ("max_words", max_words), ("max_chars", max_chars),
+                          ("headlines", headlines)):
         _positive(option, value)
-    return DropShortRun(min_run, max_words, max_chars, edges_only, outside_body)
+    return DropShortRun(min_run, max_words, max_chars, edges_only, outside_body, headlines)
 
 
 KINDS: dict[str, Callable[..., Step]] = {
     kind.__name__: kind
     for kind in (drop_line, strip_span, cut_tail, cut_comments, cut_thread, drop_repeated, drop_short_run, drop_element,
-                 drop_element_text)
+                 drop_element_text, drop_caption, drop_link_block, drop_comment_run)
 }

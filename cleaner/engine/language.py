@@ -38,7 +38,7 @@ _WORDS = {
 }
 LANGUAGES = tuple(_WORDS)
 _NAMES = {"english": "en", "german": "de", "french": "fr", "spanish": "es", "italian": "it",
-          "portuguese": "pt", "dutch": "nl"}
+          "portuguese": "pt", "dutch": "nl", "polish": "pl"}
 _TAG = re.compile(r"([a-z]{2})(?:[-_][a-z0-9]{2,8})*")  # de, de-DE, de_CH, pt-BR: the first part names it
 
 

@@ -12,9 +12,11 @@ from typing import NamedTuple
 
 
 from cleaner.engine.fast import cache
+from cleaner.engine.fast.prefilter import atoms_for, starts_every_branch
 from cleaner.engine.categories import CATEGORIES
 from cleaner.engine.kinds import KINDS, Step
 from cleaner.engine.pagetype import PAGE_TYPES
+from cleaner.engine.phrases import PhraseError, compile_phrases, phrase_lines
 from cleaner.engine.sites import site_name
 
 RULE_KEYS = {"id", "kind", "category", "description", "example", "lang", "sites", "page_types"}
@@ -147,7 +149,7 @@ def build_rule(path: Path | str, table: object, index: int = 1) -> Rule:
         raise fail(f"unknown category {table['category']!r}; the categories are {', '.join(CATEGORIES)}")
     options = {k: v for k, v in table.items() if k not in RULE_KEYS}
     try:
-        step = make_step(kind, options)
+        step = make_step(kind, with_phrases(kind, options))
     except ValueError as err:
         raise fail(str(err)) from None
     except RecursionError:
@@ -173,6 +175,54 @@ def make_step(kind: str, options: dict[str, object]) -> Step:
     for name, value in options.items():
         _check_type(name, value, hints[name])
     return factory(**options)
+
+
+PHRASE_TARGET = {"drop_line": "pattern", "cut_tail": "marker", "cut_comments": "marker", "cut_thread": "marker"}
+
+
+def with_phrases(kind: str, options: dict[str, object]) -> dict[str, object]:
+    """The options with a `phrases` list compiled into the regex its kind takes (phrases.py),
+    joined as one more branch to the rule's own `pattern` or `marker` when it has one. The rule
+    keeps its phrases as a list of lines, as `rules show` prints them (`options` is updated)."""
+    if "phrases" not in options:
+        return options
+    target = PHRASE_TARGET.get(kind)
+    if target is None:
+        raise ValueError(f"kind '{kind}' takes no 'phrases' (the kinds that do: {', '.join(PHRASE_TARGET)})")
+    try:
+        raw, options["phrases"] = options["phrases"], phrase_lines(options["phrases"])
+        regex, atoms = _compiled_phrases(raw if isinstance(raw, str) else "\n".join(options["phrases"]))
+    except PhraseError as err:
+        raise ValueError(f"'phrases': {err}") from None
+    own = options.get(target)
+    if own is not None and not isinstance(own, str):
+        raise ValueError(f"option '{target}' must be str, got {type(own).__name__} {own!r}")
+    combined = regex if own is None else f"{own}|{regex}"
+    _remember_atoms(combined, own, atoms)
+    return {k: v for k, v in options.items() if k != "phrases"} | {target: combined}
+
+
+def _compiled_phrases(text: str) -> tuple[str, list[str] | None]:
+    """compile_phrases, through the start-up cache (keyed by the phrases as the rule file holds them)."""
+    known = cache.get()
+    found = known.phrases(text)
+    if found is None:
+        found = compile_phrases(text)
+        known.put_phrases(text, found)
+    return found
+
+
+def _remember_atoms(combined: str, own: str | None, atoms: list[str] | None) -> None:
+    """Hands the prefilter the phrases' literals (with those of the rule's own regex, if any)."""
+    known = cache.get()
+    if own is not None:
+        own_atoms = atoms_for(own)
+        atoms = None if own_atoms is None or atoms is None else sorted(own_atoms | set(atoms))
+    anchored = own is None or starts_every_branch(own)
+    if known.atoms(combined) != (True, atoms):  # (a lookup also keeps the entry from being pruned)
+        known.put_atoms(combined, atoms)
+    if known.anchored(combined) != anchored:
+        known.put_anchored(combined, anchored)
 
 
 @functools.cache

@@ -9,7 +9,7 @@ from typing import Literal, NamedTuple
 
 from cleaner.engine.fast import cache, watchdog
 from cleaner.engine.categories import CATEGORIES, unknown_name_message
-from cleaner.engine.document import Doc, Kept, Removal
+from cleaner.engine.document import Doc, Kept, Removal, split_lines
 from cleaner.engine.elements import ElementStep
 from cleaner.engine.kinds import Budget, Cut
 from cleaner.engine.language import LANGUAGES, detect, normalise
@@ -70,6 +70,7 @@ class Cleaner:
         max_removed: float | None = MAX_REMOVED,
         on_excess: Policy = "keep",
     ) -> None:
+        rules, select, ignore = ([x] if isinstance(x, str | Path) else x for x in (rules, select, ignore))
         paths = ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in rules]
         self._setup(select_rules(load_paths(paths), select, ignore), timeout, max_removed, on_excess)
         cache.get().save()
@@ -118,6 +119,9 @@ class Cleaner:
         """Clean one document; rules declaring languages run only for `lang` (detected when None), rules
         scoped to sites only for the document's site (`site`, else the host of `url`), rules scoped to
         page types only for `page_type` (an article when None: ValueError for an unknown one)."""
+        if not isinstance(text, str):
+            raise TypeError(f"Cleaner.clean takes text (str), not {type(text).__name__}: decode bytes first "
+                            "(data.decode('utf-8')), or give HTML to cleaner.html.clean_page, which takes bytes")
         source_of_type, evidence = "given", ""
         if page_type is not None:
             page_type = check_page_type(page_type)
@@ -215,6 +219,10 @@ class Cleaner:
                 self._indexes[key] = LiteralIndex([rules[i].step for i in positions])
         return [(self._indexes[key], positions) for key, positions in groups.items()] or [(LiteralIndex([]), [])]
 
+    def removed_chars(self, result: Result) -> tuple[int, int]:
+        """The two terms of a result's removed_share (of its `source`), for a caller that adds removals later."""
+        return removed_chars(split_lines(result.source), result.removals, self._self_guarded)
+
     def _guard(self, result: Result, original: str) -> Result:
         """Over max_removed: keep the original (listing what would have gone), clean anyway, or fail.
         A document of fewer than MIN_GUARDED_WORDS words is too small to judge and is never guarded."""
@@ -238,10 +246,16 @@ def removed_share(doc: Doc, removals: list[Removal], exempt: frozenset[str] = fr
     removals of `exempt` rules (kinds that guard their own cuts) count in neither."""
     if not removals:
         return 0.0
-    total = sum(map(len, doc.original))
+    removed, total = removed_chars(doc.original, removals, exempt)
+    return removed / total if total > 0 else 0.0
+
+
+def removed_chars(original: Sequence[str], removals: list[Removal], exempt: frozenset[str]) -> tuple[int, int]:
+    """The two terms of removed_share: characters removed, characters of the input (less `exempt` rules' removals)."""
+    total = sum(map(len, original))
     removed = sum(len(r.text.strip()) for r in removals if r.rule_id not in exempt)
     total -= sum(len(r.text.strip()) for r in removals if r.rule_id in exempt)
-    return removed / total if total > 0 else 0.0
+    return removed, total
 
 
 def apply_cuts(doc: Doc, cuts: list[Cut]) -> set[int]:
@@ -264,7 +278,7 @@ def select_rules(rules: list[Rule], select: Sequence[str], ignore: Sequence[str]
         unknown = sorted(set(names) - known)
         if unknown:
             named = ", ".join(unknown_name_message(name, known) for name in unknown)
-            raise RuleError(f"--{option}", f"unknown rule id or category: {named}")
+            raise RuleError(f"Cleaner({option}=...)", f"unknown rule id or category: {named}")
     chosen = set(select)
     dropped = set(ignore)
     return [

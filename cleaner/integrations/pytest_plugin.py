@@ -53,12 +53,14 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"cleaner golden folder {folder}: no such folder")
         if not any(p.name.endswith(INPUT_SUFFIXES) for p in folder.glob("*.input.*")):
             raise pytest.UsageError(f"cleaner golden folder {folder}: no golden cases (*.input.txt or *.input.html)")
-    if config.getoption("cleaner_update") and os.environ.get("CI"):
+    if config.getoption("cleaner_update") and os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
         raise pytest.UsageError("--cleaner-update: refusing to write golden files while the CI environment "
                                 "variable is set")
     config.stash[FOLDERS] = {folder.resolve() for folder in folders}
     config.stash[CLEANERS] = {}
     config.stash[UPDATED] = []
+    if folders and (config.getoption("cleaner_select") or config.getoption("cleaner_ignore")):
+        check_names(config, folders[0])
     if given or config.args_source != pytest.Config.ArgsSource.ARGS:  # (paths named on the command line win)
         config.args.extend(str(folder) for folder in folders if not _covered(folder, config))
 
@@ -135,6 +137,17 @@ class GoldenItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"golden {self.name}"
+
+
+def check_names(config: pytest.Config, folder: Path) -> None:
+    """A --cleaner-select or --cleaner-ignore naming no rule or category is a usage error, not a failure of every case."""
+    from cleaner.engine.loader import RuleError
+
+    try:
+        folder_cleaner(config, folder)
+    except RuleError as err:
+        if err.source in ("--select", "--ignore"):
+            raise pytest.UsageError(f"--cleaner-{err.source[2:]}: {err.message}") from None
 
 
 def folder_cleaner(config: pytest.Config, folder: Path) -> Any:

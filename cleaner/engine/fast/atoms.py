@@ -437,3 +437,15 @@ def _sharp_s_variants(atom: str) -> list[str]:
         variants += [v.replace("ss", s, 1) for v in variants for s in SHARP_S if "ss" in v]
     return sorted(set(variants))[:64] if len(variants) <= 64 else [atom.replace("ss", "s")]
 
+
+
+def spelled_atoms(words: list[str]) -> list[str] | None:
+    """Atoms for literal words one of which every match holds (a phrase list's, phrases.py),
+    spelled as the document is scanned; None when they would not filter."""
+    reqs = _run_reqs([w.lower() for w in words], False)
+    if not reqs:
+        return None
+    req = max(reqs, key=lambda r: r.score)
+    if req.score < MIN_SCORE:
+        return None
+    return sorted({v for atom in req.atoms for v in _sharp_s_variants(atom)})

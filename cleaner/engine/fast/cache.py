@@ -1,7 +1,7 @@
 """An on-disk cache that makes start-up cheap: parsed rule files (keyed by path, size and
 modification time), regexes already known to compile and what the regex compiler made of
-them (see regexes.py), each regex's prefilter atoms, and whether each starts every branch
-with '^'.
+them (see regexes.py), each regex's prefilter atoms, whether each starts every branch
+with '^', and the regex and atoms each phrase list compiles to.
 
 Compiling a couple of hundred large regexes costs seconds; with the cache, patterns are
 compiled lazily on first use instead. Set CLEANER_CACHE_DIR to move it, or to an empty
@@ -61,7 +61,7 @@ class Cache:
     def _read(self) -> dict[str, Any]:
         """The saved cache, or an empty one if there is none or it is unreadable or malformed.
         (In `marshal`, the format of Python's own .pyc files: it loads several times faster than JSON.)"""
-        data: dict[str, Any] = {"files": {}, "valid": [], "atoms": {}, "anchored": {}, "code": {}}
+        data: dict[str, Any] = {"files": {}, "valid": [], "atoms": {}, "anchored": {}, "code": {}, "phrases": {}}
         try:
             loaded = marshal.loads(self.path.read_bytes()) if self.path is not None and self.path.is_file() else {}
         except (OSError, ValueError, EOFError, TypeError):
@@ -120,6 +120,15 @@ class Cache:
         self.data["anchored"][pattern] = anchored
         self.dirty = True
 
+    def phrases(self, text: str) -> tuple[str, list[str] | None] | None:
+        """A phrase list's regex and atoms (phrases.compile_phrases), if kept."""
+        self.used.add(text)
+        return self.data["phrases"].get(text)
+
+    def put_phrases(self, text: str, compiled: tuple[str, list[str] | None]) -> None:
+        self.data["phrases"][text] = compiled
+        self.dirty = True
+
     def code(self, pattern: str) -> tuple[Any, ...] | None:
         """What the regex compiler made of a pattern (regexes.py), if kept."""
         self.used.add(pattern)
@@ -155,7 +164,7 @@ class Cache:
         held = set(_strings(files))
         live = self.used | held | {"css:" + s for s in held}
         self.valid &= live
-        for table in ("atoms", "anchored", "code"):
+        for table in ("atoms", "anchored", "code", "phrases"):
             self.data[table] = {p: a for p, a in self.data[table].items() if p in live}
 
 

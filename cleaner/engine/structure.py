@@ -1,0 +1,239 @@
+"""HTML kinds that find furniture by the page's structure, not its class names: a caption is a short
+text bound to an image, a related box a block of links with titles and no prose, a comment section a
+run of sibling blocks of one shape, each with a date.
+
+Each step is a Prune (the HTML path runs it with the selector rules, `explain` names the element it
+removed) whose selector picks the candidates; the shape test decides. The guards of drop_element hold:
+never body, never an element holding a large share of the page's text (see elements._is_wrapper)."""
+
+from __future__ import annotations
+
+import re
+from statistics import median
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from cleaner.engine.elements import Page, Prune, _inside, _is_wrapper, _NEVER, check_selector, describe, text_of
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborNode
+
+_IMAGES = "img, picture, video, svg"
+_TEXT_BLOCKS = "figcaption, p, span, div, small, em, i, cite, td, dd, dt, li"
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PROSE_CHARS, _PROSE_WORDS = 60, 8  # as elements.PROSE_*: a paragraph of prose
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*$")
+_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:./]\d{2}\b|\b\d+\s*(?:min|minutes?|hours?|days?|weeks?|months?)\b"
+                   r"|\bago\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+_SENTENCES = re.compile(r"\w\w[.!?\u2026][\"'\u201d\u2019\u00bb)]*(?=\s+\W*[A-Z\u00c0-\u00de]|\s*$)")
+_ICON = 48
+# What a page declares its article (schema.org microdata) is content, whatever its shape: a live blog's
+# entries, mostly links, are its text. (lexbor's css also matches the element itself.)
+_DECLARED_CONTENT = "[itemtype*=Article i], [itemtype*=Posting i]"  # an image declared this many pixels wide or high, or less, is an icon, not a picture
+
+
+class Shaped(Prune):
+    """Base of the shape kinds: remove each candidate the selector matches that has the shape. A Prune
+    (its fields: the selector, no keep_prose, no links) with the kind's own options beside, in `options`."""
+
+    options: tuple
+
+    def __new__(cls, selector: str, *options: object) -> Shaped:
+        self = super().__new__(cls, selector)
+        self.options = options  # (a subclass of a NamedTuple without __slots__ has a __dict__)
+        return self
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.selector, *self.options)
+
+    def __call__(self, page: Page) -> list[tuple[str, str]]:
+        removed: set[int] = set()
+        texts: list[tuple[str, str]] = []
+        for node in self.targets(page):
+            if node.tag in _NEVER or node.mem_id in removed or _inside(node, removed) or _is_wrapper(node, page) \
+                    or node.css_first(_DECLARED_CONTENT) is not None:
+                continue
+            removed.add(node.mem_id)
+            if text := text_of(node):
+                texts.append((describe(node), text))
+            node.decompose()
+        return texts
+
+    def targets(self, page: Page) -> list[LexborNode]:
+        """The elements to remove, in document order."""
+        raise NotImplementedError
+
+
+def _words(node: LexborNode) -> int:
+    return len(text_of(node).split())
+
+
+def _prose(text: str) -> bool:
+    return len(text) >= _PROSE_CHARS and len(text.split()) >= _PROSE_WORDS and bool(_SENTENCE_END.search(text))
+
+
+def _is_picture(image: LexborNode) -> bool:
+    """False for an icon: an image declared at most _ICON pixels wide or high."""
+    sizes = [image.attributes.get(a) or "" for a in ("width", "height")]
+    return not any(s.isdigit() and int(s) <= _ICON for s in sizes)
+
+
+def _holds(node: LexborNode, selector: str) -> bool:
+    """True when an element inside node (not node itself, which lexbor's css also matches) matches."""
+    return any(found.mem_id != node.mem_id for found in node.css(selector))
+
+
+class Captions(Shaped):
+    """Short text blocks in the small container of an image (see drop_caption)."""
+
+    def targets(self, page: Page) -> list[LexborNode]:
+        (max_words,) = self.options
+        found: dict[int, LexborNode] = {}
+        for image in page.tree.css(self.selector):
+            if not _is_picture(image) or image.parent is None or _in_data_table(image):
+                continue
+            box = _small_box(image, max_words)
+            if box is None:
+                continue
+            for block in box.css(_TEXT_BLOCKS):
+                if _caption_like(block, max_words):
+                    found.setdefault(block.mem_id, block)
+        return list(found.values())
+
+
+def _in_data_table(image: LexborNode) -> bool:
+    """True when the image sits in a table of more than two rows (data with pictures, not a picture with a
+    cell under it)."""
+    node = image.parent
+    while node is not None and node.tag != "table":
+        node = node.parent
+    return node is not None and len(node.css("tr")) > 2
+
+
+def _small_box(image: LexborNode, max_words: int) -> LexborNode | None:
+    """The largest ancestor of the image (up to four levels) holding at most max_words of text and no
+    heading, skipping a paragraph the image sits in; None when even its parent holds more."""
+    box, node = None, image.parent
+    for _ in range(4):
+        if node is None or node.tag in _NEVER or _words(node) > max_words or node.css_first("h1, h2, h3, h4, h5, h6"):
+            break
+        if node.tag != "p":
+            box = node
+        node = node.parent
+    return box
+
+
+def _caption_like(block: LexborNode, max_words: int) -> bool:
+    """A block of 1..max_words words with no image or block inside it, not a list of links, nor prose of
+    two sentences or more (a lead or a description beside its picture, not a caption)."""
+    words = _words(block)
+    if not 1 <= words <= max_words or _holds(block, f"{_IMAGES}, p, div, ul, ol, table"):
+        return False
+    text = text_of(block)
+    if _prose(text) and len(_SENTENCES.findall(text)) >= 2:
+        return False
+    linked = sum(len(text_of(a)) for a in block.css("a"))
+    return block.tag == "figcaption" or linked < 0.5 * len(text_of(block))
+
+
+class LinkBlocks(Shaped):
+    """Containers whose text is mostly links with titles, and no prose (see drop_link_block)."""
+
+    def targets(self, page: Page) -> list[LexborNode]:
+        min_links, min_title_words, min_share = self.options
+        site = _site(page)
+        out, taken = [], set()
+        for node in page.tree.css(self.selector):
+            if _inside(node, taken):
+                continue
+            if _link_block(node, site, min_links, min_title_words, min_share):
+                taken.add(node.mem_id)
+                out.append(node)
+        return out
+
+
+def _site(page: Page) -> str | None:
+    """The page's own host (without www.), from its canonical link or og:url; None when it names neither."""
+    for selector, attribute in (("link[rel=canonical]", "href"), ("meta[property='og:url']", "content")):
+        node = page.tree.css_first(selector)
+        if node is not None and (host := _host(node.attributes.get(attribute) or "")):
+            return host
+    return None
+
+
+def _host(href: str) -> str:
+    return urlsplit(href).hostname.removeprefix("www.") if href.startswith(("http:", "https:", "//")) and \
+        urlsplit(href).hostname else ""
+
+
+def _same_site(links: list[LexborNode], site: str | None) -> bool:
+    """True when most links lead to the page's own site: relative, or to its host (any host when unknown)."""
+    hosts = [_host(a.attributes.get("href") or "") for a in links]
+    return sum(not host or site is None or host == site or host.endswith("." + site) for host in hosts) * 2 > len(hosts)
+
+
+def _link_block(node: LexborNode, site: str | None, min_links: int, min_title_words: float, min_share: float) -> bool:
+    """At least min_links links, most to the same site, their text min_title_words words long at the median,
+    min_share of the text in links, and no paragraph of prose outside a link."""
+    links = [a for a in node.css("a") if text_of(a)]
+    if len(links) < min_links or not _same_site(links, site):
+        return False
+    text = text_of(node)
+    titles = [text_of(a) for a in links]
+    if median(len(t.split()) for t in titles) < min_title_words:
+        return False
+    if sum(map(len, titles)) < min_share * len(text):
+        return False
+    return not any(_prose(text_of(p)) and not p.css_first("a") for p in node.css("p"))
+
+
+class CommentRuns(Shaped):
+    """Runs of sibling blocks of one shape, each dated, after the article (see drop_comment_run)."""
+
+    def targets(self, page: Page) -> list[LexborNode]:
+        min_run, min_words = self.options
+        out, taken = [], set()
+        for parent in page.tree.css(self.selector):
+            if _inside(parent, taken):
+                continue
+            kids = [k for k in parent.iter() if k.tag and not k.tag.startswith(("-", "_"))]
+            if _comment_run(kids, min_run, min_words):
+                taken.add(parent.mem_id)
+                out.append(parent)
+        return out
+
+
+def _comment_run(kids: list[LexborNode], min_run: int, min_words: int) -> bool:
+    """min_run or more children of one tag and class, each with a date and min_words words, one with prose."""
+    if len(kids) < min_run or len({(k.tag, k.attributes.get("class") or "") for k in kids}) != 1:
+        return False
+    texts = [text_of(k) for k in kids]
+    if not all(len(t.split()) >= min_words and _DATE.search(t) for t in texts):
+        return False
+    return any(_prose(text_of(p)) for k in kids for p in k.css("p")) and not any(k.css_first("h1") for k in kids)
+
+
+def drop_caption(*, selector: str = "img, picture", max_words: int = 40) -> Captions:
+    """Removes captions by their shape: short text blocks (at most max_words words, no block inside) in the
+    smallest container of a picture (not an icon) that holds at most max_words words and no heading."""
+    if max_words < 1:
+        raise ValueError(f"option 'max_words' must be at least 1, got {max_words}")
+    return Captions(check_selector(selector), max_words)
+
+
+def drop_link_block(*, selector: str = "ul, ol, div, section, aside", min_links: int = 3,
+                    min_title_words: float = 4.0, min_link_share: float = 0.8) -> LinkBlocks:
+    """Removes blocks of links to other pages of the site by their shape: at least min_links links, most of them
+    to the page's own site (its canonical or og:url host; relative links), whose text is min_title_words words at
+    the median (titles, not menu words), min_link_share of the block's text in links, no prose."""
+    if min_links < 1 or not 0 < min_link_share <= 1:
+        raise ValueError("options 'min_links' must be at least 1 and 'min_link_share' in (0, 1]")
+    return LinkBlocks(check_selector(selector), min_links, min_title_words, min_link_share)
+
+
+def drop_comment_run(*, selector: str = "ol, ul, div, section", min_run: int = 3, min_words: int = 8) -> CommentRuns:
+    """Removes comment sections by their shape: a container of min_run or more children of one tag and class,
+    each dated (a date, a time or 'ago') with min_words words, at least one of them prose."""
+    if min_run < 2:
+        raise ValueError(f"option 'min_run' must be at least 2, got {min_run}")
+    return CommentRuns(check_selector(selector), min_run, min_words)

@@ -1,0 +1,55 @@
+"""The per-category furniture benchmark: its labelled set is well formed and its share counts what it says."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from furniture_blocks import BLOCKS, CATEGORIES, found, read_blocks, shares  # noqa: E402
+
+KEYS = {"set", "page", "category", "where", "found_by", "checked", "path", "text"}
+
+
+def test_labelled_set_is_well_formed():
+    lines = [json.loads(line) for line in BLOCKS.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) >= 300
+    for block in lines:
+        assert set(block) == KEYS, block
+        assert block["category"] in CATEGORIES and block["set"] in {"aeb", "traf", "wcxb"}
+        assert block["text"].strip() and block["path"].startswith("html > ")
+    assert {b["category"] for b in lines} == set(CATEGORIES)
+    assert len({(b["set"], b["page"], b["path"]) for b in lines}) == len(lines)
+
+
+def test_found_counts_shingles_and_short_blocks():
+    assert found("Photo: Jane Doe for the Daily", "Photo: Jane Doe for the Daily Star.") == (3, 3)
+    assert found("Photo: Jane Doe for the Daily", "A story about Jane Doe.") == (0, 3)
+    assert found("Getty Images", "Image: Getty Images.") == (1, 1)
+    assert found("Getty Images", "Getty's images") == (0, 1)
+
+
+def test_shares_sum_per_category(tmp_path):
+    path = tmp_path / "b.jsonl"
+    rows = [{"set": "aeb", "page": "p", "category": "caption", "text": "Photo: Jane Doe for the Daily"},
+            {"set": "aeb", "page": "p", "category": "article", "text": "The council approved the budget today"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    blocks = read_blocks(path, {"aeb"})
+    got = shares(blocks, {("aeb", "p"): "The council approved the budget today."})
+    assert got == {"caption": (1, 0, 3), "article": (1, 3, 3)}
+
+
+def test_net_leaves_out_the_articles_own_shingles():
+    article = "Council members vote on Monday after a long debate"
+    assert found("Council members vote on Monday. Photo: Jane Doe", article, article) == (0, 3)
+    assert found("Council members vote on Monday. Photo: Jane Doe", article) == (2, 5)
+
+
+def test_wcxb_word_f1_follows_its_evaluate():
+    from wcxb_ab import word_f1
+
+    assert word_f1("", "") == 1.0 and word_f1("x", "") == 0.0 and word_f1("", "x") == 0.0
+    assert word_f1("The cat sat", "the cat sat on the mat") == 2 * 1.0 * 0.5 / 1.5

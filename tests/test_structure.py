@@ -1,0 +1,128 @@
+"""The HTML kinds that find furniture by the page's structure: captions, related boxes, comment runs."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.engine.loader import RuleError, build_rule
+from cleaner.html import clean_page
+
+P1 = "The city council approved the budget on Monday after a long debate about schools and roads."
+P2 = "The vote was seven to two, and the new budget takes effect in January next year."
+P3 = "The mayor thanked the council and said the roads would be fixed by the summer."
+CAPTION = "Council members vote on Monday. Jane Doe / The Daily"
+PHOTO = f"<figure><div class='media'><img src='council.jpg'></div><div class='txt'>{CAPTION}</div></figure>"
+RELATED = ("<ul class='more'><li><a href='/a'>Mayor unveils a plan for the city's roads</a></li>"
+           "<li><a href='/b'>School repairs are delayed again this year</a></li>"
+           "<li><a href='/c'>Bridge over the river will close in May</a></li></ul>")
+COMMENTS = ("<div class='talk'>" + "".join(
+    f"<div class='c'><b>{who}</b> March 12, 2024<p>{said}</p></div>" for who, said in (
+        ("Mark", "About time they fixed the roads in this part of town, honestly."),
+        ("Ann", "Schools needed this money more than anything else."),
+        ("Joe", "Seven to two is not much of a debate at all."))) + "</div>")
+PAGE = f"<html><body><article><p>{P1}</p>{PHOTO}<p>{P2}</p><p>{P3}</p>{RELATED}</article>{COMMENTS}</body></html>"
+
+
+def test_shipped_rules_remove_each_shape_and_name_the_element():
+    result = clean_page(Cleaner(), PAGE)
+    assert result.text == f"{P1}\n\n{P2}\n\n{P3}\n"
+    by_rule = {r.rule_id: r for r in result.removals}
+    assert (by_rule["html-caption-by-shape"].element, by_rule["html-caption-by-shape"].category) == ("div.txt", "caption")
+    assert by_rule["html-related-by-shape"].element == "ul.more"
+    assert by_rule["html-comments-by-shape"].element == "div.talk"
+    assert by_rule["html-comments-by-shape"].category == "comments"
+
+
+@pytest.mark.parametrize(("category", "rule"), [("caption", "html-caption-by-shape"), ("related", "html-related-by-shape"),
+                                              ("comments", "html-comments-by-shape")])
+def test_ignoring_a_category_switches_its_shape_rule_off(category, rule):
+    assert rule in {r.rule_id for r in clean_page(Cleaner(), PAGE).removals}
+    assert rule not in {r.rule_id for r in clean_page(Cleaner(ignore=[category]), PAGE).removals}
+
+
+def test_ignoring_captions_keeps_a_caption_found_by_shape():
+    """A caption in the table cell under its picture (trafilatura drops a figure's text itself)."""
+    page = PAGE.replace(PHOTO, f"<table><tr><td><img src='council.jpg'></td></tr><tr><td>{CAPTION}</td></tr></table>")
+    assert CAPTION not in clean_page(Cleaner(), page).text
+    assert CAPTION in clean_page(Cleaner(ignore=["caption"]), page).text
+
+
+def test_a_link_list_that_is_the_page_is_kept():
+    """A listing whose entries are the page's text is a wrapper, not a related box."""
+    items = "".join(f"<li><a href='/p{i}'>Recipe number {i} for a quick weeknight dinner</a></li>" for i in range(8))
+    page = f"<html><body><h1>Dinners</h1><ul>{items}</ul><p>Short note.</p></body></html>"
+    assert "Recipe number 3 for a quick weeknight dinner" in clean_page(Cleaner(), page).text
+
+
+def test_a_forum_thread_that_is_the_page_is_kept():
+    """Posts of one shape holding most of the page's text are its content (the wrapper guard)."""
+    posts = "".join(f"<div class='post'><b>user{i}</b> 2 hours ago<p>{text}</p></div>" for i, text in enumerate((P1, P2, P3)))
+    page = f"<html><body><h1>Budget thread</h1><div class='thread'>{posts}</div></body></html>"
+    text = clean_page(Cleaner(), page).text
+    assert P1 in text and P3 in text
+
+
+def test_an_image_in_a_paragraph_keeps_the_text_around_it():
+    page = f"<html><body><article><p>{P1}</p><div><p><img src='x.jpg'>{P2}</p></div><p>{P3}</p></article></body></html>"
+    assert P2 in clean_page(Cleaner(), page).text
+
+
+@pytest.mark.parametrize(("kind", "options", "message"), [
+    ("drop_caption", {"max_words": 0}, "'max_words' must be at least 1"),
+    ("drop_comment_run", {"min_run": 1}, "'min_run' must be at least 2"),
+    ("drop_link_block", {"min_link_share": 1.5}, "'min_link_share' in (0, 1]"),
+    ("drop_link_block", {"selector": "ul["}, "bad CSS selector"),
+])
+def test_bad_options_name_the_rule_and_the_option(kind, options, message):
+    table = {"id": "shape", "kind": kind, "category": "related", "description": "d", **options}
+    with pytest.raises(RuleError, match="rule 'shape'") as err:
+        build_rule("test.toml", table)
+    assert message in str(err.value)
+
+
+def test_steps_survive_pickling_with_their_options():
+    """The batch pool sends the rules to its workers."""
+    for rule in Cleaner().rules:
+        if rule.kind in {"drop_caption", "drop_link_block", "drop_comment_run"}:
+            again = pickle.loads(pickle.dumps(rule.step))
+            assert (type(again), again.selector, again.options) == (type(rule.step), rule.step.selector, rule.step.options)
+
+
+def page_with(block: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body><article><p>{P1}</p>{block}<p>{P2}</p><p>{P3}</p></article></body></html>"
+
+
+def test_text_beside_a_picture_outside_a_figure_is_kept():
+    story = "The old bar cabinet from the fifties is the highlight"
+    assert story in clean_page(Cleaner(), page_with(f"<div><img src='bar.jpg'><div>{story}</div></div>")).text
+
+
+def test_a_data_table_with_pictures_keeps_its_cells():
+    rows = "".join(f"<tr><td><img src='{i}.png'></td><td>Cell text number {i} of the table</td></tr>" for i in range(4))
+    assert "Cell text number 2 of the table" in clean_page(Cleaner(), page_with(f"<table>{rows}</table>")).text
+
+
+def test_a_lead_of_two_sentences_beside_its_picture_is_kept():
+    lead = "Roads and schools get more money next year. The council says the work starts in spring."
+    text = clean_page(Cleaner(), page_with(f"<div><img src='lead.jpg'><p>{lead}</p></div>")).text
+    assert lead in text
+
+
+def test_links_to_other_sites_are_not_a_related_box():
+    deals = "".join(f"<li><a href='https://shop.example.net/{i}'>A cheap deal on garden tool number {i}</a></li>"
+                    for i in range(4))
+    head = "<link rel='canonical' href='https://www.daily.example.com/budget'>"
+    assert "garden tool number 2" in clean_page(Cleaner(), page_with(f"<ul>{deals}</ul>", head)).text
+    ours = deals.replace("https://shop.example.net", "https://daily.example.com")
+    assert "garden tool number 2" not in clean_page(Cleaner(), page_with(f"<ul>{ours}</ul>", head)).text
+
+
+def test_an_element_declared_an_article_is_kept_whatever_its_shape():
+    entries = "".join(f"<li><a href='/e{i}'>Live entry number {i} from the council meeting</a></li>" for i in range(4))
+    block = f"<ul itemscope itemtype='https://schema.org/LiveBlogPosting'>{entries}</ul>"
+    removed = lambda page: {r.rule_id for r in clean_page(Cleaner(), page).removals}  # noqa: E731
+    assert "html-related-by-shape" not in removed(page_with(f"<div>{block}</div>"))
+    assert "html-related-by-shape" in removed(page_with(f"<div>{block.replace('Posting', '')}</div>"))
