@@ -1,5 +1,10 @@
 """The HTTP service's answers to hostile or unusual requests (issue 30, item 4), over loopback."""
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 httpx = pytest.importorskip("httpx")  # the `server` and `test` extras install it
@@ -61,3 +66,13 @@ def test_the_answer_carries_lang_guard_and_offsets(server):
     assert reply["lang"] == "de" and reply["lang_source"] == "detected" and reply["guard"] is None
     (removal,) = reply["removals"]
     assert text[removal["start"]:removal["end"]] == "Leave a Reply"
+
+
+@pytest.mark.parametrize("seed", ["1", "2", "3"])
+def test_healthz_operation_id_does_not_depend_on_the_hash_seed(seed):
+    """The docs pages link operations by id: /healthz is one GET operation whatever PYTHONHASHSEED is."""
+    code = ("from cleaner.service.app import create_app; import json; "
+            "print(json.dumps({m: o['operationId'] for m, o in create_app().openapi()['paths']['/healthz'].items()}))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
+    assert json.loads(proc.stdout) == {"get": "healthz_healthz_get"}
