@@ -41,6 +41,12 @@ WRAPPER_SHARE = 0.3
 # text when a paragraph the extractor took starts within LEAD_GAP characters after it in the pruned
 # page: trafilatura takes the block of the body paragraphs and misses the lead just above it.
 LEAD_GAP = 300
+# The headline stays (docs/html.md): an h1 of at least HEADLINE_WORDS words and at most MAX_HEADLINE
+# characters, among the first MAX_H1 of the page, whose text the page's title holds.
+HEADLINE_WORDS = 2
+MAX_HEADLINE = 300
+MAX_H1 = 10
+_TITLE_PARTS = re.compile(r"\s+[|\u2013\u2014\u00b7:-]+\s+")
 
 _DECLARED = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
@@ -149,6 +155,7 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
     rules = [rule for rule in cleaner.rules if (not rule.sites or site in rule.sites)
              and (not rule.page_types or page_type in rule.page_types)]
     echoes = [(rule, text) for rule in rules if isinstance(rule.step, Echo) and (text := rule.step(page))]
+    title = headline(page)
     removals = prune(page, rules)
     text = extract(page.tree.html or "", url, page_type)
     kept = spared(page, rules)
@@ -162,6 +169,7 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
         text, removals = extract(source, url, page_type), []
     text = add_declared(text, source, page_type)
     text, dropped = drop_echoes(text, echoes)
+    text = with_headline(text, title)
     result = cleaner.clean(text, lang, site=site, page_type=page_type)
     kept = still_in(kept, result.text)
     warnings += [f"html: rule '{k.rule_id}' {k.why}: {_clip(k.text)}" for k in kept]
@@ -348,6 +356,35 @@ def drop_echoes(text: str, echoes: list[tuple[Rule, str]]) -> tuple[str, list[Re
             removals.append(Removal(rule.id, rule.category, 0, paragraphs[index]))
     kept = [p for p, k in zip(paragraphs, keys, strict=True) if k is not None]
     return "\n\n".join(kept), removals
+
+
+def headline(page: Page) -> str | None:
+    """The page's headline: the longest h1 that is the main part of its title (og:title or <title>, less a
+    site name after a separator); the only h1 of HEADLINE_WORDS words or more when the page has no title;
+    else None (a site's logo in an h1)."""
+    tree = page.tree
+    titles = [node.attributes.get("content") or "" for node in tree.css('meta[property="og:title"]')]
+    titles = [_main_part(t) for t in titles + [node.text() for node in tree.css("head title")] if t.strip()]
+    heads = [" ".join(text_of(node).split()) for node in tree.css("h1")[:MAX_H1]]
+    heads = [h for h in heads if len(h.split()) >= HEADLINE_WORDS and len(h) <= MAX_HEADLINE]
+    if not titles:
+        return heads[0] if len(heads) == 1 else None
+    matches = [h for h in heads if any(_key(h) in t and len(_key(h)) * 2 >= len(t) for t in titles)]
+    return max(matches, key=len, default=None)
+
+
+def _main_part(title: str) -> str:
+    """A title's longest part between separators ('Headline | Site' gives 'headline'), compared by _key."""
+    return max(_TITLE_PARTS.split(_key(title)), key=len)
+
+
+def with_headline(text: str, head: str | None) -> str:
+    """`text` with the headline as its first paragraph (moved there if the extractor kept it elsewhere)."""
+    if not head:
+        return text
+    key = _key(head)
+    paragraphs = [p for p in text.split("\n\n") if _key(p) != key]
+    return "\n\n".join([head, *paragraphs]) if any(p.strip() for p in paragraphs) else text
 
 
 def page_text(html: str) -> str:
