@@ -26,3 +26,15 @@ def run_cli(tmp_path):
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """A real local Ray cluster, 2 CPUs, every service on loopback (the datatrove tests share it)."""
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # Ray's switch for local-only: node IP 127.0.0.1
+    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    ray = pytest.importorskip("ray")
+    context = ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    assert context.address_info["node_ip_address"] == "127.0.0.1"
+    yield ray
+    ray.shutdown()

@@ -2,7 +2,6 @@
 
 import inspect
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -126,18 +125,6 @@ def test_language_from_metadata_and_bad_rules(tmp_path):
     assert [d.text for d in step.run(iter(docs))] == ["Texte.\n", "Texte.\n\nAbonnez-vous\n"]
     with pytest.raises(Exception, match="no-such-rule"):
         CleanerStep(select=["no-such-rule"])
-
-
-@pytest.fixture(scope="module")
-def ray_cluster():
-    """A real local Ray cluster, 2 CPUs, every service on loopback."""
-    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # Ray's switch for local-only: node IP 127.0.0.1
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    ray = pytest.importorskip("ray")
-    context = ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    assert context.address_info["node_ip_address"] == "127.0.0.1"
-    yield ray
-    ray.shutdown()
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # datatrove 0.10 uses deprecated Ray options

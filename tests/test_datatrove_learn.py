@@ -3,7 +3,6 @@ the same output as `cleaner batch --learn-sites` on the same records, on the loc
 Ray cluster over loopback; counts that merge as if they were made in one process."""
 
 import json
-import os
 import subprocess
 import sys
 import tomllib
@@ -165,18 +164,6 @@ def test_site_rules_folder_may_come_later(tmp_path):
     with pytest.raises(ValueError, match="the buckets SiteLearnStep had, not 2"):
         list(SiteRulesReduce(tmp_path / "counts", tmp_path / "packs", buckets=2).run())
     list(SiteRulesReduce(tmp_path / "counts", tmp_path / "packs", buckets=3).run())
-
-
-@pytest.fixture(scope="module")
-def ray_cluster():
-    """A real local Ray cluster, 2 CPUs, every service on loopback."""
-    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # Ray's switch for local-only: node IP 127.0.0.1
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    ray = pytest.importorskip("ray")
-    context = ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    assert context.address_info["node_ip_address"] == "127.0.0.1"
-    yield ray
-    ray.shutdown()
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # datatrove 0.10 uses deprecated Ray options
