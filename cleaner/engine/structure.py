@@ -9,6 +9,7 @@ never body, never an element holding a large share of the page's text (see eleme
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from statistics import median
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -142,11 +143,11 @@ class LinkBlocks(Shaped):
     def targets(self, page: Page) -> list[LexborNode]:
         min_links, min_title_words, min_share = self.options
         site = _site(page)
-        out, taken = [], set()
+        out, taken, texts = [], set(), {}
         for node in page.tree.css(self.selector):
             if _inside(node, taken):
                 continue
-            if _link_block(node, site, min_links, min_title_words, min_share):
+            if _link_block(node, site, min_links, min_title_words, min_share, texts):
                 taken.add(node.mem_id)
                 out.append(node)
         return out
@@ -161,9 +162,10 @@ def _site(page: Page) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # (a link is looked at once for each container around it)
 def _host(href: str) -> str:
-    return urlsplit(href).hostname.removeprefix("www.") if href.startswith(("http:", "https:", "//")) and \
-        urlsplit(href).hostname else ""
+    host = urlsplit(href).hostname if href.startswith(("http:", "https:", "//")) else None
+    return host.removeprefix("www.") if host else ""
 
 
 def _same_site(links: list[LexborNode], site: str | None) -> bool:
@@ -172,19 +174,27 @@ def _same_site(links: list[LexborNode], site: str | None) -> bool:
     return sum(not host or site is None or host == site or host.endswith("." + site) for host in hosts) * 2 > len(hosts)
 
 
-def _link_block(node: LexborNode, site: str | None, min_links: int, min_title_words: float, min_share: float) -> bool:
+def _link_block(node: LexborNode, site: str | None, min_links: int, min_title_words: float, min_share: float,
+                texts: dict[int, str]) -> bool:
     """At least min_links links, most to the same site, their text min_title_words words long at the median,
-    min_share of the text in links, and no paragraph of prose outside a link."""
-    links = [a for a in node.css("a") if text_of(a)]
+    min_share of the text in links, and no paragraph of prose outside a link (`texts`: the links' text by
+    node, kept over the page's containers)."""
+    pairs = [(a, _link_text(a, texts)) for a in node.css("a")]
+    links, titles = [a for a, t in pairs if t], [t for _, t in pairs if t]
     if len(links) < min_links or not _same_site(links, site):
         return False
     text = text_of(node)
-    titles = [text_of(a) for a in links]
     if median(len(t.split()) for t in titles) < min_title_words:
         return False
     if sum(map(len, titles)) < min_share * len(text):
         return False
     return not any(_prose(text_of(p)) and not p.css_first("a") for p in node.css("p"))
+
+
+def _link_text(link: LexborNode, texts: dict[int, str]) -> str:
+    if (text := texts.get(link.mem_id)) is None:
+        text = texts[link.mem_id] = text_of(link)
+    return text
 
 
 class CommentRuns(Shaped):
