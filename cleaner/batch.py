@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from cleaner.cli.console import Sink, replacing, stdin_stream, stdout_sink
+from cleaner.engine.document import encodes
 from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result
 from cleaner.engine.pagetype import check_page_type
 from cleaner.engine.sites import site_name, url_site
@@ -220,21 +221,13 @@ def surrogate_at(value: Any, where: str = "") -> str:
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, item in items:
         path = f"{where}.{key}" if where else str(key)
-        if isinstance(key, str) and not _encodes(key):
+        if isinstance(key, str) and not encodes(key):
             return f"a key of field '{where}'" if where else "a field name"
-        if isinstance(item, str) and not _encodes(item):
+        if isinstance(item, str) and not encodes(item):
             return f"field '{path}'"
         if isinstance(item, dict | list) and (found := surrogate_at(item, path)) != "the record":
             return found
     return "the record"
-
-
-def _encodes(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def clean_record(cleaner: Cleaner, fields: Fields, raw: bytes) -> tuple[bytes, Result, dict[str, Any]]:

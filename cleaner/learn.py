@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, NamedTuple
 
+from cleaner.engine.document import encodes
 from cleaner.engine.kinds import PROSE_WORDS, is_sentence, word_count
 
 MIN_PAGES = 3
@@ -57,21 +58,13 @@ _UNSAFE = re.compile("[\0\x1c-\x1f]")  # whitespace to str.split but not to the 
 def line_key(line: str) -> str | None:
     """The key a line is counted by, or None when it is never learned (blank, too long, odd characters)."""
     words = line.split()
-    if not words or len(line) > MAX_CHARS or _UNSAFE.search(line) or not _encodes(line):
+    if not words or len(line) > MAX_CHARS or _UNSAFE.search(line) or not encodes(line):
         return None
     key = " ".join(words)
     numbered, digit_runs = _DIGITS.subn(_NUMBER, key)
     if digit_runs and len(list(islice(filter(str.isalpha, key), MIN_LETTERS))) == MIN_LETTERS:  # (stops at the third letter)
         return numbered
     return key
-
-
-def _encodes(line: str) -> bool:
-    """Not holding a lone surrogate (JSON allows them; a rule file, UTF-8, cannot)."""
-    try:
-        return line.isascii() or bool(line.encode("utf-8"))
-    except UnicodeEncodeError:
-        return False
 
 
 def key_pattern(key: str) -> str:

@@ -78,6 +78,14 @@ class Doc:
         return text + "\n" if text and not text.isspace() else ""  # (strip() would copy the text)
 
 
+def encodes(text: str) -> bool:
+    """Valid Unicode: no lone surrogate (JSON allows them; UTF-8, a rule file and strict readers do not)."""
+    try:
+        return text.isascii() or bool(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        return False
+
+
 def split_lines(text: str) -> list[str]:
     """A document's lines as Doc reads them: byte-order marks in front dropped, any line break, trailing whitespace stripped."""
     text = text.lstrip("\ufeff")  # byte-order marks, however many were glued on
