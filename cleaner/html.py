@@ -365,7 +365,7 @@ def headline(page: Page) -> str | None:
     tree = page.tree
     titles = [node.attributes.get("content") or "" for node in tree.css('meta[property="og:title"]')]
     titles = [_main_part(t) for t in titles + [node.text() for node in tree.css("head title")] if t.strip()]
-    heads = [" ".join(text_of(node).split()) for node in tree.css("h1")[:MAX_H1]]
+    heads = [text_of(node) for node in tree.css("h1")[:MAX_H1]]
     heads = [h for h in heads if len(h.split()) >= HEADLINE_WORDS and len(h) <= MAX_HEADLINE]
     if not titles:
         return heads[0] if len(heads) == 1 else None
