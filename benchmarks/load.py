@@ -338,6 +338,18 @@ def faults(port: int, tally: Tally) -> None:
     tally.timed("10,000-item batch", port, "POST", "/v1/clean/batch", json.dumps([{"text": "a b c.\n"}] * 10_000).encode())
 
 
+def settled_health(port: int, wait: float = 30.0) -> dict | None:
+    """/healthz once the pool has replaced every killed process (a replacement is forked in the
+    background, so right after a kill `alive` can be one short for a moment), or as it is after `wait` s."""
+    deadline = time.monotonic() + wait
+    while True:
+        status = health(port)
+        cleaning = (status or {}).get("cleaning") or {}
+        if cleaning.get("alive") == cleaning.get("processes") or time.monotonic() > deadline:
+            return status
+        time.sleep(0.1)
+
+
 def kill_worker(port: int, tally: Tally) -> None:
     """SIGKILL one of the cleaning processes that /healthz lists (a busy one, as the load keeps them busy)."""
     cleaning = (health(port) or {}).get("cleaning") or {}
@@ -426,7 +438,7 @@ def measure(args: argparse.Namespace, proc: subprocess.Popen, port: int) -> dict
     after = usage(proc.pid)
     client_cpu = sum(ended[:4]) - sum(client_cpu[:4])  # this process and the fault process (a reaped child)
     return {"tally": tally, "unloaded": unloaded, "walls": walls, "before": before, "after": after, "client": client_cpu,
-            "health": health(port), "bodies": bodies}
+            "health": settled_health(port), "bodies": bodies}
 
 
 def slowdowns(samples: list[tuple[int, float]], alone: dict[int, float]) -> list[float]:

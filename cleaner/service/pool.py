@@ -326,6 +326,8 @@ class CleaningPool:
         must never be handed to the next request), then replaced; any other is handed on."""
         cleaning.busy = False
         if call.cancelled() or isinstance(call.exception(), (BudgetExceeded, Unavailable)):
+            if cleaning in self.slow:  # its place was filled when it went to the slow lane; still a restart
+                self.restarts += 1
             cleaning.stop()
         self._release(cleaning)
 
