@@ -26,6 +26,14 @@ EXTRACT_OPTIONS = {"include_comments": False, "fast": False}
 # Per page type, chosen on half 0 of wcxb-dev's sites (docs/quality.md): a forum thread's replies are
 # what trafilatura calls its comments.
 EXTRACT_BY_TYPE: dict[str, dict[str, object]] = {"forum": {"include_comments": True}}
+# A page taken for an article whose comment sections (the rules of category 'comments') held more text
+# than what was left of it is a thread whose posts a template calls comments (lobste.rs, Lemmy, Slashdot):
+# it is cleaned again as a forum. Chosen on half 0 of wcxb-dev's sites: no article page there has
+# THREAD_SHARE x its text in comments; 4 threads and 2 service pages (reviews as 'comments') do.
+THREAD_SHARE = 1.0
+# On a forum a quoted post repeats the post it quotes, and trafilatura gives some posts twice (as the
+# main text and as a comment): a paragraph of QUOTED_CHARS or more equal to an earlier one is dropped.
+QUOTED_CHARS = 30
 # A product page whose extracted text holds under DESCRIBED of the words of the description its
 # structured data gives (JSON-LD Product) gets that description added: shops often render it by script.
 DESCRIBED = 0.5
@@ -103,7 +111,10 @@ def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang
         seconds = page_seconds(cleaner, source)
         try:
             with watchdog.cpu_limit(seconds):
-                return _typed(_clean_page(cleaner, source, url, lang, site=site, page_type=kind.name), kind, page_type)
+                result = _clean_page(cleaner, source, url, lang, site=site, page_type=kind.name)
+                if page_type is None and kind.name == ARTICLE and (thread := as_thread(result)):
+                    kind, result = thread, _clean_page(cleaner, source, url, lang, site=site, page_type=thread.name)
+                return _typed(result, kind, page_type)
         except watchdog.OverTime:
             why = (f"cleaning the page took over its time limit ({seconds:.1f} s of CPU: --timeout per MB, "
                    "at least 1 MB): main-text extraction and the HTML rules skipped")
@@ -114,6 +125,15 @@ def _typed(result: Result, kind: PageType, given: str | None) -> Result:
     """The result with the page type it was cleaned as, and where that came from."""
     return result._replace(page_type=kind.name, page_type_source="given" if given is not None else "detected",
                            page_type_evidence=kind.why)
+
+
+def as_thread(result: Result) -> PageType | None:
+    """A forum thread, when the comment sections removed from a page taken for an article held over
+    THREAD_SHARE times the text left of it (its posts under a template's name for comments); else None."""
+    comments = sum(len(removal.text) for removal in result.removals if removal.category == "comments")
+    if comments <= THREAD_SHARE * len(result.text):
+        return None
+    return PageType("forum", f"its comment sections held {comments} characters, the rest of it {len(result.text)}")
 
 
 def page_seconds(cleaner: Cleaner, source: str) -> float | None:
@@ -316,7 +336,21 @@ def extract(html: str, url: str | None, page_type: str = ARTICLE) -> str:
     """trafilatura's main text, one paragraph per block, with the options that serve the page type."""
     options = EXTRACT_OPTIONS | EXTRACT_BY_TYPE.get(page_type, {})
     text = trafilatura.extract(html, url=url, **options) if html.strip() else None
-    return text_blocks(text or "")
+    text = text_blocks(text or "")
+    return unquoted(text) if page_type == "forum" else text
+
+
+def unquoted(text: str) -> str:
+    """The text without the paragraphs of QUOTED_CHARS or more that repeat an earlier one (a quoted post)."""
+    seen: set[str] = set()
+    kept = []
+    for paragraph in text.split("\n\n"):
+        key = _key(paragraph)
+        if len(key) >= QUOTED_CHARS and key in seen:
+            continue
+        seen.add(key)
+        kept.append(paragraph)
+    return "\n\n".join(kept)
 
 
 def text_blocks(text: str) -> str:

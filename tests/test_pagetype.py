@@ -8,7 +8,7 @@ import pytest
 from cleaner import Cleaner, clean
 from cleaner.engine.loader import RuleError, build_rule
 from cleaner.engine.pagetype import PAGE_TYPES, check_page_type, detect
-from cleaner.html import clean_page
+from cleaner.html import clean_page, unquoted
 
 THREAD = "Which tent for the Alps?\nReply\nTake a light tent.\nReply\n"
 BODY = "<p>" + "The council approved the budget for the new bridge on Tuesday after a long debate. " * 3 + "</p>"
@@ -169,3 +169,27 @@ def test_a_product_page_gets_the_description_of_its_structured_data():
     assert DESCRIPTION not in clean_page(Cleaner(), SHOP_PAGE, page_type="article").text
     shown = SHOP_PAGE.replace("</body>", f"<p>{DESCRIPTION}</p></body>")
     assert clean_page(Cleaner(), shown).text.count("grippy sole") == 1  # not added twice
+
+
+POSTS = ["I pitched a two-person tent on the ridge last May and the wind bent both poles before midnight.",
+         "Mine survived three storms in the Alps, but only after I replaced the stock pegs with longer ones.",
+         "Check the hydrostatic head rating too: anything under two thousand millimetres leaks in real rain.",
+         "A tunnel tent pitched tail to the wind holds far better than a dome, in my experience anyway."]
+MENU = "".join(f"<li><a href='/t/{n}'>{n} tents, pegs and poles for hikers</a></li>" for n in range(12))
+STUB = "<html><head><title>Which tent for windy ridges?</title></head><body><nav><ul>" + MENU + "</ul></nav>" \
+       "<h1>Which tent for windy ridges?</h1><p>Posted in Gear.</p><div class='comments'>{}</div></body></html>"
+
+
+def test_a_page_whose_comments_hold_more_than_the_rest_is_a_thread():
+    page = STUB.format("".join(f"<div class='comment'><div class='text'>{post}</div></div>" for post in POSTS))
+    found = clean_page(Cleaner(), page)
+    assert found.page_type == "forum" and "comment sections held" in found.page_type_evidence
+    assert all(post in found.text for post in POSTS)
+    assert POSTS[0] not in clean_page(Cleaner(), page, page_type="article").text  # a given type stays
+    assert THREAD_PAGE and clean_page(Cleaner(), THREAD_PAGE).page_type == "article"  # an article with a reply
+
+
+def test_a_thread_drops_a_post_given_twice_word_for_word():
+    # trafilatura gives some threads' posts twice, as the main text and again among the comments
+    text = "\n\n".join([POSTS[0], "Quote", POSTS[1], POSTS[2], "Quote", POSTS[0], POSTS[3]])
+    assert unquoted(text) == "\n\n".join([POSTS[0], "Quote", POSTS[1], POSTS[2], "Quote", POSTS[3]])
