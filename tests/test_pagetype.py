@@ -193,3 +193,15 @@ def test_a_thread_drops_a_post_given_twice_word_for_word():
     # trafilatura gives some threads' posts twice, as the main text and again among the comments
     text = "\n\n".join([POSTS[0], "Quote", POSTS[1], POSTS[2], "Quote", POSTS[0], POSTS[3]])
     assert unquoted(text) == "\n\n".join([POSTS[0], "Quote", POSTS[1], POSTS[2], "Quote", POSTS[3]])
+
+
+CARDS = "".join(f"<li><a href='/p/{i}'>Trail shoe model {i}</a> breathable mesh upper, grippy sole, $ {i}9.00</li>"
+                for i in range(12))
+SEO = " ".join(f"Shop trail shoes online, with free returns, fast delivery and size guides, at our store number {i}."
+               for i in range(8))
+CATEGORY_PAGE = f"<html><body><main><h1>Trail shoes</h1><ul class='grid'>{CARDS}</ul></main><div><div>{SEO}</div></div></body></html>"
+
+
+def test_a_collection_keeps_its_cards_not_the_fallbacks_longer_text():
+    text = clean_page(Cleaner(), CATEGORY_PAGE, page_type="collection").text
+    assert "Trail shoe model 11" in text and "store number 3" not in text
