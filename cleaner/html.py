@@ -29,10 +29,11 @@ EXTRACT_OPTIONS = {"include_comments": False, "fast": False}
 # F1 0.565 -> 0.570 on half 0, 0.563 -> 0.581 on half 1; on every other detected type it lost).
 EXTRACT_BY_TYPE: dict[str, dict[str, object]] = {"forum": {"include_comments": True}, "collection": {"fast": True}}
 # A page taken for an article whose comment sections (the rules of category 'comments') held more text
-# than what was left of it is a thread whose posts a template calls comments (lobste.rs, Lemmy, Slashdot):
-# it is cleaned again as a forum. Chosen on half 0 of wcxb-dev's sites: no article page there has
-# THREAD_SHARE x its text in comments; 4 threads and 2 service pages (reviews as 'comments') do.
-THREAD_SHARE = 1.0
+# than THREAD_SHARE times what was left of it is a thread whose posts a template calls comments (lobste.rs,
+# Lemmy, Slashdot): it is cleaned again as a forum. On half 0 of wcxb-dev's sites no article page has over
+# 1.0 x its text in comments and 4 threads have 1.8 x to 39 x; at 1.0, a podcast's page of traf-dev with
+# a short text and a few comments (1.09 x) was taken for a thread.
+THREAD_SHARE = 1.5
 # On a forum a quoted post repeats the post it quotes, and trafilatura gives some posts twice (as the
 # main text and as a comment): a paragraph of QUOTED_CHARS or more equal to an earlier one is dropped.
 QUOTED_CHARS = 30
@@ -47,6 +48,13 @@ DESCRIBED = 0.5
 SHORT_SHARE = 0.5
 GAIN = 1.5
 WRAPPER_SHARE = 0.3
+# The wrong block: when the text is under WRONG_BLOCK of all the text of the page's body (a listing's
+# heading without its entries, a schedule's caption without its table), the page as it was is extracted,
+# nothing removed, and that text is taken when it is over WHOLE_GAIN times as long. Chosen on half 0 of
+# wcxb-dev's sites (0.02, 0.05, 0.1, 0.2, 0.3 x 1.5, 2, 3 tried; 0.1 and over lost on half 0; 2 gained most
+# there but took a page of traf-dev's menus with its article, 2.2 x as long).
+WRONG_BLOCK = 0.05
+WHOLE_GAIN = 3.0
 # A lead a guard kept in the page (see spared) that the extractor left out is put in its
 # text when a paragraph the extractor took starts within LEAD_GAP characters after it in the pruned
 # page: trafilatura takes the block of the body paragraphs and misses the lead just above it.
@@ -132,10 +140,15 @@ def _typed(result: Result, kind: PageType, given: str | None) -> Result:
 def as_thread(result: Result) -> PageType | None:
     """A forum thread, when the comment sections removed from a page taken for an article held over
     THREAD_SHARE times the text left of it (its posts under a template's name for comments); else None."""
-    comments = sum(len(removal.text) for removal in result.removals if removal.category == "comments")
-    if comments <= THREAD_SHARE * len(result.text):
+    if not (comments := thread_like(result.removals, result.text)):
         return None
     return PageType("forum", f"its comment sections held {comments} characters, the rest of it {len(result.text)}")
+
+
+def thread_like(removals: list[Removal], text: str) -> int:
+    """The characters of the comment sections removed when over THREAD_SHARE times `text`; else 0."""
+    comments = sum(len(removal.text) for removal in removals if removal.category == "comments")
+    return comments if comments > THREAD_SHARE * len(text) else 0
 
 
 def page_seconds(cleaner: Cleaner, source: str) -> float | None:
@@ -189,6 +202,9 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
         kept += put_back
     if not text and removals:  # pruning took the article with it: extract from the page as it was
         text, removals = extract(source, url, page_type), []
+    elif len(text) < WRONG_BLOCK * page.totals[1] and not thread_like(removals, text):
+        text, removals, more = whole_page(source, url, text, removals, page_type)
+        warnings += more
     text = add_declared(text, source, page_type)
     text, dropped = drop_echoes(text, echoes)
     text = with_headline(text, title)
@@ -313,6 +329,17 @@ def reextract(source: str, url: str | None, text: str, removals: list[Removal],
         return text, removals, [], []
     return again, kept, [f"html: the pruned page gave {len(text)} characters of text; extracted again from the page "
                          f"as it was ({len(again)} characters without what the selectors removed)"], put_back
+
+
+def whole_page(source: str, url: str | None, text: str, removals: list[Removal],
+               page_type: str = ARTICLE) -> tuple[str, list[Removal], list[str]]:
+    """The text of the page as it was, nothing removed, when it is over WHOLE_GAIN times as long as `text`
+    (with a warning); else `text` and its removals as they were."""
+    whole = extract(source, url, page_type)
+    if len(whole) <= WHOLE_GAIN * len(text):
+        return text, removals, []
+    return whole, [], [f"html: the pruned page gave {len(text)} characters of text, under {WRONG_BLOCK:.0%} of the "
+                       f"page's; extracted again from the page as it was ({len(whole)} characters), nothing removed"]
 
 
 def still_in(kept: list[Kept], text: str) -> list[Kept]:

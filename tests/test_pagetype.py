@@ -6,9 +6,10 @@ import json
 import pytest
 
 from cleaner import Cleaner, clean
+from cleaner.engine.document import Removal
 from cleaner.engine.loader import RuleError, build_rule
 from cleaner.engine.pagetype import PAGE_TYPES, check_page_type, detect
-from cleaner.html import clean_page, unquoted
+from cleaner.html import clean_page, unquoted, whole_page
 
 THREAD = "Which tent for the Alps?\nReply\nTake a light tent.\nReply\n"
 BODY = "<p>" + "The council approved the budget for the new bridge on Tuesday after a long debate. " * 3 + "</p>"
@@ -205,3 +206,11 @@ CATEGORY_PAGE = f"<html><body><main><h1>Trail shoes</h1><ul class='grid'>{CARDS}
 def test_a_collection_keeps_its_cards_not_the_fallbacks_longer_text():
     text = clean_page(Cleaner(), CATEGORY_PAGE, page_type="collection").text
     assert "Trail shoe model 11" in text and "store number 3" not in text
+
+
+def test_a_text_far_shorter_than_the_page_is_taken_from_the_page_as_it_was():
+    removal = Removal("html-related", "related", 0, "Trail shoe model 3 breathable mesh upper")
+    text, removals, warnings = whole_page(CATEGORY_PAGE, None, "Trail shoes", [removal], "collection")
+    assert "Trail shoe model 11" in text and removals == [] and "extracted again" in warnings[0]
+    whole = clean_page(Cleaner(), CATEGORY_PAGE, page_type="collection").text
+    assert whole_page(CATEGORY_PAGE, None, whole, [removal], "collection") == (whole, [removal], [])
