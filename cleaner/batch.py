@@ -22,6 +22,7 @@ from cleaner.engine.document import encodes
 from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result
 from cleaner.engine.pagetype import check_page_type
 from cleaner.engine.sites import site_name, url_site
+from cleaner.learn import LearnedLines
 
 CHUNK_RECORDS = 500  # records per task sent to a worker
 CHUNK_BYTES = 1 << 19  # ...or fewer, once a task holds this much input
@@ -613,7 +614,7 @@ def clean_again(source: str, target: str, folder: Path, pack: Path, cleaner: Cle
     ends as cleaning it again would end it, at less cost where pass one's output allows (see Planner.plan)."""
     fields: Fields = setup[2]
     learned = learned_rules(cleaner, str(pack))
-    sites = learned.sites if learned is not None else frozenset()
+    sites = frozenset(learned.sites) if learned is not None else frozenset()
     with open(folder / STATES, "rb") as states, open(folder / SPOOL, "rb") as spool:
         planner = Planner(states, spool, sites, learned is not None and not fields.with_removals)
 
@@ -653,15 +654,16 @@ class Planner:
         return number, raw, None, None
 
 
-def learned_rules(cleaner: Cleaner, pack: str) -> Cleaner | None:
-    """A cleaner of only the rules from `pack` when they are the last `cleaner` runs (else None)."""
+def learned_rules(cleaner: Cleaner, pack: str) -> LearnedLines | Cleaner | None:
+    """Only the rules from `pack`, when they are the last `cleaner` runs (else None): applied by their
+    lines' keys (learn.LearnedLines) when they are learned rules, else by a Cleaner of them."""
     rules = [rule for rule in cleaner.rules if rule.source == pack]
     if not rules or cleaner.rules[-len(rules):] != rules:
         return None
-    return Cleaner.from_rules(rules, timeout=cleaner.timeout, max_removed=None)
+    return LearnedLines.of(rules, cleaner.timeout) or Cleaner.from_rules(rules, timeout=cleaner.timeout, max_removed=None)
 
 
-_learned: tuple[Cleaner, str, Cleaner | None] | None = None  # the worker's cleaner, the pack, learned_rules'
+_learned: tuple[Cleaner, str, LearnedLines | Cleaner | None] | None = None  # the worker's cleaner, the pack, learned_rules'
 
 
 def finish_chunk(pack: str, items: list[Item]) -> list[Outcome]:
@@ -673,7 +675,7 @@ def finish_chunk(pack: str, items: list[Item]) -> list[Outcome]:
     return [finish_line(_learned[2], *item) for item in items]
 
 
-def finish_line(learned: Cleaner | None, number: int, raw: bytes | None, spooled: bytes | None,
+def finish_line(learned: LearnedLines | Cleaner | None, number: int, raw: bytes | None, spooled: bytes | None,
                 state: list[Any] | None) -> Outcome:
     """One record of pass two, as Planner.plan said."""
     if spooled is None or state is None:
@@ -690,7 +692,7 @@ def finish_line(learned: Cleaner | None, number: int, raw: bytes | None, spooled
     return Outcome(number, size, output, {**counts, **more}, warned)
 
 
-def resume(learned: Cleaner, worker: tuple[Cleaner, Fields], spooled: bytes, site: str, removed: int,
+def resume(learned: LearnedLines | Cleaner, worker: tuple[Cleaner, Fields], spooled: bytes, site: str, removed: int,
            total: int) -> tuple[bytes, dict[str, int]] | None:
     """The learned rules over pass one's text: the line and the learned rules' counts, or None when cleaning
     again must decide (a warning, or the whole over max_removed, whose guard says more)."""
