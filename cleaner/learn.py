@@ -378,22 +378,25 @@ class Learner:
         counts.remember(digest, self.max_seen)
         counts.pages += 1
         lines = [line for line in map(str.strip, text.splitlines()) if line]
-        keys = [line_key(line) for line in lines]
-        done: set[str] = set()
+        keys = list(map(line_key, lines))
+        done: set[str | None] = {None}
+        add, candidates, entry = counts.sketch.add, counts.candidates, self.entry
         for index, key in enumerate(keys):
-            if key is None or key in done:
+            if key in done:
                 continue
             done.add(key)
-            self._count(counts, key, lines, keys, index)
+            count = add(key)
+            if count >= entry or key in candidates:  # (else not a candidate, nor yet to become one)
+                self._count(counts, key, count, lines, keys, index)
         for line in also:
             key = line_key(line.strip())
-            if key is not None and key not in done:
+            if key not in done:
                 done.add(key)
-                counts.sketch.add(key)
+                counts.sketch.add(key)  # type: ignore[arg-type]
 
-    def _count(self, counts: SiteCounts, key: str, lines: list[str], keys: list[str | None], index: int) -> None:
-        """One more page for a key; its text and an excerpt kept once it is a candidate."""
-        count = counts.sketch.add(key)
+    def _count(self, counts: SiteCounts, key: str, count: int, lines: list[str], keys: list[str | None],
+               index: int) -> None:
+        """A key counted on one more page (`count` now): its text and an excerpt kept once it is a candidate."""
         candidate = counts.candidates.get(key)
         if candidate is None and count >= self.entry:
             if len(counts.candidates) >= MAX_CANDIDATES and (self.entry < 2 or self.max_keys is not None):
