@@ -512,10 +512,25 @@ _CONTROL = re.compile("[\x00-\x1f\x7f]")
 _ESCAPES = {**{c: f"\\u{c:04x}" for c in [*range(32), 127]}, ord("\n"): "\\n", ord('"'): '\\"', ord("\\"): "\\\\"}
 
 
-def rule_toml(rule: LearnedRule) -> str:
+def rule_description(rule: LearnedRule) -> str:
     where = "anywhere" if rule.anywhere else "outside the article body"
-    description = (f"Drops {clip(rule.line)!r} ({where}): a line of {rule.site}'s template, on {rule.pages} of "
-                   f"the {rule.site_pages} pages learned from.")
+    return (f"Drops {clip(rule.line)!r} ({where}): a line of {rule.site}'s template, on {rule.pages} of "
+            f"the {rule.site_pages} pages learned from.")
+
+
+def rule_table(rule: LearnedRule) -> dict[str, Any]:
+    """The [[rule]] table that rule_toml's text reads back as (so a pack just written need not be parsed)."""
+    table: dict[str, Any] = {"id": rule.id, "kind": "drop_line", "category": "site-template", "sites": [rule.site],
+                             "description": rule_description(rule), "pattern": rule.pattern, "max_chars": MAX_CHARS}
+    if not rule.anywhere:
+        table["outside_body"] = True
+    if rule.examples:
+        table["example"] = [{"input": text, "output": output} for text, output in rule.examples]
+    return table
+
+
+def rule_toml(rule: LearnedRule) -> str:
+    description = rule_description(rule)
     lines = ["[[rule]]", f"id = {toml_string(rule.id)}", 'kind = "drop_line"', 'category = "site-template"',
              f"sites = [{toml_string(rule.site)}]", f"description = {toml_string(description)}",
              f"pattern = {toml_string(rule.pattern)}", f"max_chars = {MAX_CHARS}"]

@@ -3,13 +3,15 @@ as with a Cleaner of those rules, because a line matches a learned pattern exact
 it the pattern's key. And exact counts kept by key (not by hash) save and merge as hashed ones do."""
 
 import random
+import tomllib
 
 import pytest
 
 from cleaner import Cleaner
 from cleaner.engine.fast.regexes import check
 from cleaner.engine.loader import build_rule
-from cleaner.learn import (LearnedLines, Learner, Sketch, key_hash, key_pattern, line_key, pack_toml, pattern_key)
+from cleaner.learn import (LearnedLines, Learner, Sketch, key_hash, key_pattern, line_key, pack_toml, pattern_key,
+                           rule_table)
 
 from test_learn import SITE, golden_sentences, synthetic_site
 
@@ -142,3 +144,16 @@ def test_exact_counts_by_key_save_and_merge_as_counts_by_hash():
     for key in keys:
         small.add(key)
     assert small.exact is None and all(small.count(k) >= 1 for k in keys)
+
+
+def test_a_rules_table_is_what_its_toml_reads_back_as(tmp_path):
+    """Batch hands the loader the pack's tables (learn.rule_table) instead of having it parse the file."""
+    shipped = Cleaner()
+    learner = Learner(min_pages=2, min_share=0.0)
+    for text, _, _ in synthetic_site(seed=8)[:30]:
+        learner.add(SITE, shipped.clean(text).text)
+    for number in range(3):
+        learner.add("q.org", f"It's \"quoted\" \\ back\tslash\nÖlü\x7f ☃\nStory {number}: its own line.\n")
+    rules = learner.rules()
+    assert len(rules) > 10 and any(not r.anywhere for r in rules) and any(r.site == "q.org" for r in rules)
+    assert tomllib.loads(pack_toml(rules, "t")) == {"rule": [rule_table(rule) for rule in rules]}
