@@ -654,16 +654,20 @@ class Planner:
         return number, raw, None, None
 
 
-def learned_rules(cleaner: Cleaner, pack: str) -> LearnedLines | Cleaner | None:
+Learned = LearnedLines | Cleaner  # pass two's learned rules: by their lines' keys, or a Cleaner of them
+
+
+def learned_rules(cleaner: Cleaner, pack: str) -> Learned | None:
     """Only the rules from `pack`, when they are the last `cleaner` runs (else None): applied by their
     lines' keys (learn.LearnedLines) when they are learned rules, else by a Cleaner of them."""
     rules = [rule for rule in cleaner.rules if rule.source == pack]
     if not rules or cleaner.rules[-len(rules):] != rules:
         return None
-    return LearnedLines.of(rules, cleaner.timeout) or Cleaner.from_rules(rules, timeout=cleaner.timeout, max_removed=None)
+    fast = LearnedLines.of(rules, cleaner.timeout)
+    return fast or Cleaner.from_rules(rules, timeout=cleaner.timeout, max_removed=None)
 
 
-_learned: tuple[Cleaner, str, LearnedLines | Cleaner | None] | None = None  # the worker's cleaner, the pack, learned_rules'
+_learned: tuple[Cleaner, str, Learned | None] | None = None  # the worker's cleaner, the pack, learned_rules'
 
 
 def finish_chunk(pack: str, items: list[Item]) -> list[Outcome]:
@@ -675,7 +679,7 @@ def finish_chunk(pack: str, items: list[Item]) -> list[Outcome]:
     return [finish_line(_learned[2], *item) for item in items]
 
 
-def finish_line(learned: LearnedLines | Cleaner | None, number: int, raw: bytes | None, spooled: bytes | None,
+def finish_line(learned: Learned | None, number: int, raw: bytes | None, spooled: bytes | None,
                 state: list[Any] | None) -> Outcome:
     """One record of pass two, as Planner.plan said."""
     if spooled is None or state is None:
@@ -692,7 +696,7 @@ def finish_line(learned: LearnedLines | Cleaner | None, number: int, raw: bytes 
     return Outcome(number, size, output, {**counts, **more}, warned)
 
 
-def resume(learned: LearnedLines | Cleaner, worker: tuple[Cleaner, Fields], spooled: bytes, site: str, removed: int,
+def resume(learned: Learned, worker: tuple[Cleaner, Fields], spooled: bytes, site: str, removed: int,
            total: int) -> tuple[bytes, dict[str, int]] | None:
     """The learned rules over pass one's text: the line and the learned rules' counts, or None when cleaning
     again must decide (a warning, or the whole over max_removed, whose guard says more)."""

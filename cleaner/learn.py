@@ -17,9 +17,12 @@ count-min sketch (SKETCH_DEPTH rows of SKETCH_WIDTH counters, conservative updat
 the text of a key is kept only once it recurs (MAX_CANDIDATES per site), and the hashes of at
 most MAX_SEEN pages per site (to skip exact repeats).
 
-A site's counts can be saved (`SiteCounts.state`), loaded and merged (`SiteCounts.merge`): keys are
-counted by a stable hash (the same in every process), so counts made apart add up (see
-cleaner.integrations.datatrove, which learns over shards that way)."""
+A site's counts can be saved (`SiteCounts.state`), loaded and merged (`SiteCounts.merge`): saved
+counts hold each key by a stable hash (the same in every process), so counts made apart add up (see
+cleaner.integrations.datatrove, which learns over shards that way); one process counts by the key
+itself until it merges (Sketch).
+
+LearnedLines applies learned rules by their lines' keys (batch's second pass)."""
 
 from __future__ import annotations
 
@@ -576,7 +579,8 @@ class LearnedLines:
         for position, rule in enumerate(rules):
             step = rule.step
             key = pattern_key(step.pattern.source) if isinstance(step, DropLine) else None
-            if key is None or rule.lang or rule.page_types or not rule.sites or not 0 < (step.max_chars or 0) <= MAX_CHARS:
+            if key is None or rule.lang or rule.page_types or not rule.sites \
+                    or not 0 < (step.max_chars or 0) <= MAX_CHARS:
                 return None
             for site in rule.sites:
                 sites.setdefault(site, {}).setdefault(key, []).append(position)
