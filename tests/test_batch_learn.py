@@ -3,6 +3,7 @@ the same output as learning with `cleaner learn` and cleaning with the pack, the
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -157,3 +158,14 @@ def test_pass_two_cleans_again_from_where_the_input_no_longer_matches_pass_one()
     assert first[2] == b'{"text": "1"}\n' and first[3] is not None
     assert changed == (2, b"y" * 6, None, None) and after == (3, b"z" * 5, None, None)
     assert Planner(BytesIO(b""), BytesIO(b""), frozenset(), True).plan(1, b"{}") == (1, b"{}", None, None)
+
+
+def test_a_learned_pack_over_the_rule_file_limit_stops_the_run_as_any_rule_file_does(tmp_path):
+    """Batch hands the loader its pack's tables instead of the file to parse, and keeps the loader's size limit
+    (lowered here, in a real process, so that a small pack passes it)."""
+    corpus_jsonl(tmp_path / "corpus.jsonl", synthetic_site()[:40])
+    code = ("import sys, cleaner.engine.loader as loader; loader.MAX_RULE_FILE = 2000; from cleaner.cli import main; "
+            "sys.argv = ['cleaner', '--isolated', 'batch', 'corpus.jsonl', '-o', 'out.jsonl']; main()")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True)
+    assert proc.returncode == 2 and not (tmp_path / "out.jsonl").exists()
+    assert re.search(r"learned\.toml: rule file is [\d,]+ bytes \(limit 2,000\)$", proc.stderr.decode().strip())

@@ -20,6 +20,7 @@ from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone, stdin_str
 from cleaner.cli.learn import learn_options
 from cleaner.config import build_cleaner
 from cleaner.engine.fast import cache
+from cleaner.engine.loader import MAX_RULE_FILE
 from cleaner.engine.pipeline import Cleaner
 
 TOP = 20  # rules listed in the summary by default
@@ -135,9 +136,11 @@ def learn_then_clean(source: Path, target: Path, cleaner: Cleaner, setup: tuple[
         return first.summary
     pack = folder / "learned.toml"
     pack.write_text(learn.pack_toml(rules, "Learned by cleaner batch"), encoding="utf-8")
-    cache.get().put_tables(pack, [learn.rule_table(rule) for rule in rules])  # as read back: no parse of the pack
+    if pack.stat().st_size <= MAX_RULE_FILE:  # (a larger one is refused by the loader, as any rule file)
+        cache.get().put_tables(pack, [learn.rule_table(rule) for rule in rules])  # as read back: no parse
     options = {**options, "rule_paths": (*options.get("rule_paths", ()), pack)}  # workers build the same cleaner
-    summary = batch.clean_again(str(source), str(target), folder, pack, build(**options), (build, options, fields), **run)
+    summary = batch.clean_again(str(source), str(target), folder, pack, build(**options), (build, options, fields),
+                                fast=learn.LearnedLines.of, **run)
     summary.started = first.summary.started  # the run's time covers both passes
     summary.learned = learned_line(learner, rules, first.unsited)
     return summary
