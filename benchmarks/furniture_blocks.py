@@ -1,6 +1,6 @@
 """Per-category furniture left in the output, on a labelled set of page blocks.
 
-    python benchmarks/furniture_blocks.py [--blocks benchmarks/data/furniture_blocks.jsonl] [--sets aeb,traf,wcxb] [--halves] [--json FILE]
+    python benchmarks/furniture_blocks.py [--blocks benchmarks/data/furniture_blocks.jsonl] [--sets aeb,traf,wcxb] [--halves] [--ablate] [--json FILE]
 
 The labelled set (benchmarks/data/furniture_blocks.jsonl, one block a line: set, page id, category,
 CSS path, text, where it was found: anywhere on the page or near the article, in its container's parent;
@@ -10,8 +10,11 @@ bylines and datelines: the 'supplemental' text), related boxes, comment sections
 and trafilatura default alone, each category's share of 4-token shingles still in the page's output
 is reported (a block under 4 tokens counts as found when its tokens appear in a row in the output),
 summed over the blocks (`--net`: leaving out the shingles the page's article text holds too, as a
-caption repeating a sentence of the article, which no cleaner can remove without the article's); for `article` that share is the article text kept. `--halves` splits the
-blocks by a hash of their page's site, as quality.py --halves does.
+caption repeating a sentence of the article, which no cleaner can remove without the article's;
+`--ablate`: only what the block itself put in the output, the output less that of the page with the
+block's element removed, see furniture_ablate.py); for `article` that share is the article text kept.
+`--halves` splits the blocks by a hash of their page's site, as quality.py --halves does. Bylines and
+datelines in their own elements were added by `furniture_propose.py --bylines` (found_by `byline`).
 """
 
 from __future__ import annotations
