@@ -68,3 +68,13 @@ def test_ablation_counts_only_what_the_block_put_in_the_output():
     assert caused(repeated, repeated, repeated) == (0, 6)
     assert caused(repeated, repeated, "") == (6, 6)
     assert caused("Jane Doe", "Photo: Jane Doe", "Photo:") == (1, 1)
+
+
+def test_byline_proposals_take_the_bylines_own_element_not_the_header():
+    from furniture_propose import byline_candidates, text_of
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser("<html><body><header><h1>Council passes the budget</h1><div class='m'><span>By Jane Doe</span>"
+                            " <time>March 12, 2024</time></div></header><p>The council met on Monday and voted.</p></body></html>")
+    got = [(category, how, text_of(node)) for category, how, node in byline_candidates(tree, "")]
+    assert got and set(got) == {("caption", "byline", "By Jane Doe March 12, 2024")}

@@ -169,3 +169,24 @@ def test_a_menu_outside_the_main_block_goes_and_one_inside_stays():
     assert "Weather" in clean_page(Cleaner(ignore=["navigation"]), outside).text
     inside = f"<html><body><div><div><p>{P1}</p><p>{P2}</p>{MENU}<p>{P3}</p></div></div></body></html>"
     assert not any(r.rule_id == "html-navigation-by-shape" for r in clean_page(Cleaner(), inside).removals)
+
+
+def test_a_post_of_one_line_is_not_its_bylines_element():
+    """A declared post (microformats hentry) holding one line and a 'Posted in' line stays, though both are short."""
+    post = ("<div class='post hentry'><div class='entry'><p>PDF: <a href='/advice.pdf'>advice-sheet</a></p></div>"
+            "<div class='info'><p>Posted in <a href='/c'>Worksheets</a></p></div></div>")
+    page = f"<html><body><div><h2>{P1}</h2>{HEAD}</div>{post}<p>{P2}</p></body></html>"
+    assert "advice-sheet" in clean_page(Cleaner(), page).text
+
+
+def test_rows_of_names_and_years_are_not_datelines():
+    rows = "".join(f"<table><tr><td><p>Runner{i}, Anja 1992; Walker{i}, Heike 1993</p></td></tr></table>" for i in range(3))
+    page = f"<html><body><article>{HEAD}{rows}<p>{P1}</p><p>{P2}</p></article></body></html>"
+    assert "Runner1, Anja 1992" in clean_page(Cleaner(), page).text
+
+
+def test_a_cooking_time_is_not_a_date():
+    times = "<div class='times'>Baking <time datetime='PT25M'>25 min</time></div>"
+    page = f"<html><body><article>{HEAD}{times}<p>{P1}</p><p>{P2}</p></article></body></html>"
+    removed = {r.text for r in clean_page(Cleaner(), page).removals if r.rule_id == "html-byline-by-shape"}
+    assert not any("25 min" in text for text in removed)
