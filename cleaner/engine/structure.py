@@ -275,7 +275,7 @@ class Bylines(Shaped):
             block = _byline_block(seed, max_words)
             if block is not None:
                 found.setdefault(block.mem_id, block)
-        return [node for node in found.values() if not any(_inside(node, {o}) for o in found if o != node.mem_id)]
+        return [node for node in found.values() if not _inside(node, set(found))]  # the outermost of nested ones
 
 
 @lru_cache(maxsize=16)
