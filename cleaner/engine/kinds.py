@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from cleaner.engine.fast import cache, regexes, watchdog
 from cleaner.engine.document import Doc
 from cleaner.engine.elements import drop_element, drop_element_text
-from cleaner.engine.structure import drop_caption, drop_comment_run, drop_link_block
+from cleaner.engine.structure import drop_byline, drop_caption, drop_comment_run, drop_link_block, drop_outside_main
 from cleaner.engine.fast.prefilter import starts_every_branch
 
 if TYPE_CHECKING:
@@ -680,5 +680,6 @@ def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40,
 KINDS: dict[str, Callable[..., Step]] = {
     kind.__name__: kind
     for kind in (drop_line, strip_span, cut_tail, cut_comments, cut_thread, drop_repeated, drop_short_run, drop_element,
-                 drop_element_text, drop_caption, drop_link_block, drop_comment_run)
+                 drop_element_text, drop_caption, drop_link_block, drop_comment_run, drop_byline,
+                 drop_outside_main)
 }
