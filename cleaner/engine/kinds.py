@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 # Fixed helper patterns use `re`, which compiles far faster than `regex` at import.
 _DATA = re.compile(r"\d|/|@|www\.")
+_LINK = re.compile(r"/|@|www\.")
+_RANK = re.compile(r"\d{1,2}\.?$")
 _SENTENCE_MARKS = ".!?。！？"
 _CLOSERS = "\"'”’»)]"
 # A sentence end: punctuation after a word of two or more characters ('U.S.' and 'J.' are not
@@ -677,8 +679,70 @@ def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40,
     return DropShortRun(min_run, max_words, max_chars, edges_only, outside_body, headlines)
 
 
+class DropHeadedRun:
+    """Drops a teaser box: a heading line the pattern matches ('Most Popular', 'More from X')
+    followed by a run of at least `min_run` headlines (`min_words` to `max_words` words, starting
+    with a capital or a digit, no link or bracket, not ending in '.' or ':'; numbers, '?' and '!'
+    allowed: titles hold them; a line of a rank number alone between them goes too), wherever it
+    stands; the heading goes with them."""
+
+    def __init__(self, heading: str, min_run: int, min_words: int, max_words: int, max_chars: int) -> None:
+        self.heading = compile_pattern("heading", heading)
+        self.prefilter, self.max_chars = heading, max_chars  # (a heading is never longer than max_chars)
+        self.min_run, self.min_words, self.max_words = min_run, min_words, max_words
+
+    def _headline(self, text: str) -> bool:
+        """A teaser title: see the class's docstring."""
+        words = word_count(text)
+        first = text.lstrip("‘“'\"")[:1]
+        return (0 < len(text) <= 160 and self.min_words <= words <= self.max_words
+                and (first.isupper() or first.isdigit()) and text.rstrip(_CLOSERS)[-1:] not in ".。:" and not _LINK.search(text) and "(" not in text)
+
+    def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
+        cuts: list[Cut] = []
+        texts, kept, taken = doc.texts, doc.kept, -1
+        for index in candidates:
+            text = texts[index]
+            if index <= taken or not text or len(text) > self.max_chars or \
+                    not self.heading.line_search(text, timeout=budget.left()):
+                continue
+            run, titles = self._run_after(doc, bisect_left(kept, index) + 1)
+            if titles >= self.min_run:
+                cuts += [Cut(i, doc.lines[i]) for i in (index, *run)]
+                taken = run[-1]
+        return cuts
+
+    def _run_after(self, doc: Doc, position: int) -> tuple[list[int], int]:
+        """The lines of the headlines right after kept position `position` (blank lines between them
+        skipped; rank numbers taken along), and how many headlines they hold."""
+        run: list[int] = []
+        titles = 0
+        for index in doc.kept[position:]:
+            text = doc.texts[index]
+            if not text:
+                continue
+            if _PREFORMATTED.match(doc.lines[index]):
+                break
+            if not _RANK.match(text):
+                if not self._headline(text):
+                    break
+                titles += 1
+            run.append(index)  # (a rank line: '1', a title, '2', a title)
+        return run, titles
+
+
+def drop_headed_run(*, heading: str, min_run: int = 3, min_words: int = 3, max_words: int = 16,
+                    max_chars: int = 60) -> Step:
+    """Drops a teaser box: a `heading` line (of at most `max_chars` characters) and the `min_run`+
+    headlines of `min_words` to `max_words` words right after it."""
+    for option, value in (("min_run", min_run), ("min_words", min_words), ("max_words", max_words),
+                          ("max_chars", max_chars)):
+        _positive(option, value)
+    return DropHeadedRun(heading, min_run, min_words, max_words, max_chars)
+
+
 KINDS: dict[str, Callable[..., Step]] = {
     kind.__name__: kind
-    for kind in (drop_line, strip_span, cut_tail, cut_comments, cut_thread, drop_repeated, drop_short_run, drop_element,
-                 drop_element_text, drop_caption, drop_link_block, drop_comment_run)
+    for kind in (drop_line, strip_span, cut_tail, cut_comments, cut_thread, drop_repeated, drop_short_run,
+                 drop_headed_run, drop_element, drop_element_text, drop_caption, drop_link_block, drop_comment_run)
 }
