@@ -149,3 +149,36 @@ def test_headline_run_after_the_article_goes():
 ])
 def test_headline_run_spares_what_is_not_a_teaser_run(text):
     assert headline_run().clean(text).text == text + "\n"
+
+
+def teaser_box():
+    return run("drop_headed_run", phrases="most popular\nmore from ...", min_run=3, min_words=3, max_words=16)
+
+
+BOX = ("Most Popular\n1\nThousands of Disney Plus accounts were hacked and sold online\n2\n"
+       "Man charged with manslaughter in friend's shooting death\n3\n10 Places to Travel in 2020\n"
+       "Is the bridge safe to cross?")
+
+
+@pytest.mark.parametrize("where", ["middle", "end"])
+def test_teaser_box_goes_wherever_it_stands(where):
+    text = f"{BODY}\n\n{BOX}\n\n{LAST}" if where == "middle" else f"{BODY}\n\n{LAST}\n\n{BOX}"
+    assert teaser_box().clean(text).text == f"{BODY}\n\n{LAST}\n"
+
+
+@pytest.mark.parametrize("box", [
+    "Most Popular\nNew car sales plunge in the autumn\nTaylor Swift wants to re-record her old hits",  # two: no box
+    "Most Popular\nNew car sales plunged in the autumn.\nSwift re-records her old hits.\nThe pool opens.",  # prose
+    "Most popular names\nOliver Smith and Amelia Jones\nGeorge Brown and Isla Wilson\nNoah Taylor and Ava Evans",
+    "Popular in the town were these:\nNew car sales plunge in the autumn\nTaylor Swift re-records her hits\n"
+    "Campus hosts first swim meet at new pool",  # not the heading alone
+])
+def test_teaser_box_needs_a_heading_and_three_headlines(box):
+    text = f"{BODY}\n\n{box}\n\n{LAST}"
+    assert teaser_box().clean(text).text == text + "\n"
+
+
+def test_teaser_box_heading_names_a_site():
+    box = "More From Dawgs By Nature\nSteelers admit club's role in Helmetgate\nWhere do the Browns stand?\n" \
+          "Browns edging closer to Steelers heading into Week 12"
+    assert teaser_box().clean(f"{BODY}\n\n{box}").text == f"{BODY}\n"
