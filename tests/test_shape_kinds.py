@@ -160,10 +160,10 @@ BOX = ("Most Popular\n1\nThousands of Disney Plus accounts were hacked and sold 
        "Is the bridge safe to cross?")
 
 
-@pytest.mark.parametrize("where", ["middle", "end"])
-def test_teaser_box_goes_wherever_it_stands(where):
-    text = f"{BODY}\n\n{BOX}\n\n{LAST}" if where == "middle" else f"{BODY}\n\n{LAST}\n\n{BOX}"
-    assert teaser_box().clean(text).text == f"{BODY}\n\n{LAST}\n"
+def test_teaser_box_goes_wherever_it_stands():
+    assert teaser_box().clean(f"{BODY}\n\n{LAST}\n\n{BOX}").text == f"{BODY}\n\n{LAST}\n"
+    middle = teaser_box().clean(f"{BODY}\n\n{BOX}\n\n{LAST}").text  # the title before prose may head it: it stays
+    assert middle == f"{BODY}\n\nIs the bridge safe to cross?\n\n{LAST}\n"
 
 
 @pytest.mark.parametrize("box", [
@@ -182,3 +182,18 @@ def test_teaser_box_heading_names_a_site():
     box = "More From Dawgs By Nature\nSteelers admit club's role in Helmetgate\nWhere do the Browns stand?\n" \
           "Browns edging closer to Steelers heading into Week 12"
     assert teaser_box().clean(f"{BODY}\n\n{box}").text == f"{BODY}\n"
+
+
+@pytest.mark.parametrize("section", [
+    "Pick the Right Location",  # the article's next section heading, before its prose
+    "2. Stanford Graduate School of Business",  # a numbered section of the article
+])
+def test_teaser_box_ends_before_the_articles_next_section(section):
+    box = "More From Dawgs By Nature\nSteelers admit club's role in Helmetgate\nWhere do the Browns stand?\n" \
+          "Browns edging closer to Steelers heading into Week 12"
+    assert teaser_box().clean(f"{BODY}\n\n{box}\n{section}\n{LAST}").text == f"{BODY}\n\n{section}\n{LAST}\n"
+
+
+def test_teaser_box_heading_in_lower_case_is_a_badge():
+    text = f"{BODY}\n\nmost popular\nZip to Zip Moving Inc\nLifestyle Moving & Storage\nMen On The Move Movers"
+    assert teaser_box().clean(text).text == text + "\n"

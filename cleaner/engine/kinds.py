@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 _DATA = re.compile(r"\d|/|@|www\.")
 _LINK = re.compile(r"/|@|www\.")
 _RANK = re.compile(r"\d{1,2}\.?$")
+_NUMBERED = re.compile(r"\d+[.)]\s")  # '2. Stanford GSB': a numbered section of the article
 _SENTENCE_MARKS = ".!?。！？"
 _CLOSERS = "\"'”’»)]"
 # A sentence end: punctuation after a word of two or more characters ('U.S.' and 'J.' are not
@@ -683,8 +684,9 @@ class DropHeadedRun:
     """Drops a teaser box: a heading line the pattern matches ('Most Popular', 'More from X')
     followed by a run of at least `min_run` headlines (`min_words` to `max_words` words, starting
     with a capital or a digit, no link or bracket, not ending in '.' or ':'; numbers, '?' and '!'
-    allowed: titles hold them; a line of a rank number alone between them goes too), wherever it
-    stands; the heading goes with them."""
+    allowed: titles hold them; not '2. Name', a numbered section; a line of a rank number alone between
+    them goes too), wherever it stands; the heading goes with them. The last title before a prose
+    line stays: it is the heading of that prose, a section of the article."""
 
     def __init__(self, heading: str, min_run: int, min_words: int, max_words: int, max_chars: int) -> None:
         self.heading = compile_pattern("heading", heading)
@@ -696,16 +698,17 @@ class DropHeadedRun:
         words = word_count(text)
         first = text.lstrip("‘“'\"")[:1]
         return (0 < len(text) <= 160 and self.min_words <= words <= self.max_words
-                and (first.isupper() or first.isdigit()) and text.rstrip(_CLOSERS)[-1:] not in ".。:" and not _LINK.search(text) and "(" not in text)
+                and (first.isupper() or first.isdigit()) and not _NUMBERED.match(text)
+                and text.rstrip(_CLOSERS)[-1:] not in ".。:" and not _LINK.search(text) and "(" not in text)
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         cuts: list[Cut] = []
         texts, kept, taken = doc.texts, doc.kept, -1
         for index in candidates:
             text = texts[index]
-            if index <= taken or not text or len(text) > self.max_chars or \
+            if index <= taken or not text or len(text) > self.max_chars or text[:1].islower() or \
                     not self.heading.line_search(text, timeout=budget.left()):
-                continue
+                continue  # ('most popular' in lower case is a badge on an entry, not a box's heading)
             run, titles = self._run_after(doc, bisect_left(kept, index) + 1)
             if titles >= self.min_run:
                 cuts += [Cut(i, doc.lines[i]) for i in (index, *run)]
@@ -723,11 +726,15 @@ class DropHeadedRun:
                 continue
             if _PREFORMATTED.match(doc.lines[index]):
                 break
-            if not _RANK.match(text):
-                if not self._headline(text):
-                    break
-                titles += 1
-            run.append(index)  # (a rank line: '1', a title, '2', a title)
+            if _RANK.match(text) or self._headline(text):
+                titles += not _RANK.match(text)
+                run.append(index)  # (a rank line: '1', a title, '2', a title)
+                continue
+            if _is_prose(text):  # the last title heads this prose: a section of the article
+                while run and _RANK.match(doc.texts[run[-1]]):
+                    run.pop()
+                return (run[:-1], titles - 1) if run else (run, titles)
+            break
         return run, titles
 
 
