@@ -197,3 +197,22 @@ def test_teaser_box_ends_before_the_articles_next_section(section):
 def test_teaser_box_heading_in_lower_case_is_a_badge():
     text = f"{BODY}\n\nmost popular\nZip to Zip Moving Inc\nLifestyle Moving & Storage\nMen On The Move Movers"
     assert teaser_box().clean(text).text == text + "\n"
+
+
+def test_teaser_box_takes_kickers_and_deks_along():
+    kickers = "Most Popular\nRANDY ANDY\nAndrew parties in unearthed pics despite denials\nTIME TRAVELLER\n" \
+              "Conspiracy theorists spot Greta Thunberg in old picture\nVideo\nRussian Popeye has his tricep removed"
+    deks = "Most Popular\nWave of Israeli strikes hit Iran's forces in Syria\nIsrael's military says the strikes " \
+           "inside Syria were in response to rockets.\n20 November 2019\nFormer UK consulate worker says China " \
+           "tortured him\nSuspect in Malta journalist murder held on yacht"
+    for box in (kickers, deks):
+        assert teaser_box().clean(f"{BODY}\n\n{LAST}\n\n{box}").text == f"{BODY}\n\n{LAST}\n"
+
+
+def test_teaser_box_takes_no_prose_after_titles_without_deks():
+    box = "Most Popular\nNew car sales plunge in the autumn\nTaylor Swift wants to re-record her old hits\n" \
+          "Campus hosts first swim meet at new pool\nTown hall opens its doors again"
+    prose = "The committee met again on Thursday, and the chair said the report was late."
+    text = f"{BODY}\n\n{box}\n{prose}\nBudget Vote Delayed Until Spring\n{LAST}"
+    assert teaser_box().clean(text).text == f"{BODY}\n\nTown hall opens its doors again\n{prose}\n" \
+        f"Budget Vote Delayed Until Spring\n{LAST}\n"

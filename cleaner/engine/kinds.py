@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 _DATA = re.compile(r"\d|/|@|www\.")
 _LINK = re.compile(r"/|@|www\.")
 _RANK = re.compile(r"\d{1,2}\.?$")
+_BOX_LINES = 40  # the most lines of a teaser box looked at after its heading
 _NUMBERED = re.compile(r"\d+[.)]\s")  # '2. Stanford GSB': a numbered section of the article
 _SENTENCE_MARKS = ".!?。！？"
 _CLOSERS = "\"'”’»)]"
@@ -684,9 +685,10 @@ class DropHeadedRun:
     """Drops a teaser box: a heading line the pattern matches ('Most Popular', 'More from X')
     followed by a run of at least `min_run` headlines (`min_words` to `max_words` words, starting
     with a capital or a digit, no link or bracket, not ending in '.' or ':'; numbers, '?' and '!'
-    allowed: titles hold them; not '2. Name', a numbered section; a line of a rank number alone between
-    them goes too), wherever it stands; the heading goes with them. The last title before a prose
-    line stays: it is the heading of that prose, a section of the article."""
+    allowed: titles hold them; not '2. Name', a numbered section), wherever it stands; the heading
+    goes with them, and so do rank numbers, kickers ('Video', 'RANDY ANDY') and, in a box that has
+    one under its first title, deks (a sentence with another title after it). The last title before a
+    prose line stays: it is the heading of that prose, a section of the article."""
 
     def __init__(self, heading: str, min_run: int, min_words: int, max_words: int, max_chars: int) -> None:
         self.heading = compile_pattern("heading", heading)
@@ -716,26 +718,40 @@ class DropHeadedRun:
         return cuts
 
     def _run_after(self, doc: Doc, position: int) -> tuple[list[int], int]:
-        """The lines of the headlines right after kept position `position` (blank lines between them
-        skipped; rank numbers taken along), and how many headlines they hold."""
+        """The lines of the box right after kept position `position` (blank lines skipped), and how
+        many headlines they hold: headlines, with rank numbers, labels and deks among them."""
+        lines = [i for i in doc.kept[position:position + 4 * _BOX_LINES] if doc.texts[i]]
         run: list[int] = []
-        titles = 0
-        for index in doc.kept[position:]:
+        titles, deks, after_title = 0, False, False
+        for n, index in enumerate(lines):
             text = doc.texts[index]
-            if not text:
-                continue
             if _PREFORMATTED.match(doc.lines[index]):
                 break
-            if _RANK.match(text) or self._headline(text):
-                titles += not _RANK.match(text)
-                run.append(index)  # (a rank line: '1', a title, '2', a title)
+            if self._headline(text):
+                titles, after_title = titles + 1, True
+                run.append(index)
                 continue
-            if _is_prose(text):  # the last title heads this prose: a section of the article
-                while run and _RANK.match(doc.texts[run[-1]]):
-                    run.pop()
-                return (run[:-1], titles - 1) if run else (run, titles)
-            break
+            if after_title and (titles == 1 or deks) and self._is_dek(doc, text, lines[n + 1:n + 2]):
+                deks = True  # (a box with deks has one under its first title)
+            elif not (_RANK.match(text) or _is_label(text)):
+                if _is_prose(text):  # the last title heads this prose: a section of the article
+                    while run and not self._headline(doc.texts[run[-1]]):
+                        run.pop()
+                    return (run[:-1], titles - 1) if run else (run, titles)
+                break
+            after_title = False
+            run.append(index)
         return run, titles
+
+    def _is_dek(self, doc: Doc, text: str, following: list[int]) -> bool:
+        """A teaser's summary: a sentence of at most 40 words with another headline right after it."""
+        return bool(following) and word_count(text) <= 40 and self._headline(doc.texts[following[0]])
+
+
+def _is_label(text: str) -> bool:
+    """A teaser's kicker or type: one word, or up to four in capitals ('Video', 'RANDY ANDY')."""
+    words = word_count(text)
+    return len(text) <= 30 and not is_sentence(text) and (words == 1 or (words <= 4 and text.isupper()))
 
 
 def drop_headed_run(*, heading: str, min_run: int = 3, min_words: int = 3, max_words: int = 16,
