@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 _DATA = re.compile(r"\d|/|@|www\.")
 _LINK = re.compile(r"/|@|www\.")
 _RANK = re.compile(r"\d{1,2}\.?$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")  # kana, CJK ideographs, hangul
 _BOX_LINES = 40  # the most lines of a teaser box looked at after its heading
 _NUMBERED = re.compile(r"\d+[.)]\s")  # '2. Stanford GSB': a numbered section of the article
 _SENTENCE_MARKS = ".!?。！？"
@@ -698,9 +699,11 @@ class DropHeadedRun:
     def _headline(self, text: str) -> bool:
         """A teaser title: see the class's docstring."""
         words = word_count(text)
-        first = text.lstrip("‘“'\"")[:1]
+        if words < self.min_words and _CJK.search(text):  # (no spaces between words: about 4 characters a word)
+            words = len(text) // 4
+        first = text.lstrip("‘“'\"「『【")[:1]
         return (0 < len(text) <= 160 and self.min_words <= words <= self.max_words
-                and (first.isupper() or first.isdigit()) and not _NUMBERED.match(text)
+                and (first.isupper() or first.isdigit() or bool(_CJK.match(first))) and not _NUMBERED.match(text)
                 and text.rstrip(_CLOSERS)[-1:] not in ".。:" and not _LINK.search(text) and "(" not in text)
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
