@@ -692,7 +692,7 @@ class DropHeadedRun:
     prose line stays: it is the heading of that prose, a section of the article."""
 
     def __init__(self, heading: str, min_run: int, min_words: int, max_words: int, max_chars: int) -> None:
-        self.heading = compile_pattern("heading", heading)
+        self.pattern = compile_pattern("heading", heading)  # (named as the line kinds' pattern)
         self.prefilter, self.max_chars = heading, max_chars  # (a heading is never longer than max_chars)
         self.min_run, self.min_words, self.max_words = min_run, min_words, max_words
 
@@ -712,7 +712,7 @@ class DropHeadedRun:
         for index in candidates:
             text = texts[index]
             if index <= taken or not text or len(text) > self.max_chars or text[:1].islower() or \
-                    not self.heading.line_search(text, timeout=budget.left()):
+                    not self.pattern.line_search(text, timeout=budget.left()):
                 continue  # ('most popular' in lower case is a badge on an entry, not a box's heading)
             run, titles = self._run_after(doc, bisect_left(kept, index) + 1)
             if titles >= self.min_run:
