@@ -670,9 +670,10 @@ Fast = Callable[[list[Rule], float | None], Learned | None]
 
 
 def learned_rules(cleaner: Cleaner, pack: str, fast: Fast | None = None) -> Learned | None:
-    """Only the rules from `pack`, when they are the last `cleaner` runs (else None): made by `fast` when it
-    takes them, else a Cleaner of them."""
-    rules = [rule for rule in cleaner.rules if rule.source == pack]
+    """Only the rules from `pack` (a file, or a folder of them), when they are the last `cleaner` runs (else
+    None): made by `fast` when it takes them, else a Cleaner of them."""
+    inside = os.path.join(pack, "")
+    rules = [rule for rule in cleaner.rules if rule.source == pack or rule.source.startswith(inside)]
     if not rules or cleaner.rules[-len(rules):] != rules:
         return None
     made = fast(rules, cleaner.timeout) if fast is not None else None
