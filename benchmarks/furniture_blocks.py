@@ -1,6 +1,6 @@
 """Per-category furniture left in the output, on a labelled set of page blocks.
 
-    python benchmarks/furniture_blocks.py [--blocks benchmarks/data/furniture_blocks.jsonl] [--sets aeb,traf,wcxb] [--halves] [--json FILE]
+    python benchmarks/furniture_blocks.py [--blocks benchmarks/data/furniture_blocks.jsonl] [--sets aeb,traf,wcxb] [--halves] [--ablate] [--json FILE]
 
 The labelled set (benchmarks/data/furniture_blocks.jsonl, one block a line: set, page id, category,
 CSS path, text, where it was found: anywhere on the page or near the article, in its container's parent;
@@ -10,8 +10,11 @@ bylines and datelines: the 'supplemental' text), related boxes, comment sections
 and trafilatura default alone, each category's share of 4-token shingles still in the page's output
 is reported (a block under 4 tokens counts as found when its tokens appear in a row in the output),
 summed over the blocks (`--net`: leaving out the shingles the page's article text holds too, as a
-caption repeating a sentence of the article, which no cleaner can remove without the article's); for `article` that share is the article text kept. `--halves` splits the
-blocks by a hash of their page's site, as quality.py --halves does.
+caption repeating a sentence of the article, which no cleaner can remove without the article's;
+`--ablate`: only what the block itself put in the output, the output less that of the page with the
+block's element removed, see furniture_ablate.py); for `article` that share is the article text kept.
+`--halves` splits the blocks by a hash of their page's site, as quality.py --halves does. Bylines and
+datelines in their own elements were added by `furniture_propose.py --bylines` (found_by `byline`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from aeb_metric import shingles, tokenize  # noqa: E402
-from furniture_pages import DATA, GoldPage, load  # noqa: E402
+from furniture_ablate import ablated  # noqa: E402
+from furniture_pages import DATA, load  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
 from cleaner.engine.sites import url_site  # noqa: E402
@@ -59,11 +63,12 @@ def found(block: str, output: str, article: str = "") -> tuple[int, int]:
     return sum((mine & shingles(output)).values()), sum(mine.values())
 
 
-def systems(cleaner: Cleaner) -> dict[str, Callable[[GoldPage], str]]:
+def systems(cleaner: Cleaner) -> dict[str, Callable[[str, str], str]]:
+    """Each system as a function of a page's HTML and URL."""
     import trafilatura
 
-    return {"cleaner clean_html": lambda p: clean_page(cleaner, p.html, url=p.url).text,
-            "trafilatura default": lambda p: trafilatura.extract(p.html, url=p.url) or ""}
+    return {"cleaner clean_html": lambda html, url: clean_page(cleaner, html, url=url).text,
+            "trafilatura default": lambda html, url: trafilatura.extract(html, url=url) or ""}
 
 
 def site_half(url: str, page_id: str) -> int:
@@ -72,13 +77,15 @@ def site_half(url: str, page_id: str) -> int:
 
 
 def shares(blocks: list[dict], outputs: dict[tuple[str, str], str],
-           articles: dict[tuple[str, str], str] | None = None) -> dict[str, tuple[int, int, int]]:
-    """category -> (blocks, shingles found, shingles); furniture net of the page's article text when given."""
+           articles: dict[tuple[str, str], str] | None = None,
+           counted: dict[int, tuple[int, int]] | None = None) -> dict[str, tuple[int, int, int]]:
+    """category -> (blocks, shingles found, shingles); furniture net of the page's article text when given;
+    `counted`: (found, shingles) by id() of the block, where ablation measured them (furniture_ablate)."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for block in blocks:
         key = (block["set"], block["page"])
         article = (articles or {}).get(key, "") if block["category"] != "article" else ""
-        hit, total = found(block["text"], outputs[key], article)
+        hit, total = (counted or {}).get(id(block)) or found(block["text"], outputs[key], article)
         row = totals[block["category"]]
         row[0], row[1], row[2] = row[0] + 1, row[1] + hit, row[2] + total
     return {k: tuple(v) for k, v in totals.items()}
@@ -93,7 +100,7 @@ def run(blocks: list[dict], data: Path, cleaner: Cleaner) -> tuple[dict[str, dic
     outputs, speed = {}, {}
     for system, extract in systems(cleaner).items():
         start = time.perf_counter()
-        outputs[system] = {key: extract(page) for key, page in pages.items()}
+        outputs[system] = {key: extract(page.html, page.url) for key, page in pages.items()}
         speed[system] = len(pages) / (time.perf_counter() - start)
     return outputs, speed, pages
 
@@ -108,10 +115,25 @@ def article_texts(blocks: list[dict], pages: dict) -> dict[tuple[str, str], str]
     return texts
 
 
-def render(title: str, blocks: list[dict], outputs: dict[str, dict], articles: dict | None = None) -> list[str]:
+def ablate(blocks: list[dict], pages: dict, outputs: dict[str, dict], cleaner: Cleaner) -> dict[str, dict]:
+    """system -> {id(block): (found, shingles)} by ablation, for each furniture block some of whose text is
+    in the output (see furniture_ablate)."""
+    counted: dict[str, dict] = {}
+    for system, extract in systems(cleaner).items():
+        counted[system] = {}
+        for block in (b for b in blocks if b["category"] != "article"):
+            key = (block["set"], block["page"])
+            page, output = pages[key], outputs[system][key]
+            counted[system][id(block)] = ablated(block, page.html, output, lambda html, p=page, f=extract: f(html, p.url),
+                                                 found(block["text"], output))
+    return counted
+
+
+def render(title: str, blocks: list[dict], outputs: dict[str, dict], articles: dict | None = None,
+           counted: dict[str, dict] | None = None) -> list[str]:
     names = list(outputs)
     lines = [title, f"  {'category':<11} {'blocks':>6} {'shingles':>8} " + " ".join(f"{n:>20}" for n in names)]
-    by_system = {n: shares(blocks, outputs[n], articles) for n in names}
+    by_system = {n: shares(blocks, outputs[n], articles, (counted or {}).get(n)) for n in names}
     for category in CATEGORIES:
         count, _, total = by_system[names[0]].get(category, (0, 0, 0))
         cells = " ".join(f"{(s[1] / s[2] if (s := by_system[n].get(category)) and s[2] else 0):>20.1%}" for n in names)
@@ -128,28 +150,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the shares as JSON")
     parser.add_argument("--net", action="store_true", help="count furniture shingles net of the page's gold "
                         "article text (AEB, wcxb: its article body; traf: its labelled article blocks)")
+    parser.add_argument("--ablate", action="store_true", help="count what of each furniture block the output holds "
+                        "because of it: the output less that of the page with the block removed (furniture_ablate)")
     parser.add_argument("--rules", type=Path, help="a rules folder to use instead of the shipped one")
     args = parser.parse_args(argv)
     cleaner = Cleaner([args.rules], builtin=False) if args.rules else Cleaner()
     blocks = read_blocks(args.blocks, set(args.sets.split(",")))
     outputs, speed, pages = run(blocks, args.data, cleaner)
     articles = article_texts(blocks, pages) if args.net else None
+    counted = ablate(blocks, pages, outputs, cleaner) if args.ablate else None
     print(f"{len(blocks)} blocks on {len(pages)} pages; share of each category's text left in the output "
-          f"(article: the article text kept){'; furniture net of the article text' if args.net else ''}")
-    lines = render("all", blocks, outputs, articles)
+          f"(article: the article text kept){'; furniture net of the article text' if args.net else ''}"
+          f"{'; furniture by ablation (what the block itself put in the output)' if args.ablate else ''}")
+    lines = render("all", blocks, outputs, articles, counted)
     for name in args.sets.split(","):
-        lines += render(f"set {name}", [b for b in blocks if b["set"] == name], outputs, articles)
+        lines += render(f"set {name}", [b for b in blocks if b["set"] == name], outputs, articles, counted)
     lines += render("blocks near the article (in its container's parent)",
-                    [b for b in blocks if b["where"] == "near article"], outputs, articles)
+                    [b for b in blocks if b["where"] == "near article"], outputs, articles, counted)
     if args.halves:
         for half in (0, 1):
             chosen = [b for b in blocks if site_half(pages[(b["set"], b["page"])].url, b["page"]) == half]
-            lines += render(f"half {half}", chosen, outputs, articles)
+            lines += render(f"half {half}", chosen, outputs, articles, counted)
     print("\n".join(lines))
     print("pages/s: " + ", ".join(f"{n} {s:.1f}" for n, s in speed.items()))
     if args.json:
-        data = {n: {c: dict(zip(("blocks", "found", "shingles"), v, strict=True)) for c, v in shares(blocks, o).items()}
-                for n, o in outputs.items()}
+        data = {n: {c: dict(zip(("blocks", "found", "shingles"), v, strict=True))
+                    for c, v in shares(blocks, o, articles, (counted or {}).get(n)).items()} for n, o in outputs.items()}
         args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
     return 0
 

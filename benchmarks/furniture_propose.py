@@ -2,6 +2,7 @@
 
     python benchmarks/furniture_propose.py --sets aeb:3,traf:12,wcxb:18 --per-page 1 --out proposals.jsonl
     python benchmarks/furniture_propose.py --sets aeb:1,traf:4,wcxb:6 --per-page 1 --near --out near.jsonl
+    python benchmarks/furniture_propose.py --sets aeb:2,traf:6,wcxb:4 --per-page 1 --bylines --out bylines.jsonl
 
 For each page, candidate blocks of five categories are found by class words AND by page structure
 (so the set holds furniture that a class-word selector misses as well as what it catches):
@@ -111,6 +112,26 @@ def candidates(tree: LexborHTMLParser, site: str) -> Iterator[tuple[str, str, Le
             yield "article", "structure", p
 
 
+_BYLINE_SELECTOR = "[rel~=author], time, address, [itemprop~=author], [itemprop~=datePublished], [itemprop~=dateModified]"
+_BY = re.compile(r"^(by|von|par|por|di|door|av|af|przez|posted|written by|veröffentlicht)\s+\S", re.I)
+
+
+def byline_candidates(tree: LexborHTMLParser, site: str) -> Iterator[tuple[str, str, LexborNode]]:
+    """('caption', 'byline', element) for bylines and datelines in their own elements: the largest element of
+    at most 15 words and no heading around a rel=author link, a time, an address, an author or date
+    microdata item, or a short element opening with 'By', 'Posted', ... (site: unused, as candidates)."""
+    seeds = list(tree.css(_BYLINE_SELECTOR))
+    seeds += [n for n in tree.css("p, div, span, li") if _BY.match(text_of(n)) and len(text_of(n).split()) <= 12
+              and not n.css_first("p, div")]
+    for seed in seeds:
+        block, node = None, seed
+        while node is not None and node.tag not in ("body", "head", "html", None) and len(text_of(node).split()) <= 15 \
+                and not node.css_first("h1, h2, h3"):
+            block, node = node, node.parent
+        if block is not None and node is not None and node.tag != "head":
+            yield "caption", "byline", block
+
+
 def agrees(page: GoldPage, category: str, text: str) -> bool:
     """Whether the gold allows the label: furniture not in the article text, article in it."""
     if page.truth:
@@ -141,7 +162,7 @@ def _ancestors(node: LexborNode) -> list[LexborNode]:
     return chain
 
 
-def proposals(page: GoldPage, per_page: int, near: bool = False) -> list[dict]:
+def proposals(page: GoldPage, per_page: int, near: bool = False, bylines: bool = False) -> list[dict]:
     """Up to per_page blocks of each category and way of finding, outermost first, none inside another
     (near: only blocks inside the article's region, see article_region)."""
     tree = LexborHTMLParser(page.html)
@@ -152,7 +173,7 @@ def proposals(page: GoldPage, per_page: int, near: bool = False) -> list[dict]:
     taken: list[tuple[int, LexborNode]] = []
     count: dict[tuple[str, str], int] = {}
     out = []
-    for category, how, node in candidates(tree, host(page.url)):
+    for category, how, node in (byline_candidates if bylines else candidates)(tree, host(page.url)):
         text = text_of(node)
         words = len(text.split())
         if words < 3 or words > 600 or count.get((category, how), 0) >= per_page:
@@ -186,13 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", default="aeb:3,traf:12,wcxb:18", help="set:N, comma-separated: every Nth page of each set")
     parser.add_argument("--per-page", type=int, default=2, help="proposals per category and way of finding, per page")
     parser.add_argument("--near", action="store_true", help="only blocks in the article's region (its container's parent)")
+    parser.add_argument("--bylines", action="store_true", help="only bylines and datelines in their own elements "
+                        "(category caption, found_by byline)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     lines = []
     for item in args.sets.split(","):
         name, _, every = item.partition(":")
         for page in load(name, args.data)[::int(every or 1)]:
-            lines += [json.dumps(p, ensure_ascii=False) for p in proposals(page, args.per_page, args.near)]
+            lines += [json.dumps(p, ensure_ascii=False) for p in proposals(page, args.per_page, args.near, args.bylines)]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} proposals -> {args.out}")
     return 0

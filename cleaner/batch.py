@@ -9,17 +9,18 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from itertools import islice
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from cleaner.cli.console import Sink, replacing, stdin_stream, stdout_sink
 from cleaner.engine.document import encodes
 from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result
+from cleaner.engine.loader import Rule
 from cleaner.engine.pagetype import check_page_type
 from cleaner.engine.sites import site_name, url_site
 
@@ -608,12 +609,14 @@ SPOOL, STATES = "pass-one.jsonl", "pass-one-states.jsonl"
 
 
 def clean_again(source: str, target: str, folder: Path, pack: Path, cleaner: Cleaner, setup: tuple[Any, ...], *,
-                jobs: int = 1, on_error: str = "fail", chunk_records: int = CHUNK_RECORDS) -> Summary:
+                fast: Fast | None = None, jobs: int = 1, on_error: str = "fail",
+                chunk_records: int = CHUNK_RECORDS) -> Summary:
     """Pass two, with `cleaner` (pass one's rules, then the learned `pack`, the last to run): each record
-    ends as cleaning it again would end it, at less cost where pass one's output allows (see Planner.plan)."""
+    ends as cleaning it again would end it, at less cost where pass one's output allows (see Planner.plan;
+    `fast` as learned_rules')."""
     fields: Fields = setup[2]
-    learned = learned_rules(cleaner, str(pack))
-    sites = learned.sites if learned is not None else frozenset()
+    learned = learned_rules(cleaner, str(pack), fast)
+    sites = frozenset(learned.sites) if learned is not None else frozenset()
     with open(folder / STATES, "rb") as states, open(folder / SPOOL, "rb") as spool:
         planner = Planner(states, spool, sites, learned is not None and not fields.with_removals)
 
@@ -622,7 +625,7 @@ def clean_again(source: str, target: str, folder: Path, pack: Path, cleaner: Cle
                 yield [planner.plan(number, raw) for number, raw in chunk]
 
         return run(source, target, cleaner, setup, jobs=jobs, on_error=on_error, chunk_records=chunk_records,
-                   task=partial(finish_chunk, str(pack)), prepare=prepare)
+                   task=partial(finish_chunk, str(pack), fast), prepare=prepare)
 
 
 Item = tuple[int, bytes | None, bytes | None, list[Any] | None]  # number, input line, pass one's line, its state
@@ -653,27 +656,43 @@ class Planner:
         return number, raw, None, None
 
 
-def learned_rules(cleaner: Cleaner, pack: str) -> Cleaner | None:
-    """A cleaner of only the rules from `pack` when they are the last `cleaner` runs (else None)."""
-    rules = [rule for rule in cleaner.rules if rule.source == pack]
+class Learned(Protocol):
+    """Pass two's learned rules: a Cleaner of them, or what a `Fast` made of them."""
+
+    sites: Collection[str]
+
+    def clean(self, text: str, *, site: str) -> Result: ...
+
+
+# Given learned rules and their time limit: a Learned that removes what a Cleaner of them removes, at less
+# cost, or None when it cannot (cleaner.learn.LearnedLines.of, which the command gives).
+Fast = Callable[[list[Rule], float | None], Learned | None]
+
+
+def learned_rules(cleaner: Cleaner, pack: str, fast: Fast | None = None) -> Learned | None:
+    """Only the rules from `pack` (a file, or a folder of them), when they are the last `cleaner` runs (else
+    None): made by `fast` when it takes them, else a Cleaner of them."""
+    inside = os.path.join(pack, "")
+    rules = [rule for rule in cleaner.rules if rule.source == pack or rule.source.startswith(inside)]
     if not rules or cleaner.rules[-len(rules):] != rules:
         return None
-    return Cleaner.from_rules(rules, timeout=cleaner.timeout, max_removed=None)
+    made = fast(rules, cleaner.timeout) if fast is not None else None
+    return made or Cleaner.from_rules(rules, timeout=cleaner.timeout, max_removed=None)
 
 
-_learned: tuple[Cleaner, str, Cleaner | None] | None = None  # the worker's cleaner, the pack, learned_rules'
+_learned: tuple[Cleaner, str, Learned | None] | None = None  # the worker's cleaner, the pack, learned_rules'
 
 
-def finish_chunk(pack: str, items: list[Item]) -> list[Outcome]:
+def finish_chunk(pack: str, fast: Fast | None, items: list[Item]) -> list[Outcome]:
     """Pass two's task: each item as Planner.plan said."""
     global _learned
     assert _worker is not None
     if _learned is None or _learned[0] is not _worker[0] or _learned[1] != pack:
-        _learned = (_worker[0], pack, learned_rules(_worker[0], pack))
+        _learned = (_worker[0], pack, learned_rules(_worker[0], pack, fast))
     return [finish_line(_learned[2], *item) for item in items]
 
 
-def finish_line(learned: Cleaner | None, number: int, raw: bytes | None, spooled: bytes | None,
+def finish_line(learned: Learned | None, number: int, raw: bytes | None, spooled: bytes | None,
                 state: list[Any] | None) -> Outcome:
     """One record of pass two, as Planner.plan said."""
     if spooled is None or state is None:
@@ -690,7 +709,7 @@ def finish_line(learned: Cleaner | None, number: int, raw: bytes | None, spooled
     return Outcome(number, size, output, {**counts, **more}, warned)
 
 
-def resume(learned: Cleaner, worker: tuple[Cleaner, Fields], spooled: bytes, site: str, removed: int,
+def resume(learned: Learned, worker: tuple[Cleaner, Fields], spooled: bytes, site: str, removed: int,
            total: int) -> tuple[bytes, dict[str, int]] | None:
     """The learned rules over pass one's text: the line and the learned rules' counts, or None when cleaning
     again must decide (a warning, or the whole over max_removed, whose guard says more)."""

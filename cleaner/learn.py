@@ -17,9 +17,12 @@ count-min sketch (SKETCH_DEPTH rows of SKETCH_WIDTH counters, conservative updat
 the text of a key is kept only once it recurs (MAX_CANDIDATES per site), and the hashes of at
 most MAX_SEEN pages per site (to skip exact repeats).
 
-A site's counts can be saved (`SiteCounts.state`), loaded and merged (`SiteCounts.merge`): keys are
-counted by a stable hash (the same in every process), so counts made apart add up (see
-cleaner.integrations.datatrove, which learns over shards that way)."""
+A site's counts can be saved (`SiteCounts.state`), loaded and merged (`SiteCounts.merge`): saved
+counts hold each key by a stable hash (the same in every process), so counts made apart add up (see
+cleaner.integrations.datatrove, which learns over shards that way); one process counts by the key
+itself until it merges (Sketch).
+
+LearnedLines applies learned rules by their lines' keys (batch's second pass)."""
 
 from __future__ import annotations
 
@@ -34,8 +37,14 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, NamedTuple
 
-from cleaner.engine.document import encodes
-from cleaner.engine.kinds import PROSE_WORDS, is_sentence, word_count
+import regex
+
+from cleaner.engine.document import Doc, Removal, encodes
+from cleaner.engine.fast import watchdog
+from cleaner.engine.kinds import PROSE_WORDS, Budget, DropLine, is_sentence, word_count
+from cleaner.engine.loader import Rule
+from cleaner.engine.pipeline import Result, apply_cuts
+from cleaner.engine.sites import site_name
 
 MIN_PAGES = 3
 MIN_SHARE = 0.05
@@ -50,20 +59,29 @@ MAX_SEEN = 100_000  # page hashes kept per site to skip exact repeats
 SKETCH_WIDTH = 1 << 16
 SKETCH_DEPTH = 4
 CONTEXT_CHARS = 120  # an example's neighbouring lines are clipped to this
-_DIGITS = re.compile(r"\d+")
+_DIGITS = regex.compile(r"\d+")  # the regex module's \d, as in the patterns (re's lacks the newest digits)
+_DIGIT, _NUMBERED = regex.compile(r"\d").search, _DIGITS.sub
 _NUMBER = "\0"  # a run of digits in a key (no line holding NUL is learned)
 _UNSAFE = re.compile("[\0\x1c-\x1f]")  # whitespace to str.split but not to the regex module's \s
 
 
 def line_key(line: str) -> str | None:
-    """The key a line is counted by, or None when it is never learned (blank, too long, odd characters)."""
-    words = line.split()
-    if not words or len(line) > MAX_CHARS or _UNSAFE.search(line) or not encodes(line):
+    """The key a line is counted by, or None when it is never learned (blank, too long, odd characters).
+    (A printable line without double spaces is its own key, but for its digits: the common case, tested
+    first. A printable line holds no lone surrogate, NUL or other control character.)"""
+    if not line or len(line) > MAX_CHARS:
         return None
-    key = " ".join(words)
-    numbered, digit_runs = _DIGITS.subn(_NUMBER, key)
-    if digit_runs and len(list(islice(filter(str.isalpha, key), MIN_LETTERS))) == MIN_LETTERS:  # (stops at the third letter)
-        return numbered
+    if line.isprintable() and "  " not in line:
+        key = line
+    else:
+        words = line.split()
+        if not words or _UNSAFE.search(line) or not encodes(line):
+            return None
+        key = " ".join(words)
+    if _DIGIT(key) is None:
+        return key
+    if len(list(islice(filter(str.isalpha, key), MIN_LETTERS))) == MIN_LETTERS:  # (stops at the third letter)
+        return _NUMBERED(_NUMBER, key)
     return key
 
 
@@ -71,6 +89,20 @@ def key_pattern(key: str) -> str:
     """The drop_line pattern of a key: the whole line, any whitespace between words, any number for a digit run."""
     words = (r"\d+".join(map(re.escape, word.split(_NUMBER))) for word in key.split(" "))
     return "^" + r"\s+".join(words) + "$"
+
+
+def pattern_key(pattern: str) -> str | None:
+    """The key whose key_pattern is `pattern` (a learned rule's), or None when it is no such pattern."""
+    if not (pattern.startswith("^") and pattern.endswith("$")):
+        return None
+    tokens = _PATTERN_TOKENS.findall(pattern, 1, len(pattern) - 1)
+    key = "".join(" " if t == r"\s+" else _NUMBER if t == r"\d+" else t[-1] for t in tokens)
+    if key_pattern(key) != pattern or line_key(key.replace(_NUMBER, "0").strip()) != key:  # (a key line_key gives)
+        return None
+    return key
+
+
+_PATTERN_TOKENS = re.compile(r"\\[sd]\+|\\.|.", re.S)  # a separator or a digit run, an escaped character, a character
 
 
 def is_prose(line: str) -> bool:
@@ -87,15 +119,27 @@ def _cells(h: int) -> list[int]:
 
 
 class Sketch:
-    """Page counts of keys (by key_hash): exact while few, then a count-min sketch (an estimate never below the count)."""
+    """Page counts of keys: exact while few, then a count-min sketch (an estimate never below the count).
+    Exact counts are kept by the key itself until counts made elsewhere are merged in, and by key_hash
+    from then on (`hashed`), as a state holds them: hashing is paid only where counts travel."""
 
     def __init__(self, exact_keys: int = EXACT_KEYS) -> None:
-        self.exact: dict[int, int] | None = {}
+        self.exact: dict[Any, int] | None = {}
+        self.hashed = False  # the exact counts' keys are key_hash's
         self.table: array[int] | None = None
         self.exact_keys = exact_keys
 
-    def add(self, h: int, pages: int = 1) -> int:
-        """Count `pages` more pages for the key hashed `h`; its count (or estimate) after."""
+    def add(self, key: str, pages: int = 1) -> int:
+        """Count `pages` more pages for `key`; its count (or estimate) after."""
+        if self.exact is not None and not self.hashed:
+            count = self.exact[key] = self.exact.get(key, 0) + pages
+            if len(self.exact) > self.exact_keys:
+                self._to_sketch()
+            return count
+        return self._add(key_hash(key), pages)
+
+    def _add(self, h: int, pages: int) -> int:
+        """add's, for the key hashed `h` (the exact counts are hashed)."""
         if self.exact is not None:
             count = self.exact[h] = self.exact.get(h, 0) + pages
             if len(self.exact) > self.exact_keys:
@@ -109,16 +153,30 @@ class Sketch:
                 self.table[c] = count
         return count
 
-    def count(self, h: int) -> int:
+    def count(self, key: str) -> int:
+        if self.exact is not None and not self.hashed:
+            return self.exact.get(key, 0)
+        h = key_hash(key)
         if self.exact is not None:
             return self.exact.get(h, 0)
         assert self.table is not None
         return min(self.table[c] for c in _cells(h))
 
+    def hashes(self) -> dict[int, int]:
+        """The exact counts by key_hash (keys of one hash counted together, as counts made apart add up)."""
+        assert self.exact is not None
+        if self.hashed:
+            return self.exact
+        found: dict[int, int] = {}
+        for key, count in self.exact.items():
+            h = key_hash(key)
+            found[h] = found.get(h, 0) + count
+        return found
+
     def _to_sketch(self) -> None:
         """Fold the exact counts into the sketch."""
-        assert self.exact is not None
-        exact, self.exact = self.exact, None
+        exact = self.hashes()
+        self.exact, self.hashed = None, True
         self.table = array("I", bytes(SKETCH_DEPTH * SKETCH_WIDTH * array("I").itemsize))
         for h, count in exact.items():
             for cell in _cells(h):
@@ -127,9 +185,11 @@ class Sketch:
     def merge(self, other: Sketch) -> None:
         """Add another sketch's counts: exact ones key by key, a table cell by cell (each estimate stays
         at or above the summed counts)."""
+        if self.exact is not None and not self.hashed:
+            self.exact, self.hashed = self.hashes(), True
         if other.exact is not None:
-            for h, count in other.exact.items():
-                self.add(h, count)
+            for h, count in other.hashes().items():
+                self._add(h, count)
             return
         assert other.table is not None
         if self.exact is not None:
@@ -139,7 +199,7 @@ class Sketch:
 
     def state(self) -> dict[str, Any]:
         if self.exact is not None:
-            return {"exact": [[h, c] for h, c in self.exact.items()]}
+            return {"exact": [[h, c] for h, c in self.hashes().items()]}
         assert self.table is not None
         table = array("I", self.table)
         if sys.byteorder == "big":  # saved little-endian, as counted on any machine
@@ -149,6 +209,7 @@ class Sketch:
     @classmethod
     def load(cls, state: dict[str, Any], exact_keys: int = EXACT_KEYS) -> Sketch:
         sketch = cls(exact_keys)
+        sketch.hashed = True
         if "sketch" in state:
             sketch.exact, sketch.table = None, array("I", base64.b64decode(state["sketch"]))
             if len(sketch.table) != SKETCH_DEPTH * SKETCH_WIDTH:
@@ -167,14 +228,15 @@ class Recent:
         self.keys: OrderedDict[int, int] = OrderedDict()
         self.max_keys = max_keys
 
-    def add(self, h: int, pages: int = 1) -> int:
+    def add(self, key: str, pages: int = 1) -> int:
+        h = key_hash(key)
         count = self.keys[h] = self.keys.pop(h, 0) + pages
         if len(self.keys) > self.max_keys:
             self.keys.popitem(last=False)
         return count
 
-    def count(self, h: int) -> int:
-        return self.keys.get(h, 0)
+    def count(self, key: str) -> int:
+        return self.keys.get(key_hash(key), 0)
 
     def state(self) -> dict[str, Any]:
         return {"recent": [[h, c] for h, c in self.keys.items()]}
@@ -224,7 +286,7 @@ class SiteCounts:
         once a page."""
         if self.pruned != self.pages:
             self.pruned = self.pages
-            self.candidates = {k: c for k, c in self.candidates.items() if self.sketch.count(key_hash(k)) > 1}
+            self.candidates = {k: c for k, c in self.candidates.items() if self.sketch.count(k) > 1}
 
     def state(self) -> dict[str, Any]:
         """The counts as JSON data (the hashes of pages seen are not kept: a repeat is caught only within one count)."""
@@ -255,7 +317,7 @@ class SiteCounts:
                 if len(ours.examples) < 2 and example not in ours.examples:
                     ours.examples.append(example)
         if len(self.candidates) > MAX_CANDIDATES:
-            ranked = sorted(self.candidates, key=lambda k: (-self.sketch.count(key_hash(k)), k))
+            ranked = sorted(self.candidates, key=lambda k: (-self.sketch.count(k), k))
             self.candidates = {k: self.candidates[k] for k in ranked[:MAX_CANDIDATES]}
 
 
@@ -319,22 +381,25 @@ class Learner:
         counts.remember(digest, self.max_seen)
         counts.pages += 1
         lines = [line for line in map(str.strip, text.splitlines()) if line]
-        keys = [line_key(line) for line in lines]
-        done: set[str] = set()
+        keys = list(map(line_key, lines))
+        done: set[str | None] = {None}
+        add, candidates, entry = counts.sketch.add, counts.candidates, self.entry
         for index, key in enumerate(keys):
-            if key is None or key in done:
+            if key in done:
                 continue
             done.add(key)
-            self._count(counts, key, lines, keys, index)
+            count = add(key)
+            if count >= entry or key in candidates:  # (else not a candidate, nor yet to become one)
+                self._count(counts, key, count, lines, keys, index)
         for line in also:
             key = line_key(line.strip())
-            if key is not None and key not in done:
+            if key not in done:
                 done.add(key)
-                counts.sketch.add(key_hash(key))
+                counts.sketch.add(key)  # type: ignore[arg-type]
 
-    def _count(self, counts: SiteCounts, key: str, lines: list[str], keys: list[str | None], index: int) -> None:
-        """One more page for a key; its text and an excerpt kept once it is a candidate."""
-        count = counts.sketch.add(key_hash(key))
+    def _count(self, counts: SiteCounts, key: str, count: int, lines: list[str], keys: list[str | None],
+               index: int) -> None:
+        """A key counted on one more page (`count` now): its text and an excerpt kept once it is a candidate."""
         candidate = counts.candidates.get(key)
         if candidate is None and count >= self.entry:
             if len(counts.candidates) >= MAX_CANDIDATES and (self.entry < 2 or self.max_keys is not None):
@@ -365,7 +430,7 @@ class Learner:
         counts = self.sites[site]
         least, found = self.threshold(counts.pages), []
         for key, candidate in counts.candidates.items():
-            count = min(counts.sketch.count(key_hash(key)), counts.pages)
+            count = min(counts.sketch.count(key), counts.pages)
             strong = self.strong(count, counts.pages)
             if count >= least and (strong or not candidate.prose):
                 found.append((count, key, candidate, strong))
@@ -450,10 +515,25 @@ _CONTROL = re.compile("[\x00-\x1f\x7f]")
 _ESCAPES = {**{c: f"\\u{c:04x}" for c in [*range(32), 127]}, ord("\n"): "\\n", ord('"'): '\\"', ord("\\"): "\\\\"}
 
 
-def rule_toml(rule: LearnedRule) -> str:
+def rule_description(rule: LearnedRule) -> str:
     where = "anywhere" if rule.anywhere else "outside the article body"
-    description = (f"Drops {clip(rule.line)!r} ({where}): a line of {rule.site}'s template, on {rule.pages} of "
-                   f"the {rule.site_pages} pages learned from.")
+    return (f"Drops {clip(rule.line)!r} ({where}): a line of {rule.site}'s template, on {rule.pages} of "
+            f"the {rule.site_pages} pages learned from.")
+
+
+def rule_table(rule: LearnedRule) -> dict[str, Any]:
+    """The [[rule]] table that rule_toml's text reads back as (so a pack just written need not be parsed)."""
+    table: dict[str, Any] = {"id": rule.id, "kind": "drop_line", "category": "site-template", "sites": [rule.site],
+                             "description": rule_description(rule), "pattern": rule.pattern, "max_chars": MAX_CHARS}
+    if not rule.anywhere:
+        table["outside_body"] = True
+    if rule.examples:
+        table["example"] = [{"input": text, "output": output} for text, output in rule.examples]
+    return table
+
+
+def rule_toml(rule: LearnedRule) -> str:
+    description = rule_description(rule)
     lines = ["[[rule]]", f"id = {toml_string(rule.id)}", 'kind = "drop_line"', 'category = "site-template"',
              f"sites = [{toml_string(rule.site)}]", f"description = {toml_string(description)}",
              f"pattern = {toml_string(rule.pattern)}", f"max_chars = {MAX_CHARS}"]
@@ -475,3 +555,71 @@ def render_report(reports: Iterable[SiteReport]) -> Iterator[str]:
     yield f"{'site':<40} {'pages':>7} {'repeats':>7} {'rules':>6} {'anywhere':>8}"
     for r in reports:
         yield f"{r.site:<40} {r.pages:>7} {r.duplicates:>7} {r.rules:>6} {r.anywhere:>8}"
+
+
+# --- applying the learned rules --------------------------------------------------------------
+
+
+class LearnedLines:
+    """Learned rules (drop_line rules of key patterns, scoped to sites) applied as a Cleaner of them applies
+    them, at less cost: each line's key is looked up among its site's rules instead of every rule's prefilter
+    and pattern being run. The same lines are candidates: a stripped line matches key_pattern(key) exactly
+    when line_key gives it that key (whitespace runs are str.split's less the characters line_key refuses,
+    digit runs the regex module's \\d+), and a line longer than MAX_CHARS is beyond every rule's max_chars.
+    Each rule then runs its own step over its lines, in rule order (its pattern and guards decide)."""
+
+    def __init__(self, rules: list[Rule], sites: dict[str, dict[str, list[int]]], timeout: float | None) -> None:
+        self.rules, self.sites, self.timeout = rules, sites, timeout
+
+    @classmethod
+    def of(cls, rules: list[Rule], timeout: float | None) -> LearnedLines | None:
+        """The rules by site and key; None when one is not a learned rule (another kind or pattern, no site,
+        a language or page type, no max_chars or one over MAX_CHARS)."""
+        sites: dict[str, dict[str, list[int]]] = {}
+        for position, rule in enumerate(rules):
+            step = rule.step
+            key = pattern_key(step.pattern.source) if isinstance(step, DropLine) else None
+            if key is None or rule.lang or rule.page_types or not rule.sites \
+                    or not 0 < (step.max_chars or 0) <= MAX_CHARS:
+                return None
+            for site in rule.sites:
+                sites.setdefault(site, {}).setdefault(key, []).append(position)
+        return cls(rules, sites, timeout)
+
+    def clean(self, text: str, *, site: str) -> Result:
+        """What Cleaner.from_rules(rules, max_removed=None).clean(text, site=site) gives (no page type
+        detected: no rule is scoped to one)."""
+        keys = self.sites.get(site_name(site))
+        doc = Doc(text)
+        hits: dict[int, list[int]] = {}
+        for index, line in enumerate(doc.texts) if keys else ():
+            for position in keys.get(line_key(line), ()) if line else ():  # type: ignore[union-attr]
+                hits.setdefault(position, []).append(index)
+        seconds = None if self.timeout is None else self.timeout * max(1.0, len(text) / 1_000_000)
+        removals, warnings = self._run(doc, hits, seconds)
+        removals.sort(key=lambda r: r.line)
+        return Result(doc.render(), removals, warnings, source=text)
+
+    def _run(self, doc: Doc, hits: dict[int, list[int]], seconds: float | None) -> tuple[list[Removal], list[str]]:
+        """Each rule with lines over them, in rule order, as Cleaner._run does (a runaway pattern: a warning)."""
+        removals: list[Removal] = []
+        warnings: list[str] = []
+        unlimited = Budget(None)
+        with watchdog.document(seconds) as armed:
+            for position in sorted(hits):
+                rule, lines = self.rules[position], [i for i in hits[position] if i not in doc.dropped]
+                if not lines:
+                    continue
+                try:
+                    cuts = watchdog.run(rule.step.apply, doc, lines, unlimited) if armed \
+                        else rule.step.apply(doc, lines, unlimited if seconds is None else Budget(seconds))
+                except (TimeoutError, MemoryError, RecursionError) as err:
+                    reason = f"exceeded the regex time limit ({seconds:.1f} s)" if isinstance(err, TimeoutError) \
+                        else f"failed ({type(err).__name__})"
+                    warnings.append(f"rule '{rule.id}' {reason}; skipped")
+                    if armed:
+                        watchdog.rearm()
+                    continue
+                apply_cuts(doc, cuts)
+                removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
+        return removals, warnings

@@ -3,6 +3,7 @@ the same output as learning with `cleaner learn` and cleaning with the pack, the
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -157,3 +158,34 @@ def test_pass_two_cleans_again_from_where_the_input_no_longer_matches_pass_one()
     assert first[2] == b'{"text": "1"}\n' and first[3] is not None
     assert changed == (2, b"y" * 6, None, None) and after == (3, b"z" * 5, None, None)
     assert Planner(BytesIO(b""), BytesIO(b""), frozenset(), True).plan(1, b"{}") == (1, b"{}", None, None)
+
+
+def test_a_learned_pack_over_the_rule_file_limit_stops_the_run_as_any_rule_file_does(tmp_path):
+    """Batch hands the loader its pack's tables instead of the file to parse, and keeps the loader's size limit
+    (lowered here, in a real process, so that a small pack passes it)."""
+    corpus_jsonl(tmp_path / "corpus.jsonl", synthetic_site()[:40])
+    code = ("import sys, cleaner, cleaner.engine.loader as loader; cleaner.Cleaner(); loader.MAX_RULE_FILE = 2000; "
+            "from cleaner.cli import main; "
+            "sys.argv = ['cleaner', '--isolated', 'batch', 'corpus.jsonl', '-o', 'out.jsonl']; main()")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True)
+    assert proc.returncode == 2 and not (tmp_path / "out.jsonl").exists()
+    assert re.search(r"learned/example-news\.com\.toml: rule file is [\d,]+ bytes \(limit 2,000\)$",
+                     proc.stderr.decode().strip())
+
+
+def test_a_crawl_whose_packs_together_pass_the_rule_file_limit_is_cleaned(run_cli, tmp_path):
+    """Batch keeps one pack per site, so the rule-file limit (lowered here, in a real process) bounds a site's
+    rules, not the crawl's: two sites of about 19 KB each pass a limit of 25,000 bytes. (A crawl of a few
+    hundred sites made a single pack of 24 MB, and the run stopped.)"""
+    with (tmp_path / "corpus.jsonl").open("w", encoding="utf-8") as out:
+        for seed, host in ((19, f"www.{SITE}"), (23, "news.second-site.org")):
+            for number, (text, _, _) in enumerate(synthetic_site(seed)[:40]):
+                out.write(json.dumps({"url": f"https://{host}/story/{number}", "text": text}) + "\n")
+    code = ("import sys, cleaner, cleaner.engine.loader as loader; cleaner.Cleaner(); loader.MAX_RULE_FILE = 25_000; "
+            "from cleaner.cli import main; "
+            "sys.argv = ['cleaner', '--isolated', 'batch', 'corpus.jsonl', '-o', 'limited.jsonl']; main()")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "for 2 of 2 site(s)" in proc.stderr.decode()
+    assert run_cli("--isolated", "batch", "corpus.jsonl", "-o", "plain.jsonl").returncode == 0
+    assert (tmp_path / "limited.jsonl").read_bytes() == (tmp_path / "plain.jsonl").read_bytes()

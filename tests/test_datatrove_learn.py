@@ -139,7 +139,7 @@ def test_counts_merged_equal_counts_made_at_once():
     counts = SiteCounts.load(json.loads(json.dumps(sketched[0].sites["other.org"].state())))
     counts.merge(sketched[1].sites["other.org"])
     assert counts.sketch.exact is None  # the sketch took over, and never counts below the truth
-    assert all(counts.sketch.count(h) >= c for h, c in whole.sites["other.org"].sketch.exact.items())
+    assert all(counts.sketch.count(key) >= c for key, c in whole.sites["other.org"].sketch.exact.items())
 
 
 def test_pack_names_are_file_names():

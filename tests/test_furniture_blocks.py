@@ -53,3 +53,28 @@ def test_wcxb_word_f1_follows_its_evaluate():
 
     assert word_f1("", "") == 1.0 and word_f1("x", "") == 0.0 and word_f1("", "x") == 0.0
     assert word_f1("The cat sat", "the cat sat on the mat") == 2 * 1.0 * 0.5 / 1.5
+
+
+def test_ablation_counts_only_what_the_block_put_in_the_output():
+    from furniture_ablate import caused, find_block, without_block
+    from selectolax.lexbor import LexborHTMLParser
+
+    html = "<html><body><script>x()</script><div><p>Council members vote on Monday.</p><figure>Photo: Jane Doe</figure></div></body></html>"
+    path = "html > div:nth-child(1) > figure:nth-child(2)"
+    assert find_block(LexborHTMLParser(html), path).text() == "Photo: Jane Doe"
+    assert without_block(html, path, "Photo: Jane Doe").count("Jane Doe") == 0
+    assert without_block(html, path, "another text") is None
+    repeated = "Council members vote on Monday after a long debate"
+    assert caused(repeated, repeated, repeated) == (0, 6)
+    assert caused(repeated, repeated, "") == (6, 6)
+    assert caused("Jane Doe", "Photo: Jane Doe", "Photo:") == (1, 1)
+
+
+def test_byline_proposals_take_the_bylines_own_element_not_the_header():
+    from furniture_propose import byline_candidates, text_of
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser("<html><body><header><h1>Council passes the budget</h1><div class='m'><span>By Jane Doe</span>"
+                            " <time>March 12, 2024</time></div></header><p>The council met on Monday and voted.</p></body></html>")
+    got = [(category, how, text_of(node)) for category, how, node in byline_candidates(tree, "")]
+    assert got and set(got) == {("caption", "byline", "By Jane Doe March 12, 2024")}

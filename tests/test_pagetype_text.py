@@ -57,3 +57,31 @@ def test_a_thread_of_long_posts_is_still_a_forum():
     long_posts = THREAD.replace("\nReply\n", "\n" + "I tried every tent in the shop and wrote down how each one stood up.\n" * 40)
     assert text_type(long_posts).name == "forum"
     assert text_type(LISTING.replace("\nBy ", "\n" + "A long review of the book follows here in full.\n" * 30 + "By ")) is None
+
+
+TOOLS = ["Ada", "Awk", "Bash", "Clojure", "Cobol", "Dart", "Elixir", "Erlang", "Forth", "Fortran", "Go", "Haskell",
+         "Java", "Julia", "Kotlin", "Lisp", "Lua", "Nim", "OCaml", "Pascal", "Perl", "Prolog", "Ruby", "Rust", "Scala",
+         "Scheme", "Smalltalk", "Swift", "Tcl", "Zig"]
+INDEX = ("Programming languages\nAn index of programming languages, old and new, by name.\n"
+         + "".join(f"- {name}\n- {name} (a dialect)\n- {name} for the web\n" for name in TOOLS))
+
+
+def test_a_page_of_short_entries_is_a_listing_and_keeps_them():
+    found = text_type(INDEX)
+    assert found is not None and found.name == "listing" and "all entries" in found.why
+    result = Cleaner().clean(INDEX)
+    assert result.page_type == "listing"
+    assert all(f"- {name}" in result.text.splitlines() for name in TOOLS)
+
+
+def test_an_article_under_a_menu_stays_an_article_and_loses_the_menu():
+    menu = "".join(f"{label}\n" for label in ("Home", "World", "Politics", "Business", "Tech", "Sport"))
+    body = "".join(f"The council met for the {day} time this week and talked about the bridge, its cost and its "
+                   f"closures.\n" for day in ("first", "second", "third", "fourth", "fifth", "sixth"))
+    text = menu + "\n" + body
+    assert text_type(text) is None
+    assert "Politics" not in Cleaner().clean(text).text
+
+
+def test_a_short_text_of_short_lines_says_nothing():
+    assert text_type("".join(f"- {name}\n" for name in TOOLS[:12])) is None

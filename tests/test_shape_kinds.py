@@ -149,3 +149,70 @@ def test_headline_run_after_the_article_goes():
 ])
 def test_headline_run_spares_what_is_not_a_teaser_run(text):
     assert headline_run().clean(text).text == text + "\n"
+
+
+def teaser_box():
+    return run("drop_headed_run", phrases="most popular\nmore from ...", min_run=3, min_words=3, max_words=16)
+
+
+BOX = ("Most Popular\n1\nThousands of Disney Plus accounts were hacked and sold online\n2\n"
+       "Man charged with manslaughter in friend's shooting death\n3\n10 Places to Travel in 2020\n"
+       "Is the bridge safe to cross?")
+
+
+def test_teaser_box_goes_wherever_it_stands():
+    assert teaser_box().clean(f"{BODY}\n\n{LAST}\n\n{BOX}").text == f"{BODY}\n\n{LAST}\n"
+    middle = teaser_box().clean(f"{BODY}\n\n{BOX}\n\n{LAST}").text  # the title before prose may head it: it stays
+    assert middle == f"{BODY}\n\nIs the bridge safe to cross?\n\n{LAST}\n"
+
+
+@pytest.mark.parametrize("box", [
+    "Most Popular\nNew car sales plunge in the autumn\nTaylor Swift wants to re-record her old hits",  # two: no box
+    "Most Popular\nNew car sales plunged in the autumn.\nSwift re-records her old hits.\nThe pool opens.",  # prose
+    "Most popular names\nOliver Smith and Amelia Jones\nGeorge Brown and Isla Wilson\nNoah Taylor and Ava Evans",
+    "Popular in the town were these:\nNew car sales plunge in the autumn\nTaylor Swift re-records her hits\n"
+    "Campus hosts first swim meet at new pool",  # not the heading alone
+])
+def test_teaser_box_needs_a_heading_and_three_headlines(box):
+    text = f"{BODY}\n\n{box}\n\n{LAST}"
+    assert teaser_box().clean(text).text == text + "\n"
+
+
+def test_teaser_box_heading_names_a_site():
+    box = "More From Dawgs By Nature\nSteelers admit club's role in Helmetgate\nWhere do the Browns stand?\n" \
+          "Browns edging closer to Steelers heading into Week 12"
+    assert teaser_box().clean(f"{BODY}\n\n{box}").text == f"{BODY}\n"
+
+
+@pytest.mark.parametrize("section", [
+    "Pick the Right Location",  # the article's next section heading, before its prose
+    "2. Stanford Graduate School of Business",  # a numbered section of the article
+])
+def test_teaser_box_ends_before_the_articles_next_section(section):
+    box = "More From Dawgs By Nature\nSteelers admit club's role in Helmetgate\nWhere do the Browns stand?\n" \
+          "Browns edging closer to Steelers heading into Week 12"
+    assert teaser_box().clean(f"{BODY}\n\n{box}\n{section}\n{LAST}").text == f"{BODY}\n\n{section}\n{LAST}\n"
+
+
+def test_teaser_box_heading_in_lower_case_is_a_badge():
+    text = f"{BODY}\n\nmost popular\nZip to Zip Moving Inc\nLifestyle Moving & Storage\nMen On The Move Movers"
+    assert teaser_box().clean(text).text == text + "\n"
+
+
+def test_teaser_box_takes_kickers_and_deks_along():
+    kickers = "Most Popular\nRANDY ANDY\nAndrew parties in unearthed pics despite denials\nTIME TRAVELLER\n" \
+              "Conspiracy theorists spot Greta Thunberg in old picture\nVideo\nRussian Popeye has his tricep removed"
+    deks = "Most Popular\nWave of Israeli strikes hit Iran's forces in Syria\nIsrael's military says the strikes " \
+           "inside Syria were in response to rockets.\n20 November 2019\nFormer UK consulate worker says China " \
+           "tortured him\nSuspect in Malta journalist murder held on yacht"
+    for box in (kickers, deks):
+        assert teaser_box().clean(f"{BODY}\n\n{LAST}\n\n{box}").text == f"{BODY}\n\n{LAST}\n"
+
+
+def test_teaser_box_takes_no_prose_after_titles_without_deks():
+    box = "Most Popular\nNew car sales plunge in the autumn\nTaylor Swift wants to re-record her old hits\n" \
+          "Campus hosts first swim meet at new pool\nTown hall opens its doors again"
+    prose = "The committee met again on Thursday, and the chair said the report was late."
+    text = f"{BODY}\n\n{box}\n{prose}\nBudget Vote Delayed Until Spring\n{LAST}"
+    assert teaser_box().clean(text).text == f"{BODY}\n\nTown hall opens its doors again\n{prose}\n" \
+        f"Budget Vote Delayed Until Spring\n{LAST}\n"

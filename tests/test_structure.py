@@ -75,6 +75,9 @@ def test_an_image_in_a_paragraph_keeps_the_text_around_it():
     ("drop_comment_run", {"min_run": 1}, "'min_run' must be at least 2"),
     ("drop_link_block", {"min_link_share": 1.5}, "'min_link_share' in (0, 1]"),
     ("drop_link_block", {"selector": "ul["}, "bad CSS selector"),
+    ("drop_byline", {"max_words": 0}, "'max_words' must be at least 1"),
+    ("drop_byline", {"openers": ["by"]}, "option 'openers' must be str"),
+    ("drop_outside_main", {"min_link_share": 0}, "'min_link_share' in (0, 1]"),
 ])
 def test_bad_options_name_the_rule_and_the_option(kind, options, message):
     table = {"id": "shape", "kind": kind, "category": "related", "description": "d", **options}
@@ -86,7 +89,7 @@ def test_bad_options_name_the_rule_and_the_option(kind, options, message):
 def test_steps_survive_pickling_with_their_options():
     """The batch pool sends the rules to its workers."""
     for rule in Cleaner().rules:
-        if rule.kind in {"drop_caption", "drop_link_block", "drop_comment_run"}:
+        if rule.kind in {"drop_caption", "drop_link_block", "drop_comment_run", "drop_byline", "drop_outside_main"}:
             again = pickle.loads(pickle.dumps(rule.step))
             assert (type(again), again.selector, again.options) == (type(rule.step), rule.step.selector, rule.step.options)
 
@@ -126,3 +129,64 @@ def test_an_element_declared_an_article_is_kept_whatever_its_shape():
     removed = lambda page: {r.rule_id for r in clean_page(Cleaner(), page).removals}  # noqa: E731
     assert "html-related-by-shape" not in removed(page_with(f"<div>{block}</div>"))
     assert "html-related-by-shape" in removed(page_with(f"<div>{block.replace('Posting', '')}</div>"))
+
+
+HEAD = "<h1>Council passes the budget</h1>"
+BYLINE = "Posted on March 12, 2024 by Jane Doe"
+MENU = ("<p><a href='/'>Home</a> | <a href='/news'>News</a> | <a href='/sport'>Sport</a> | <a href='/weather'>Weather</a>"
+        " | <a href='/contact'>Contact us</a></p>")
+
+
+def test_a_byline_near_the_headline_goes_and_explain_names_its_element():
+    page = f"<html><body><article>{HEAD}<div class='meta-x'>{BYLINE}</div><p>{P1}</p><p>{P2}</p></article></body></html>"
+    result = clean_page(Cleaner(), page)
+    assert "Jane Doe" not in result.text and P1 in result.text
+    removal = next(r for r in result.removals if r.rule_id == "html-byline-by-shape")
+    assert (removal.element, removal.category, removal.text) == ("div.meta-x", "metadata", BYLINE)
+    assert "Jane Doe" in clean_page(Cleaner(ignore=["metadata"]), page).text
+
+
+def test_a_date_list_in_the_body_is_not_a_dateline():
+    """Past the second paragraph of prose the zone near the headline ends: a timeline's dates are the article's."""
+    timeline = "<ul><li>March 12, 2024</li><li>April 2, 2024</li></ul>"
+    page = f"<html><body><article>{HEAD}<p>{P1}</p><p>{P2}</p>{timeline}<p>{P3}</p></article></body></html>"
+    text = clean_page(Cleaner(), page).text
+    assert "March 12, 2024" in text and "April 2, 2024" in text
+
+
+def test_an_author_named_inside_a_sentence_stays():
+    said = f"<div>The budget was followed all night by <span itemprop='author'>Jane Doe</span> of the Daily, who counted the votes.</div>"
+    page = f"<html><body><article>{HEAD}{said}<p>{P1}</p><p>{P2}</p></article></body></html>"
+    assert "Jane Doe of the Daily" in clean_page(Cleaner(), page).text
+
+
+def test_a_menu_outside_the_main_block_goes_and_one_inside_stays():
+    body = f"<div><p>{P1}</p><p>{P2}</p><p>{P3}</p></div>"
+    outside = f"<html><body><div>{body}<div class='links'>{MENU}</div></div></body></html>"
+    result = clean_page(Cleaner(), outside)
+    assert "Weather" not in result.text
+    assert any(r.rule_id == "html-navigation-by-shape" and r.element == "div.links" for r in result.removals)
+    assert "Weather" in clean_page(Cleaner(ignore=["navigation"]), outside).text
+    inside = f"<html><body><div><div><p>{P1}</p><p>{P2}</p>{MENU}<p>{P3}</p></div></div></body></html>"
+    assert not any(r.rule_id == "html-navigation-by-shape" for r in clean_page(Cleaner(), inside).removals)
+
+
+def test_a_post_of_one_line_is_not_its_bylines_element():
+    """A declared post (microformats hentry) holding one line and a 'Posted in' line stays, though both are short."""
+    post = ("<div class='post hentry'><div class='entry'><p>PDF: <a href='/advice.pdf'>advice-sheet</a></p></div>"
+            "<div class='info'><p>Posted in <a href='/c'>Worksheets</a></p></div></div>")
+    page = f"<html><body><div><h2>{P1}</h2>{HEAD}</div>{post}<p>{P2}</p></body></html>"
+    assert "advice-sheet" in clean_page(Cleaner(), page).text
+
+
+def test_rows_of_names_and_years_are_not_datelines():
+    rows = "".join(f"<table><tr><td><p>Runner{i}, Anja 1992; Walker{i}, Heike 1993</p></td></tr></table>" for i in range(3))
+    page = f"<html><body><article>{HEAD}{rows}<p>{P1}</p><p>{P2}</p></article></body></html>"
+    assert "Runner1, Anja 1992" in clean_page(Cleaner(), page).text
+
+
+def test_a_cooking_time_is_not_a_date():
+    times = "<div class='times'>Baking <time datetime='PT25M'>25 min</time></div>"
+    page = f"<html><body><article>{HEAD}{times}<p>{P1}</p><p>{P2}</p></article></body></html>"
+    removed = {r.text for r in clean_page(Cleaner(), page).removals if r.rule_id == "html-byline-by-shape"}
+    assert not any("25 min" in text for text in removed)

@@ -19,6 +19,8 @@ from cleaner.cli.commands import _options, lang_option, limit_options, rule_opti
 from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone, stdin_stream, write_file
 from cleaner.cli.learn import learn_options
 from cleaner.config import build_cleaner
+from cleaner.engine.fast import cache
+from cleaner.engine.loader import MAX_RULE_FILE
 from cleaner.engine.pipeline import Cleaner
 
 TOP = 20  # rules listed in the summary by default
@@ -132,10 +134,13 @@ def learn_then_clean(source: Path, target: Path, cleaner: Cleaner, setup: tuple[
         batch.copy_out(folder / batch.SPOOL, str(target))
         first.summary.learned = learned_line(learner, rules, first.unsited)
         return first.summary
-    pack = folder / "learned.toml"
-    pack.write_text(learn.pack_toml(rules, "Learned by cleaner batch"), encoding="utf-8")
+    pack = folder / "learned"  # one file a site: each under the rule-file limit, however many sites the crawl has
+    for path, site_rules in save_packs(pack, rules).items():
+        if path.stat().st_size <= MAX_RULE_FILE:  # (a larger one is refused by the loader, as any rule file)
+            cache.get().put_tables(path, [learn.rule_table(rule) for rule in site_rules])  # as read back: no parse
     options = {**options, "rule_paths": (*options.get("rule_paths", ()), pack)}  # workers build the same cleaner
-    summary = batch.clean_again(str(source), str(target), folder, pack, build(**options), (build, options, fields), **run)
+    summary = batch.clean_again(str(source), str(target), folder, pack, build(**options), (build, options, fields),
+                                fast=learn.LearnedLines.of, **run)
     summary.started = first.summary.started  # the run's time covers both passes
     summary.learned = learned_line(learner, rules, first.unsited)
     return summary
@@ -159,8 +164,8 @@ def learned_line(learner: learn.Learner, rules: list[learn.LearnedRule], unsited
             f"from {pages} page(s); {unsited} record(s) without a site")
 
 
-def save_packs(folder: Path, rules: list[learn.LearnedRule]) -> None:
-    """One pack per site with rules, SITE.toml in `folder` (checked new or empty before the run)."""
+def save_packs(folder: Path, rules: list[learn.LearnedRule]) -> dict[Path, list[learn.LearnedRule]]:
+    """One pack per site with rules, SITE.toml in `folder` (checked new or empty before the run); returns them."""
     by_site: dict[str, list[learn.LearnedRule]] = {}
     for rule in rules:
         by_site.setdefault(rule.site, []).append(rule)
@@ -169,6 +174,7 @@ def save_packs(folder: Path, rules: list[learn.LearnedRule]) -> None:
         header = (f"Learned by cleaner batch for {site}: {len(site_rules)} rule(s) from {site_rules[0].site_pages} "
                   "page(s).\nEach rule drops one line of the site's template; delete a rule to keep its line.")
         write_file(folder / f"{site}.toml", learn.pack_toml(site_rules, header))
+    return {folder / f"{site}.toml": site_rules for site, site_rules in by_site.items()}
 
 
 @contextmanager

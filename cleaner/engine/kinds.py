@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from cleaner.engine.fast import cache, regexes, watchdog
 from cleaner.engine.document import Doc
 from cleaner.engine.elements import drop_element, drop_element_text
-from cleaner.engine.structure import drop_caption, drop_comment_run, drop_link_block
+from cleaner.engine.structure import drop_byline, drop_caption, drop_comment_run, drop_link_block, drop_outside_main
 from cleaner.engine.fast.prefilter import starts_every_branch
 
 if TYPE_CHECKING:
@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 
 # Fixed helper patterns use `re`, which compiles far faster than `regex` at import.
 _DATA = re.compile(r"\d|/|@|www\.")
+_LINK = re.compile(r"/|@|www\.")
+_RANK = re.compile(r"\d{1,2}\.?$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")  # kana, CJK ideographs, hangul
+_BOX_LINES = 40  # the most lines of a teaser box looked at after its heading
+_NUMBERED = re.compile(r"\d+[.)]\s")  # '2. Stanford GSB': a numbered section of the article
 _SENTENCE_MARKS = ".!?。！？"
 _CLOSERS = "\"'”’»)]"
 # A sentence end: punctuation after a word of two or more characters ('U.S.' and 'J.' are not
@@ -677,8 +682,94 @@ def drop_short_run(*, min_run: int = 4, max_words: int = 3, max_chars: int = 40,
     return DropShortRun(min_run, max_words, max_chars, edges_only, outside_body, headlines)
 
 
+class DropHeadedRun:
+    """Drops a teaser box: a heading line the pattern matches ('Most Popular', 'More from X')
+    followed by a run of at least `min_run` headlines (`min_words` to `max_words` words, starting
+    with a capital or a digit, no link or bracket, not ending in '.' or ':'; numbers, '?' and '!'
+    allowed: titles hold them; not '2. Name', a numbered section), wherever it stands; the heading
+    goes with them, and so do rank numbers, kickers ('Video', 'RANDY ANDY') and, in a box that has
+    one under its first title, deks (a sentence with another title after it). The last title before a
+    prose line stays: it is the heading of that prose, a section of the article."""
+
+    def __init__(self, heading: str, min_run: int, min_words: int, max_words: int, max_chars: int) -> None:
+        self.pattern = compile_pattern("heading", heading)  # (named as the line kinds' pattern)
+        self.prefilter, self.max_chars = heading, max_chars  # (a heading is never longer than max_chars)
+        self.min_run, self.min_words, self.max_words = min_run, min_words, max_words
+
+    def _headline(self, text: str) -> bool:
+        """A teaser title: see the class's docstring."""
+        words = word_count(text)
+        if words < self.min_words and _CJK.search(text):  # (no spaces between words: about 4 characters a word)
+            words = len(text) // 4
+        first = text.lstrip("‘“'\"「『【")[:1]
+        return (0 < len(text) <= 160 and self.min_words <= words <= self.max_words
+                and (first.isupper() or first.isdigit() or bool(_CJK.match(first))) and not _NUMBERED.match(text)
+                and text.rstrip(_CLOSERS)[-1:] not in ".。:" and not _LINK.search(text) and "(" not in text)
+
+    def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
+        cuts: list[Cut] = []
+        texts, kept, taken = doc.texts, doc.kept, -1
+        for index in candidates:
+            text = texts[index]
+            if index <= taken or not text or len(text) > self.max_chars or text[:1].islower() or \
+                    not self.pattern.line_search(text, timeout=budget.left()):
+                continue  # ('most popular' in lower case is a badge on an entry, not a box's heading)
+            run, titles = self._run_after(doc, bisect_left(kept, index) + 1)
+            if titles >= self.min_run:
+                cuts += [Cut(i, doc.lines[i]) for i in (index, *run)]
+                taken = run[-1]
+        return cuts
+
+    def _run_after(self, doc: Doc, position: int) -> tuple[list[int], int]:
+        """The lines of the box right after kept position `position` (blank lines skipped), and how
+        many headlines they hold: headlines, with rank numbers, labels and deks among them."""
+        lines = [i for i in doc.kept[position:position + 4 * _BOX_LINES] if doc.texts[i]]
+        run: list[int] = []
+        titles, deks, after_title = 0, False, False
+        for n, index in enumerate(lines):
+            text = doc.texts[index]
+            if _PREFORMATTED.match(doc.lines[index]):
+                break
+            if self._headline(text):
+                titles, after_title = titles + 1, True
+                run.append(index)
+                continue
+            if after_title and (titles == 1 or deks) and self._is_dek(doc, text, lines[n + 1:n + 2]):
+                deks = True  # (a box with deks has one under its first title)
+            elif not (_RANK.match(text) or _is_label(text)):
+                if _is_prose(text):  # the last title heads this prose: a section of the article
+                    while run and not self._headline(doc.texts[run[-1]]):
+                        run.pop()
+                    return (run[:-1], titles - 1) if run else (run, titles)
+                break
+            after_title = False
+            run.append(index)
+        return run, titles
+
+    def _is_dek(self, doc: Doc, text: str, following: list[int]) -> bool:
+        """A teaser's summary: a sentence of at most 40 words with another headline right after it."""
+        return bool(following) and word_count(text) <= 40 and self._headline(doc.texts[following[0]])
+
+
+def _is_label(text: str) -> bool:
+    """A teaser's kicker or type: one word, or up to four in capitals ('Video', 'RANDY ANDY')."""
+    words = word_count(text)
+    return len(text) <= 30 and not is_sentence(text) and (words == 1 or (words <= 4 and text.isupper()))
+
+
+def drop_headed_run(*, heading: str, min_run: int = 3, min_words: int = 3, max_words: int = 16,
+                    max_chars: int = 60) -> Step:
+    """Drops a teaser box: a `heading` line (of at most `max_chars` characters) and the `min_run`+
+    headlines of `min_words` to `max_words` words right after it."""
+    for option, value in (("min_run", min_run), ("min_words", min_words), ("max_words", max_words),
+                          ("max_chars", max_chars)):
+        _positive(option, value)
+    return DropHeadedRun(heading, min_run, min_words, max_words, max_chars)
+
+
 KINDS: dict[str, Callable[..., Step]] = {
     kind.__name__: kind
-    for kind in (drop_line, strip_span, cut_tail, cut_comments, cut_thread, drop_repeated, drop_short_run, drop_element,
-                 drop_element_text, drop_caption, drop_link_block, drop_comment_run)
+    for kind in (drop_line, strip_span, cut_tail, cut_comments, cut_thread, drop_repeated, drop_short_run,
+                 drop_headed_run, drop_element, drop_element_text, drop_caption, drop_link_block, drop_comment_run,
+                 drop_byline, drop_outside_main)
 }

@@ -177,7 +177,8 @@ def make_step(kind: str, options: dict[str, object]) -> Step:
     return factory(**options)
 
 
-PHRASE_TARGET = {"drop_line": "pattern", "cut_tail": "marker", "cut_comments": "marker", "cut_thread": "marker"}
+PHRASE_TARGET = {"drop_line": "pattern", "cut_tail": "marker", "cut_comments": "marker", "cut_thread": "marker",
+                 "drop_headed_run": "heading"}
 
 
 def with_phrases(kind: str, options: dict[str, object]) -> dict[str, object]:

@@ -27,10 +27,12 @@ _SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*$")
 _DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:./]\d{2}\b|\b\d+\s*(?:min|minutes?|hours?|days?|weeks?|months?)\b"
                    r"|\bago\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 _SENTENCES = re.compile(r"\w\w[.!?\u2026][\"'\u201d\u2019\u00bb)]*(?=\s+\W*[A-Z\u00c0-\u00de]|\s*$)")
-_ICON = 48
-# What a page declares its article (schema.org microdata) is content, whatever its shape: a live blog's
-# entries, mostly links, are its text. (lexbor's css also matches the element itself.)
-_DECLARED_CONTENT = "[itemtype*=Article i], [itemtype*=Posting i]"  # an image declared this many pixels wide or high, or less, is an icon, not a picture
+_ICON = 48  # an image declared this many pixels wide or high, or less, is an icon, not a picture
+# What a page declares its article (schema.org microdata; a microformats post, h-entry or hAtom's hentry, and its
+# content) is content, whatever its shape: a live blog's entries, mostly links, are its text; a post that is one
+# line and a PDF link is still the post. (lexbor's css also matches the element itself.)
+_DECLARED_CONTENT = ("[itemtype*=Article i], [itemtype*=Posting i], [class~=hentry], [class~=h-entry], [class~=entry-content], "
+                     "[class~=e-content]")
 
 
 class Shaped(Prune):
@@ -247,3 +249,203 @@ def drop_comment_run(*, selector: str = "ol, ul, div, section", min_run: int = 3
     if min_run < 2:
         raise ValueError(f"option 'min_run' must be at least 2, got {min_run}")
     return CommentRuns(check_selector(selector), min_run, min_words)
+
+
+_HEADINGS_CSS = "h1, h2, h3, h4, h5, h6"
+_INLINE = frozenset({"a", "span", "time", "b", "strong", "em", "i", "small", "abbr", "cite", "font", "u"})
+_TEXT_PARENTS = frozenset({"p", "li", "td", "dd", "dt", "blockquote", "figcaption", "label", "q"})
+_NO_BYLINE = frozenset({"article", "main", "table", "tbody", "thead", "tr"})  # a byline's element is never one of these
+_ZONE_NODES = 400  # the header zone ends this many elements after its start at the latest
+_DATELINE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d{2}\b")
+_TEXT_TAGS = frozenset({"p", "div", "span", "li", "small", "em", "time", "address", "dd"})
+
+
+class Bylines(Shaped):
+    """Short elements near the headline holding an author or a date (see drop_byline)."""
+
+    def targets(self, page: Page) -> list[LexborNode]:
+        max_words, openers = self.options
+        zone = _header_zone(page)
+        ids = {node.mem_id for node in zone}
+        opening = _opening(openers)
+        seeds = [node for node in page.tree.css(self.selector) if node.mem_id in ids and not _duration(node)]
+        seeds += [node for node in zone if node.tag in _TEXT_TAGS and _text_byline(node, max_words, opening)]
+        found: dict[int, LexborNode] = {}
+        for seed in seeds:
+            block = _byline_block(seed, max_words)
+            if block is not None:
+                found.setdefault(block.mem_id, block)
+        return [node for node in found.values() if not _inside(node, set(found))]  # the outermost of nested ones
+
+
+@lru_cache(maxsize=16)
+def _opening(openers: str) -> re.Pattern | None:
+    """The pattern of a text opening with one of the '|'-separated words, then a space and more."""
+    words = [w.strip() for w in openers.split("|") if w.strip()]
+    return re.compile(rf"^(?:{'|'.join(re.escape(w) for w in words)})\s*:?\s+\S", re.I) if words else None
+
+
+def _headline_node(page: Page) -> LexborNode | None:
+    """The article's h1 (one inside article or main first) of two words or more; None without one."""
+    for selector in ("article h1, main h1", "h1"):
+        for node in page.tree.css(selector):
+            if len(text_of(node).split()) >= 2:
+                return node
+    return None
+
+
+def _header_zone(page: Page, prose_after: int = 2) -> list[LexborNode]:
+    """The elements near the headline, in document order: from the start of the headline's grandparent to the
+    second paragraph of prose after the headline (the lead or dek, then the body), at most _ZONE_NODES."""
+    head = _headline_node(page)
+    body = page.tree.body
+    if head is None or body is None:
+        return []
+    start = head.parent.parent if head.parent is not None and head.parent.parent is not None else head
+    zone: list[LexborNode] = []
+    started = after = False
+    prose = 0
+    for node in body.traverse():
+        started = started or node.mem_id == start.mem_id
+        if not started:
+            continue
+        after = after or node.mem_id == head.mem_id
+        if after and node.tag == "p" and _prose(text_of(node)):
+            prose += 1
+            if prose >= prose_after:
+                break
+        zone.append(node)
+        if len(zone) >= _ZONE_NODES:
+            break
+    return zone
+
+
+def _duration(node: LexborNode) -> bool:
+    """A time element holding a duration (datetime 'PT15M': a recipe's cooking time), not a date."""
+    return node.tag == "time" and (node.attributes.get("datetime") or "").upper().startswith("P")
+
+
+def _text_byline(node: LexborNode, max_words: int, opening: re.Pattern | None) -> bool:
+    """A short element, no block inside, that opens with a byline word ('By', 'Posted') or is a date, not a sentence."""
+    text = text_of(node)
+    words = len(text.split())
+    if not 1 <= words <= max_words or _SENTENCE_END.search(text) or _holds(node, "p, div, li, " + _HEADINGS_CSS):
+        return False
+    return bool(opening is not None and opening.search(text)) or (bool(_DATELINE.search(text)) and _date_alone(text))
+
+
+def _date_alone(text: str) -> bool:
+    """True when a text is a date and little else: at most two words left once the date's parts (numbers, month
+    names, 'ago' and units of time) are taken out ('Le 06 Novembre 2019', 'Updated 2:30 PM')."""
+    rest = _DATE.sub(" ", text)
+    return len([w for w in re.split(r"[\W\d_]+", rest) if w]) <= 2
+
+
+def _byline_block(seed: LexborNode, max_words: int) -> LexborNode | None:
+    """The largest element around seed of at most max_words words and no heading (the byline's own element);
+    None when that sits inside running text (a link or a date in a sentence) or is prose."""
+    block, node = None, seed
+    while node is not None and node.tag not in _NEVER and node.tag not in _NO_BYLINE \
+            and _words(node) <= max_words and not node.css_first(_HEADINGS_CSS):
+        block, node = node, node.parent
+    if block is None or not text_of(block) or node is None:
+        return None
+    if block.tag in _INLINE and (node.tag in _TEXT_PARENTS or _has_own_text(node)):
+        return None
+    return None if _prose(text_of(block)) and _SENTENCE_END.search(text_of(block)) else block
+
+
+def _has_own_text(node: LexborNode) -> bool:
+    """True when node holds text of its own (a text child beyond whitespace and punctuation), as a sentence does."""
+    return any(kid.tag in ("-text", "_text") and any(c.isalpha() for c in kid.text()) for kid in node.iter(include_text=True))
+
+
+def drop_byline(*, selector: str = "[rel~=author], time, address, [itemprop~=author], [itemprop~=datePublished], "
+                "[itemprop~=dateModified]", max_words: int = 15, openers: str = "") -> Bylines:
+    """Removes bylines and datelines in their own elements near the headline (between the headline's container
+    and the second paragraph of prose after it): the largest element of at most max_words words and no heading
+    around a match of selector, or a short element opening with one of openers ('by|posted') or holding only
+    a date; never one inside running text."""
+    if max_words < 1:
+        raise ValueError(f"option 'max_words' must be at least 1, got {max_words}")
+    return Bylines(check_selector(selector), max_words, openers)
+
+
+class OutsideBlocks(Shaped):
+    """Link-dense containers and ad labels outside the page's main block (see drop_outside_main)."""
+
+    def targets(self, page: Page) -> list[LexborNode]:
+        min_links, max_title_words, min_share, labels = self.options
+        main = _main_block(page)
+        if main is None:
+            return []
+        keep = _lineage(main)
+        ad_label = _label_pattern(labels)
+        out, taken, texts = [], set(), {}
+        for node in page.tree.css(self.selector):
+            if node.mem_id in keep or _inside(node, taken) or _inside(node, {main.mem_id}):
+                continue
+            if _menu(node, min_links, max_title_words, min_share, texts) or \
+                    (ad_label is not None and ad_label.fullmatch(text_of(node)) and not node.css_first(_IMAGES)):
+                taken.add(node.mem_id)
+                out.append(node)
+        return out
+
+
+def _main_block(page: Page, share: float = 0.6) -> LexborNode | None:
+    """The deepest element holding `share` of the characters of the page's prose paragraphs; None without prose."""
+    chars: dict[int, int] = {}
+    nodes: dict[int, tuple[int, LexborNode]] = {}
+    total = 0
+    for p in page.tree.css("p"):
+        if not _prose(text := text_of(p)):
+            continue
+        total += len(text)
+        chain = []
+        node = p.parent
+        while node is not None and node.tag not in ("html", None):
+            chain.append(node)
+            node = node.parent
+        for depth, ancestor in enumerate(reversed(chain)):
+            chars[ancestor.mem_id] = chars.get(ancestor.mem_id, 0) + len(text)
+            nodes[ancestor.mem_id] = (depth, ancestor)
+    held = [nodes[i] for i, c in chars.items() if total and c >= share * total]
+    return max(held, key=lambda pair: pair[0])[1] if held else None
+
+
+def _lineage(node: LexborNode) -> set[int]:
+    """node and its ancestors."""
+    ids = set()
+    while node is not None:
+        ids.add(node.mem_id)
+        node = node.parent
+    return ids
+
+
+@lru_cache(maxsize=16)
+def _label_pattern(labels: str) -> re.Pattern | None:
+    """An element's whole text being one of the '|'-separated labels (an ad slot's 'Advertisement')."""
+    words = [w.strip() for w in labels.split("|") if w.strip()]
+    return re.compile(rf"(?:{'|'.join(re.escape(w) for w in words)})\W*", re.I) if words else None
+
+
+def _menu(node: LexborNode, min_links: int, max_title_words: float, min_share: float, texts: dict[int, str]) -> bool:
+    """min_links links or more, min_share of the text in them, their text max_title_words words or fewer at the median
+    (menu words, not titles), no paragraph of prose."""
+    titles = [t for a in node.css("a") if (t := _link_text(a, texts))]
+    if len(titles) < min_links or median(len(t.split()) for t in titles) > max_title_words:
+        return False
+    if sum(map(len, titles)) < min_share * len(text_of(node)):
+        return False
+    return not any(_prose(text_of(p)) for p in node.css("p"))
+
+
+def drop_outside_main(*, selector: str = "nav, header, footer, aside, ul, ol, div, section, table", min_links: int = 4,
+                      max_title_words: float = 3.0, min_link_share: float = 0.7, labels: str = "") -> OutsideBlocks:
+    """Removes navigation, footers and ad slots outside the page's main block (the deepest element holding most of
+    its prose): containers of min_links links or more, min_link_share of their text in links whose text is
+    max_title_words words or fewer at the median, no prose; and elements whose whole text is one of labels
+    ('advertisement|anzeige'), no picture in them."""
+    if min_links < 1 or not 0 < min_link_share <= 1:
+        raise ValueError("options 'min_links' must be at least 1 and 'min_link_share' in (0, 1]")
+    return OutsideBlocks(check_selector(selector), min_links, max_title_words, min_link_share, labels)
