@@ -30,14 +30,15 @@ _LD_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]{0,300}\]|"[^"]{1,80}")')
 _ITEMTYPE = re.compile(r'itemtype\s*=\s*["\']https?://schema\.org/(\w+)', re.I)
 _OG_TYPE = re.compile(r'<meta[^>]+property\s*=\s*["\']og:type["\'][^>]*>', re.I)
 _CONTENT = re.compile(r'content\s*=\s*["\']([^"\']{1,40})["\']', re.I)
-# The URL's path: words that name a kind of page (shop, forum and documentation software's own).
+# The URL's path: words that name a kind of page (shop, forum and documentation software's own). Not
+# 'department': a city's or a university's office as often as a shop's aisle.
 URL_SHAPES = (
     ("forum", re.compile(r"/(?:forums?|threads?|topics?|t|d|questions|community|discussions?|boards?|comments)"
                          r"(?:/|\.php|$)|showthread|viewtopic|/thread-\d", re.I)),
     ("documentation", re.compile(r"/(?:docs?|documentation|api|reference|manual|guides?|tutorials?|kb|book|"
                                  r"knowledge-?base|wiki|man|quickstart|getting-started|glossary)(?:/|$)", re.I)),
     ("product", re.compile(r"/(?:products?|p|dp|item|pr)/[^/]+", re.I)),
-    ("collection", re.compile(r"/(?:collections?|categor(?:y|ies)|product-category|shop|store|department|browse|"
+    ("collection", re.compile(r"/(?:collections?|categor(?:y|ies)|product-category|shop|store|browse|"
                               r"c|cp|b)(?:/|$)", re.I)),
 )
 _HOSTS = (("forum", re.compile(r"^(?:forums?|community|discuss|discourse)\.", re.I)),
