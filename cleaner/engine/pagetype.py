@@ -27,7 +27,8 @@ DECLARED = (
                  "og:product.item")),
 )
 _LD_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]{0,300}\]|"[^"]{1,80}")')
-_ITEMTYPE = re.compile(r'itemtype\s*=\s*["\']https?://schema\.org/(\w+)', re.I)
+# (regex, not re: re scans a case-insensitive pattern character by character, 2 ms on a large page)
+_ITEMTYPE = regex.compile(r'itemtype\s*=\s*["\']https?://schema\.org/(\w+)', regex.I)
 _OG_TYPE = re.compile(r'<meta[^>]+property\s*=\s*["\']og:type["\'][^>]*>', re.I)
 _CONTENT = re.compile(r'content\s*=\s*["\']([^"\']{1,40})["\']', re.I)
 # The URL's path: words that name a kind of page (shop, forum and documentation software's own). Not
