@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import html as html_lib
 import re
-from functools import cache
+from functools import cache, partial
 from itertools import accumulate
 from operator import sub
 
@@ -196,14 +196,15 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
     kept = spared(page, rules)
     text, leads = restore_leads(text, page, rules)
     kept += leads
+    as_was = cache(partial(extract, source, url, page_type))  # the page as it was, extracted once at most
     if len(text) < SHORT_SHARE * page.totals[0]:
-        text, removals, more, put_back = reextract(source, url, text, removals, page_type)
+        text, removals, more, put_back = reextract(source, url, text, removals, page_type, as_was())
         warnings += more
         kept += put_back
     if not text and removals:  # pruning took the article with it: extract from the page as it was
-        text, removals = extract(source, url, page_type), []
+        text, removals = as_was(), []
     elif len(text) < WRONG_BLOCK * page.totals[1] and not thread_like(removals, text):
-        text, removals, more = whole_page(source, url, text, removals, page_type)
+        text, removals, more = whole_page(source, url, text, removals, page_type, as_was())
         warnings += more
     text = add_declared(text, source, page_type)
     text, dropped = drop_echoes(text, echoes)
@@ -301,10 +302,11 @@ def restore_leads(text: str, page: Page, rules: list[Rule]) -> tuple[str, list[K
 
 
 def reextract(source: str, url: str | None, text: str, removals: list[Removal],
-              page_type: str = ARTICLE) -> tuple[str, list[Removal], list[str], list[Kept]]:
-    """The text of the page as it was, without what the selectors removed, when it holds far more
-    than `text` (the pruned page's); else `text`. Removals that held a large share of it are put back."""
-    paragraphs = extract(source, url, page_type).split("\n\n")
+              page_type: str = ARTICLE, as_was: str | None = None) -> tuple[str, list[Removal], list[str], list[Kept]]:
+    """The text of the page as it was (`as_was`, when extracted already), without what the selectors
+    removed, when it holds far more than `text` (the pruned page's); else `text`. Removals that held a
+    large share of it are put back."""
+    paragraphs = (extract(source, url, page_type) if as_was is None else as_was).split("\n\n")
     total = sum(map(len, paragraphs))
     keys = [_key(p) for p in paragraphs]
     hits = [[i for i, key in enumerate(keys) if key and key in _key(removal.text)] for removal in removals]
@@ -332,10 +334,10 @@ def reextract(source: str, url: str | None, text: str, removals: list[Removal],
 
 
 def whole_page(source: str, url: str | None, text: str, removals: list[Removal],
-               page_type: str = ARTICLE) -> tuple[str, list[Removal], list[str]]:
-    """The text of the page as it was, nothing removed, when it is over WHOLE_GAIN times as long as `text`
-    (with a warning); else `text` and its removals as they were."""
-    whole = extract(source, url, page_type)
+               page_type: str = ARTICLE, as_was: str | None = None) -> tuple[str, list[Removal], list[str]]:
+    """The text of the page as it was (`as_was`, when extracted already), nothing removed, when it is over
+    WHOLE_GAIN times as long as `text` (with a warning); else `text` and its removals as they were."""
+    whole = extract(source, url, page_type) if as_was is None else as_was
     if len(whole) <= WHOLE_GAIN * len(text):
         return text, removals, []
     return whole, [], [f"html: the pruned page gave {len(text)} characters of text, under {WRONG_BLOCK:.0%} of the "
