@@ -41,9 +41,9 @@ import regex
 
 from cleaner.engine.document import Doc, Removal, encodes
 from cleaner.engine.fast import watchdog
-from cleaner.engine.kinds import PROSE_WORDS, Budget, DropLine, is_sentence, word_count
+from cleaner.engine.kinds import PROSE_WORDS, DropLine, is_sentence, word_count
 from cleaner.engine.loader import Rule
-from cleaner.engine.pipeline import Result, apply_cuts
+from cleaner.engine.pipeline import Result, apply_cuts, run_step
 from cleaner.engine.sites import site_name
 
 MIN_PAGES = 3
@@ -604,22 +604,12 @@ class LearnedLines:
         """Each rule with lines over them, in rule order, as Cleaner._run does (a runaway pattern: a warning)."""
         removals: list[Removal] = []
         warnings: list[str] = []
-        unlimited = Budget(None)
         with watchdog.document(seconds) as armed:
             for position in sorted(hits):
                 rule, lines = self.rules[position], [i for i in hits[position] if i not in doc.dropped]
                 if not lines:
                     continue
-                try:
-                    cuts = watchdog.run(rule.step.apply, doc, lines, unlimited) if armed \
-                        else rule.step.apply(doc, lines, unlimited if seconds is None else Budget(seconds))
-                except (TimeoutError, MemoryError, RecursionError) as err:
-                    reason = f"exceeded the regex time limit ({seconds:.1f} s)" if isinstance(err, TimeoutError) \
-                        else f"failed ({type(err).__name__})"
-                    warnings.append(f"rule '{rule.id}' {reason}; skipped")
-                    if armed:
-                        watchdog.rearm()
-                    continue
+                cuts = run_step(rule, doc, lines, seconds, armed, warnings)
                 apply_cuts(doc, cuts)
                 removals += [Removal(rule.id, rule.category, c.index + 1, c.text, c.rest is None) for c in cuts]
         return removals, warnings

@@ -151,7 +151,6 @@ class Cleaner:
         """Visit the rules that have candidate lines, in order, and apply each one's cuts."""
         removals: list[Removal] = []
         warnings: list[str] = []
-        unlimited = Budget(None)  # stateless: one for all rules when the alarm keeps time
         candidates = index.candidates(doc.texts, doc.kept)
         order, position = sorted(candidates), 0
         while position < len(order):
@@ -162,17 +161,7 @@ class Cleaner:
                 hits -= doc.dropped  # (the sets are this call's own: changed in place)
                 if not hits:
                     continue
-            lines = doc.kept if hits is None else sorted(hits)
-            try:  # (watchdog.run only under this thread's alarm: other threads' searches carry the limit)
-                cuts = watchdog.run(rule.step.apply, doc, lines, unlimited) if armed \
-                    else rule.step.apply(doc, lines, unlimited if seconds is None else Budget(seconds))
-            except (TimeoutError, MemoryError, RecursionError) as err:  # a runaway pattern, e.g. '(?R)'
-                reason = f"exceeded the regex time limit ({seconds:.1f} s)" if isinstance(err, TimeoutError) \
-                    else f"failed ({type(err).__name__})"
-                warnings.append(f"rule '{rule.id}' {reason}; skipped")
-                if armed:
-                    watchdog.rearm()
-                continue
+            cuts = run_step(rule, doc, doc.kept if hits is None else sorted(hits), seconds, armed, warnings)
             if not cuts:
                 continue
             edited = apply_cuts(doc, cuts)
@@ -256,6 +245,26 @@ def removed_chars(original: Sequence[str], removals: list[Removal], exempt: froz
     removed = sum(len(r.text.strip()) for r in removals if r.rule_id not in exempt)
     total -= sum(len(r.text.strip()) for r in removals if r.rule_id in exempt)
     return removed, total
+
+
+UNLIMITED = Budget(None)  # stateless: one for all rules when the alarm keeps time
+
+
+def run_step(rule: Rule, doc: Doc, lines: list[int], seconds: float | None, armed: bool,
+             warnings: list[str]) -> list[Cut]:
+    """A rule's cuts over `lines`; a runaway pattern (e.g. '(?R)') is skipped with a warning, no cuts.
+    (watchdog.run only under this thread's alarm: other threads' searches carry the limit.)"""
+    try:
+        if armed:
+            return watchdog.run(rule.step.apply, doc, lines, UNLIMITED)
+        return rule.step.apply(doc, lines, UNLIMITED if seconds is None else Budget(seconds))
+    except (TimeoutError, MemoryError, RecursionError) as err:
+        reason = f"exceeded the regex time limit ({seconds:.1f} s)" if isinstance(err, TimeoutError) \
+            else f"failed ({type(err).__name__})"
+        warnings.append(f"rule '{rule.id}' {reason}; skipped")
+        if armed:
+            watchdog.rearm()
+        return []
 
 
 def apply_cuts(doc: Doc, cuts: list[Cut]) -> set[int]:
