@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -26,6 +26,17 @@ _SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*$")
 # trafilatura discards elements by the same class words ('teaser', 'related').
 LINK_SHARE = 0.1
 _BLOCKS = "p, div, h2, h3, h4, h5, h6"
+# lexbor walks the tree once for each selector of a list. A selector that is one test of a class or id
+# value ('[class*=promo i]', '.comments', '#respond') can only match when its word (ASCII, any case) is in
+# a class or id value written in the page, so the others are left out of the query. Only a numeric character
+# reference ('&#97;') or '&lowbar;' ('_') gives a word's character: when a value holds one, every selector runs.
+# The values are found in the page's source by a pattern that takes more than the parser does (a class="..."
+# in a comment too), never less.
+_WORD_TEST = re.compile(r"\[(?:class|id)\s*[~|^$*]?=\s*(['\"]?)([A-Za-z0-9_-]+)\1(?:\s+[iIsS])?\s*\]|[.#]([A-Za-z0-9_-]+)")
+_VALUE = rb"""[\t\n\f\r ]*=[\t\n\f\r ]*("[^"]*|'[^']*|[^\t\n\f\r >]*)"""
+_CLASS_VALUES = re.compile(rb"class" + _VALUE)
+_ID_VALUES = re.compile(rb"id" + _VALUE)
+_WORD_REFERENCE = re.compile(rb"&(?:#|lowbar|underbar)")
 
 
 class Page:
@@ -36,6 +47,8 @@ class Page:
 
         self.tree = LexborHTMLParser(html)
         self.tree.strip_tags(["script", "style", "template"])
+        self._html = html
+        self._values: bytes | None = None
         self._totals: tuple[int, int] | None = None
         self.spared: list[tuple[str, str, str]] = []  # (selector, why, text) of what a guard kept in the page
 
@@ -46,6 +59,53 @@ class Page:
             body = self.tree.body
             self._totals = (_paragraph_chars(body), len(body.text())) if body is not None else (0, 0)
         return self._totals
+
+    def narrowed(self, selector: str) -> str:
+        """The selector list without the class and id tests whose word no class or id value of the page
+        holds ('' when none is left): it matches what the whole list matches."""
+        plan = _plan(selector)
+        if all(word is None for _, word in plan) or (values := self._class_and_id_values()) is None:
+            return selector
+        return ", ".join(part for part, word in plan if word is None or word in values)
+
+    def _class_and_id_values(self) -> bytes | None:
+        """The class and id values written in the page, lower-cased (ASCII); None when one holds a reference
+        that may give a word's character."""
+        if self._values is None:
+            data = self._html.encode("utf-8", "surrogatepass").lower()
+            self._values = b"\n".join(set(_CLASS_VALUES.findall(data)) | set(_ID_VALUES.findall(data)))
+        return None if _WORD_REFERENCE.search(self._values) else self._values
+
+
+@lru_cache(maxsize=256)
+def _plan(selector: str) -> tuple[tuple[str, bytes | None], ...]:
+    """The selectors of a list, each with the word of its class or id test (lower-cased), None for any other."""
+    if "\\" in selector:  # (an escape: the list is run whole)
+        return ((selector, None),)
+    return tuple((part, _word(part)) for part in _selectors(selector))
+
+
+def _word(selector: str) -> bytes | None:
+    match = _WORD_TEST.fullmatch(selector)
+    return None if match is None else (match.group(2) or match.group(3)).lower().encode("ascii")
+
+
+def _selectors(selector: str) -> list[str]:
+    """A selector list split at its commas outside brackets, parentheses and quotes."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, char in enumerate(selector):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and not depth:
+            parts.append(selector[start:i].strip())
+            start = i + 1
+    return [*parts, selector[start:].strip()]
 
 
 @cache
@@ -100,7 +160,8 @@ class Prune(ElementStep):
         as tag.class#id."""
         removed: set[int] = set()
         texts: list[tuple[str, str]] = []
-        matches = page.tree.css(self.selector)
+        selector = page.narrowed(self.selector)
+        matches = page.tree.css(selector) if selector else []
         kinds = Counter(_kind(node) for node in matches) if self.links else Counter()
         for node in matches:
             if node.tag in _NEVER or _inside(node, removed) or _is_wrapper(node, page):
