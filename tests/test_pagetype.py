@@ -46,6 +46,9 @@ def reply_rule(**scope: object) -> object:
     ("<p>x</p>", "https://example.com/en-us/", "service"),  # a home page introduces the site
     ("<p>x</p>", "https://example.com/2024/05/bridge?page=2", "article"),
     ("<p>x</p>", None, "article"),
+    (ld("Article"), "https://developer.example.com/guide/topics/ui", "documentation"),  # docs software's Article
+    (ld("Article"), "https://example.com/docs/install/", "documentation"),
+    (ld("Article"), "https://news.example.com/guides/top-10-insurers", "article"),  # a news site's guide
 ])
 def test_detect(html, url, kind):
     assert detect(html, url).name == kind

@@ -93,9 +93,18 @@ def url_type(url: str | None) -> PageType | None:
     return None
 
 
+# A documentation site's host (docs., developer.) or a /docs/ path outweighs an Article the page declares:
+# documentation software marks every page an Article (developer.android.com's guides), while a news or
+# blog URL's /guides/ or /glossary/ section is articles (on wcxb-dev: 3 documentation pages, no article).
+_DOCS_URL = re.compile(r"^(?:docs?|developers?|devdocs)\.|readthedocs|/(?:docs?|documentation)(?:/|$)", re.I)
+
+
 def detect(html: str, url: str | None = None) -> PageType:
     """The page's type: what it declares, else its URL's shape, else an article."""
-    return declared_type(html) or url_type(url) or PageType(ARTICLE, "nothing says otherwise")
+    declared = declared_type(html)
+    if declared and declared.name == ARTICLE and url and _DOCS_URL.search(re.sub(r"^[a-z]+://", "", url, flags=re.I)):
+        return PageType("documentation", f"URL of documentation ({declared.why}, as documentation software does)")
+    return declared or url_type(url) or PageType(ARTICLE, "nothing says otherwise")
 
 
 def check_page_type(name: object) -> str:
