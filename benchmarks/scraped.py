@@ -28,12 +28,15 @@ class Page:
     with_: tuple[str, ...] = field(default=())
     without: tuple[str, ...] = field(default=())
     page_type: str = ""
+    set: str = ""  # aeb, traf or wcxb (furniture_pages sets it)
 
 
-def load_set(name: str, data: Path, limit: int | None = None) -> list[Page]:
-    """The pages of `aeb` (data/aeb), `traf` (data/traf-dev) or `wcxb` (data/wcxb-dev), sorted by id."""
+def load_set(name: str, data: Path, limit: int | None = None, ids: set[str] | None = None) -> list[Page]:
+    """The pages of `aeb` (data/aeb), `traf` (data/traf-dev) or `wcxb` (data/wcxb-dev), sorted by id; only
+    `ids` when given."""
     if name == "aeb":
-        return [Page(p.id, p.url, p.html, p.truth) for p in load_pages(data / "aeb", limit)]
+        return [Page(p.id, p.url, p.html, p.truth) for p in load_pages(data / "aeb", limit)
+                if ids is None or p.id in ids]
     if name not in FOLDERS:
         raise ValueError(f"unknown set {name!r} (aeb, traf, wcxb)")
     root = data / FOLDERS[name]
@@ -41,7 +44,7 @@ def load_set(name: str, data: Path, limit: int | None = None) -> list[Page]:
     return [Page(i, gold[i]["url"] or "", decode_html(gzip.decompress((root / "html" / f"{i}.html.gz").read_bytes())),
                  truth=gold[i].get("main_content", ""), with_=tuple(gold[i]["with"]),
                  without=tuple(gold[i]["without"]), page_type=gold[i].get("page_type", ""))
-            for i in sorted(gold)[:limit]]
+            for i in sorted(gold)[:limit] if ids is None or i in ids]
 
 
 FOLDERS = {"traf": "traf-dev", "wcxb": "wcxb-dev"}
