@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -38,3 +39,10 @@ def ray_cluster():
     assert context.address_info["node_ip_address"] == "127.0.0.1"
     yield ray
     ray.shutdown()
+
+
+def write_shards(folder: Path, rows: list[dict], shards: int) -> None:
+    """`rows` as JSONL shards part-0.jsonl ... in `folder`, dealt round-robin (row i in shard i % shards)."""
+    for shard in range(shards):
+        lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in rows[shard::shards]]
+        (folder / f"part-{shard}.jsonl").write_text("".join(lines), encoding="utf-8")

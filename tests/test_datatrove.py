@@ -17,7 +17,7 @@ from cleaner import Cleaner  # noqa: E402
 from cleaner.integrations.datatrove import CleanerStep  # noqa: E402
 from cleaner.html import clean_page  # noqa: E402
 
-from conftest import GOLDEN  # noqa: E402
+from conftest import GOLDEN, write_shards  # noqa: E402
 
 SHARDS = 3
 # The engine keeps a document whole when rules would remove most of it; off here, to see one emptied.
@@ -40,9 +40,7 @@ def records() -> list[dict]:
 def shards(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("shards")
     rows = records()
-    for shard in range(SHARDS):
-        lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in rows[shard::SHARDS]]
-        (folder / f"part-{shard}.jsonl").write_text("".join(lines), encoding="utf-8")
+    write_shards(folder, rows, SHARDS)
     return folder
 
 

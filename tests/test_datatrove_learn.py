@@ -21,6 +21,7 @@ from cleaner import Cleaner  # noqa: E402
 from cleaner.integrations.datatrove import CleanerStep, SiteLearnStep, SiteRulesReduce, bucket, pack_name  # noqa: E402
 from cleaner.learn import Learner, SiteCounts  # noqa: E402
 
+from conftest import write_shards  # noqa: E402
 from test_learn import synthetic_site  # noqa: E402
 
 SHARDS = 4  # prime to the 3 sites: each site's pages spread over every shard
@@ -48,9 +49,7 @@ def records() -> list[dict]:
 def shards(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("shards")
     rows = records()
-    for shard in range(SHARDS):
-        lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in rows[shard::SHARDS]]
-        (folder / f"part-{shard}.jsonl").write_text("".join(lines), encoding="utf-8")
+    write_shards(folder, rows, SHARDS)
     (folder.parent / "all.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return folder
 
