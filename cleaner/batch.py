@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from cleaner.cli.console import Sink, replacing, stdin_stream, stdout_sink
+from cleaner.cli.console import GZIP_MAGIC, Sink, replacing, stdin_stream, stdout_sink
 from cleaner.engine.document import encodes
 from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result
 from cleaner.engine.loader import Rule
@@ -439,11 +439,13 @@ class CannotRead(Exception):
 
 @contextmanager
 def open_input(path: str) -> Iterator[BinaryIO]:
-    """stdin for '-'; a file, decompressed as it is read when its name ends in .gz."""
-    if path == "-":
-        yield stdin_stream()
+    """stdin for '-', decompressed as it is read when it starts as gzip data does; a file, decompressed
+    when its name ends in .gz."""
+    stdin = stdin_stream() if path == "-" else None
+    if stdin is not None and not getattr(stdin, "peek", lambda n: b"")(2).startswith(GZIP_MAGIC):
+        yield stdin
         return
-    if not path.endswith(".gz"):
+    if stdin is None and not path.endswith(".gz"):
         with open(path, "rb", buffering=1 << 20) as stream:
             yield stream
         return
@@ -451,10 +453,10 @@ def open_input(path: str) -> Iterator[BinaryIO]:
     import zlib
 
     try:
-        with gzip.open(path, "rb") as stream:
+        with gzip.open(stdin or path, "rb") as stream:
             yield stream  # type: ignore[misc]
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
-        raise CannotRead(f"{path}: not valid gzip data ({err})") from None
+        raise CannotRead(f"{'<stdin>' if stdin else path}: not valid gzip data ({err})") from None
 
 
 @contextmanager

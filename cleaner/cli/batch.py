@@ -16,7 +16,7 @@ import click
 
 from cleaner import batch, learn
 from cleaner.cli.commands import _options, lang_option, limit_options, rule_options
-from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone, stdin_stream, write_file
+from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone, write_file
 from cleaner.cli.learn import learn_options
 from cleaner.config import build_cleaner
 from cleaner.engine.fast import cache
@@ -147,12 +147,12 @@ def learn_then_clean(source: Path, target: Path, cleaner: Cleaner, setup: tuple[
 
 
 def spooled(source: Path, folder: Path) -> Path:
-    """IN as a file that can be read twice: stdin is copied into `folder` first."""
+    """IN as a file that can be read twice: stdin is copied into `folder` first (decompressed, if gzip)."""
     if str(source) != "-":
         return source
     copy = folder / "stdin.jsonl"
-    with open(copy, "wb") as out:
-        shutil.copyfileobj(stdin_stream(), out, 1 << 20)
+    with open(copy, "wb") as out, batch.open_input("-") as stdin:
+        shutil.copyfileobj(stdin, out, 1 << 20)
     return copy
 
 
