@@ -144,3 +144,11 @@ def test_no_guard_warning_for_a_paragraph_a_text_rule_removed():
     lead = "The council met on Tuesday to discuss the budget for next year, officials said."
     kept = clean_page(Cleaner(), page.replace(furniture, lead))
     assert lead in kept.text and any("kept a prose paragraph" in w for w in kept.warnings)
+
+
+def test_stdin_with_an_output_folder_is_refused(run_cli, tmp_path):
+    """`clean - -o DIR` wrote DIR/- (a file named '-'); stdin has no name to write under."""
+    proc = run_cli("clean", "-", "-o", "out", input=ARTICLE)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "stdin ('-')" in err and "Traceback" not in err, err
+    assert not (tmp_path / "out").exists()

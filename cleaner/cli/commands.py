@@ -214,6 +214,8 @@ def output_name(path: Path, fmt: str) -> str:
 def output_paths(files: tuple[Path, ...], output_dir: Path, fmt: str, overwrite: bool) -> list[Path]:
     """Where each file's result goes; two inputs to one output, or (without --overwrite) an output
     over an input, stop with status 2 before anything is written."""
+    if any(str(path) == "-" for path in files):
+        fail(f"-o {output_dir}: stdin ('-') has no name to write under there; without -o it is written to stdout")
     targets = [output_dir / output_name(path, fmt) for path in files]
     first: dict[Path, Path] = {}
     for path, target in zip(files, targets):
