@@ -16,7 +16,7 @@ import click
 
 from cleaner import batch, learn
 from cleaner.cli.commands import _options, lang_option, limit_options, rule_options
-from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone, write_file
+from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone, same_file, write_file
 from cleaner.cli.learn import learn_options
 from cleaner.config import build_cleaner
 from cleaner.engine.fast import cache
@@ -71,7 +71,7 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, overwrite: bool, j
     A record over --max-removed under --on-excess fail stops the run with status 3; with
     --on-error skip it is left out and reported, and the run ends with status 3."""
     if not overwrite and same_file(source, target):
-        fail(f"{target} is the input {source}: writing there would overwrite it; nothing written "
+        fail(f"{target} is the input {'on stdin' if str(source) == '-' else source}: writing there would overwrite it; nothing written "
              "(--overwrite allows it)")
     names = {"text": "text_field", "html": "html_field", "output": "output_field", "lang": "lang_field",
              "with_removals": "with_removals", "url": "url_field", "site": "site_field",
@@ -96,16 +96,6 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, overwrite: bool, j
         click.echo(summary.render(top), err=True)
     if summary.excess:
         sys.exit(EXIT_EXCESS)
-
-
-def same_file(source: Path, target: Path) -> bool:
-    """OUT names IN itself, by the same name or through a link (neither is stdin/stdout)."""
-    if "-" in (str(source), str(target)):
-        return False
-    try:
-        return target.exists() and os.path.samefile(source, target)
-    except OSError:
-        return False
 
 
 def check_new_folder(folder: Path, learning: bool) -> None:

@@ -146,6 +146,19 @@ def write_out(text: str) -> None:
     sink.flush()
 
 
+def same_file(source: Path, target: Path) -> bool:
+    """`target` is the regular file `source` names, by the same name or through a link; for '-', the file on
+    stdin (a device such as /dev/null is never the same file: writing there replaces nothing)."""
+    if str(target) == "-" or not target.is_file():
+        return False
+    try:
+        if str(source) == "-":
+            return sys.stdin is not None and os.path.samestat(os.fstat(sys.stdin.fileno()), os.stat(target))
+        return os.path.samefile(source, target)
+    except (OSError, ValueError):
+        return False
+
+
 def stdin_stream() -> BinaryIO:
     if sys.stdin is None:
         raise InputError("<stdin>: cannot read: stdin is closed")
