@@ -152,3 +152,16 @@ def test_stdin_with_an_output_folder_is_refused(run_cli, tmp_path):
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "stdin ('-')" in err and "Traceback" not in err, err
     assert not (tmp_path / "out").exists()
+
+
+def test_learn_never_writes_its_pack_over_its_corpus(run_cli, tmp_path):
+    """`cleaner learn in.jsonl -o in.jsonl` replaced the corpus with a pack, status 0 (as batch did, item 1)."""
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"text": ARTICLE, "url": "https://a.example/1"}) + "\n", encoding="utf-8")
+    before = corpus.read_bytes()
+    (tmp_path / "link.jsonl").symlink_to(corpus)
+    for target in ("corpus.jsonl", "link.jsonl"):
+        proc = run_cli("--isolated", "learn", "corpus.jsonl", "-o", target)
+        err = proc.stderr.decode()
+        assert proc.returncode == 2 and err.count("\n") == 1 and "is the corpus corpus.jsonl" in err, err
+        assert corpus.read_bytes() == before
