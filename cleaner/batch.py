@@ -140,7 +140,9 @@ def parse(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError as err:
         raise RecordError(f"invalid UTF-8 at byte {err.start}") from None
     except json.JSONDecodeError as err:
-        raise RecordError(f"invalid JSON: {err.msg.removesuffix(' at')} at column {err.colno}") from None
+        end = len(err.doc.rstrip("\r\n"))  # a record cut short errs past its line's newline
+        where = "at the end of the line" if err.pos >= end else f"at column {err.pos + 1}"
+        raise RecordError(f"invalid JSON: {err.msg.removesuffix(' at')} {where}") from None
     if not isinstance(record, dict):
         raise RecordError(f"expected a JSON object, got {json_type(record)}")
     return record

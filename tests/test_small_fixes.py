@@ -165,3 +165,12 @@ def test_learn_never_writes_its_pack_over_its_corpus(run_cli, tmp_path):
         err = proc.stderr.decode()
         assert proc.returncode == 2 and err.count("\n") == 1 and "is the corpus corpus.jsonl" in err, err
         assert corpus.read_bytes() == before
+
+
+@pytest.mark.parametrize("line, where", [('{"text": "a",', "at the end of the line"),
+                                         ('{"text": "a" "b"}', "at column 14")])
+def test_json_errors_point_into_the_line(run_cli, line, where):
+    """A record cut short was reported 'at column 1' (the column after the line's newline)."""
+    proc = run_cli("batch", "-", input=line + "\n")
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and f"line 1: invalid JSON: " in err and where in err, err
