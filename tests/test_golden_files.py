@@ -82,3 +82,34 @@ def test_the_pytest_plugin_fails_that_case_alone(pytester, monkeypatch):
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*g/page.input.html::page PASSED*", "*bad.input.txt: not valid UTF-8 (byte 11)*"])
     assert "UnicodeDecodeError" not in result.stdout.str()
+
+
+SITE_RULE = """[[rule]]
+id = "house-example-promo"
+kind = "drop_line"
+category = "advertising"
+description = "Example News's desk line."
+pattern = '^The Example coast desk keeps this story up to date\\.$'
+sites = ["example.com"]
+
+[[rule.example]]
+input = "Body.\\n\\nThe Example coast desk keeps this story up to date."
+output = "Body."
+"""
+
+
+def test_an_html_case_is_cleaned_with_its_url(run_cli, folder):
+    """NAME.url names the page's site: a rule scoped to that site runs on the case, and only with it."""
+    (folder / "cleaner.toml").write_text('rules = ["house.toml"]\n', encoding="utf-8")
+    (folder / "house.toml").write_text(SITE_RULE, encoding="utf-8")
+    promo = "The Example coast desk keeps this story up to date."
+    (folder / "page.input.html").write_text(PAGE.replace("</article>", f"<p>{promo}</p></article>"), encoding="utf-8")
+    assert run_cli("golden", "update", folder).returncode == 0
+    assert promo in (folder / "page.expected.txt").read_text(encoding="utf-8")  # no URL: no site
+    (folder / "page.url").write_text("https://www.example.com/storm\n", encoding="utf-8")
+    check = run_cli("golden", "check", folder)
+    assert check.returncode == 1 and f"-{promo}" in check.stdout.decode(), check.stdout
+    assert run_cli("golden", "update", folder).returncode == 0
+    expected = (folder / "page.expected.txt").read_text(encoding="utf-8")
+    assert promo not in expected and "Crews worked through the night" in expected
+    assert run_cli("golden", "check", folder).returncode == 0
