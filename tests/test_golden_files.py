@@ -113,3 +113,17 @@ def test_an_html_case_is_cleaned_with_its_url(run_cli, folder):
     expected = (folder / "page.expected.txt").read_text(encoding="utf-8")
     assert promo not in expected and "Crews worked through the night" in expected
     assert run_cli("golden", "check", folder).returncode == 0
+
+
+def test_update_names_each_unreadable_case_and_updates_the_others(run_cli, folder):
+    """As `check` runs the other cases: update stopped at the first broken input, leaving the cases after it
+    (in name order) stale, so the outcome depended on the names."""
+    (folder / "a-bad.input.txt").write_bytes(BAD)
+    (folder / "b-ok.input.txt").write_text("Body.\n\nLeave a Reply\n", encoding="utf-8")
+    (folder / "c-bad.input.txt").write_bytes(BAD)
+    proc = run_cli("golden", "update", folder)
+    err = proc.stderr.decode().splitlines()
+    assert proc.returncode == 2 and len(err) == 2, err
+    assert "a-bad.input.txt: not valid UTF-8" in err[0] and "c-bad.input.txt: not valid UTF-8" in err[1]
+    assert (folder / "b-ok.expected.txt").read_text(encoding="utf-8") == "Body.\n"
+    assert proc.stdout.decode().splitlines()[-1] == "1 updated, 0 unchanged, 2 unreadable"

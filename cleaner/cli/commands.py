@@ -559,10 +559,17 @@ def golden_update(ctx: click.Context, folder: Path, names: tuple[str, ...], **lo
         fail(f"no golden case named {', '.join(unknown)} in {folder}")
     cases = [case for case in cases if not names or case.name in names]
     cleaner = build_cleaner(**_options(ctx.find_root(), local), start=folder)
-    try:
-        changed = [case.name for case in cases if update_case(cleaner, case)]
-    except GoldenFileError as err:
-        fail(f"{err}; golden files before it were updated, none after")
+    changed, broken = [], 0
+    for case in cases:
+        try:
+            if update_case(cleaner, case):
+                changed.append(case.name)
+        except GoldenFileError as err:  # named, and the other cases still updated (as `check` runs them)
+            error(f"golden case {case.name}: {err}; its expected file is left as it was")
+            broken += 1
     for name in changed:
         click.echo(f"updated {name}")
-    click.echo(f"{len(changed)} updated, {len(cases) - len(changed)} unchanged")
+    unreadable = f", {broken} unreadable" if broken else ""
+    click.echo(f"{len(changed)} updated, {len(cases) - len(changed) - broken} unchanged{unreadable}")
+    if broken:
+        sys.exit(EXIT_ERROR)
