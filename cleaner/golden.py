@@ -6,6 +6,7 @@ cleans a page, with the URL in `NAME.url` if the case has one; any other input i
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,9 +115,20 @@ def check_case(cleaner: Cleaner, case: Case) -> Outcome:
 
 def update_case(cleaner: Cleaner, case: Case) -> bool:
     """Rewrite the expected file; True when it changed. GoldenFileError for an input that cannot be read
-    (an expected file that is not UTF-8 is rewritten)."""
-    got = cleaned(cleaner, case)
-    if case.expected.is_file() and case.expected.read_bytes() == got.encode("utf-8"):
+    or an expected file that cannot be written (one that is not UTF-8 is rewritten)."""
+    got = cleaned(cleaner, case).encode("utf-8")
+    if case.expected.is_file() and case.expected.read_bytes() == got:
         return False
-    case.expected.write_text(got, encoding="utf-8")
+    write_whole(case.expected, got)
     return True
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`: never half written."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError as err:
+        temp.unlink(missing_ok=True)
+        raise GoldenFileError(f"{path}: cannot write: {err.strerror or err}") from None

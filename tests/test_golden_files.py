@@ -127,3 +127,22 @@ def test_update_names_each_unreadable_case_and_updates_the_others(run_cli, folde
     assert "a-bad.input.txt: not valid UTF-8" in err[0] and "c-bad.input.txt: not valid UTF-8" in err[1]
     assert (folder / "b-ok.expected.txt").read_text(encoding="utf-8") == "Body.\n"
     assert proc.stdout.decode().splitlines()[-1] == "1 updated, 0 unchanged, 2 unreadable"
+
+
+def test_an_expected_file_that_cannot_be_written_is_one_line(run_cli, folder, pytester, monkeypatch):
+    """update wrote NAME.expected.txt in place: a folder by that name gave an IsADirectoryError traceback."""
+    (folder / "x.input.txt").write_text("Body.\n", encoding="utf-8")
+    (folder / "x.expected.txt").mkdir()
+    proc = run_cli("golden", "update", folder)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err and err.count("\n") == 1, err
+    assert "x.expected.txt: cannot write" in err
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.delenv("CI", raising=False)
+    g = pytester.mkdir("g")
+    (g / "x.input.txt").write_text("Body.\n", encoding="utf-8")
+    (g / "x.expected.txt").mkdir()
+    result = pytester.runpytest("--cleaner-goldens", "g", "--cleaner-update")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*x.expected.txt: cannot write*"])
+    assert "Traceback" not in result.stdout.str() and "IsADirectoryError:" not in result.stdout.str()
