@@ -126,7 +126,7 @@ def test_update_names_each_unreadable_case_and_updates_the_others(run_cli, folde
     assert proc.returncode == 2 and len(err) == 2, err
     assert "a-bad.input.txt: not valid UTF-8" in err[0] and "c-bad.input.txt: not valid UTF-8" in err[1]
     assert (folder / "b-ok.expected.txt").read_text(encoding="utf-8") == "Body.\n"
-    assert proc.stdout.decode().splitlines()[-1] == "1 updated, 0 unchanged, 2 unreadable"
+    assert proc.stdout.decode().splitlines()[-1] == "1 updated, 0 unchanged, 2 not updated"
 
 
 def test_an_expected_file_that_cannot_be_written_is_one_line(run_cli, folder, pytester, monkeypatch):

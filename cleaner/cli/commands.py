@@ -569,7 +569,7 @@ def golden_update(ctx: click.Context, folder: Path, names: tuple[str, ...], **lo
             broken += 1
     for name in changed:
         click.echo(f"updated {name}")
-    unreadable = f", {broken} unreadable" if broken else ""
-    click.echo(f"{len(changed)} updated, {len(cases) - len(changed) - broken} unchanged{unreadable}")
+    failed = f", {broken} not updated" if broken else ""
+    click.echo(f"{len(changed)} updated, {len(cases) - len(changed) - broken} unchanged{failed}")
     if broken:
         sys.exit(EXIT_ERROR)
