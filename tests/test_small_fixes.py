@@ -174,3 +174,32 @@ def test_json_errors_point_into_the_line(run_cli, line, where):
     proc = run_cli("batch", "-", input=line + "\n")
     err = proc.stderr.decode()
     assert proc.returncode == 2 and f"line 1: invalid JSON: " in err and where in err, err
+
+
+def test_encoding_reads_a_utf16_file_it_names(run_cli, tmp_path):
+    """A UTF-16 file was refused as binary even with --encoding utf-16; without it, the error says how to read it."""
+    (tmp_path / "a.txt").write_bytes(ARTICLE.encode("utf-16"))
+    page = "<html><body><article><p>Body text of the page, a sentence that goes on for a while.</p></article></body></html>"
+    (tmp_path / "p.html").write_bytes(page.encode("utf-16"))
+    for args in (["clean", "--encoding", "utf-16", "a.txt"], ["--encoding", "UTF-16", "-"]):
+        proc = run_cli(*args, input=ARTICLE.encode("utf-16"))
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"Body text here.\n", b""), proc.stderr
+    html = run_cli("clean", "--encoding", "utf-16", "p.html")
+    assert html.returncode == 0 and html.stdout.startswith(b"Body text of the page"), html.stderr
+    refused = run_cli("clean", "a.txt")
+    assert refused.returncode == 2 and b"(--encoding utf-16 reads it)" in refused.stderr
+    binary = run_cli("clean", "--encoding", "latin-1", "-", input=b"%PDF-1.7\n" + bytes(range(256)) * 4)
+    assert binary.returncode == 2 and b"looks like binary data" in binary.stderr
+
+
+@pytest.mark.parametrize("codec", ["hex", "rot13", "undefined", "zlib"])
+def test_encoding_refuses_a_codec_that_is_not_a_text_encoding(run_cli, codec):
+    proc = run_cli("--encoding", codec, input=ARTICLE)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err and "not a text encoding" in err, err
+
+
+def test_a_codec_that_fails_on_the_input_is_one_line(run_cli):
+    proc = run_cli("--encoding", "punycode", input="Body.\n")  # a UnicodeError that is no UnicodeDecodeError
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err and "<stdin>: not valid punycode" in err, err

@@ -108,9 +108,16 @@ def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     if value is None:
         return None
     try:
-        return codecs.lookup(value).name
+        name = codecs.lookup(value).name
     except LookupError:
         raise click.BadParameter(f"unknown encoding {value!r}") from None
+    try:
+        b"a".decode(name)  # hex, rot13, zlib: codecs of bytes to bytes or str to str; undefined: none
+    except UnicodeDecodeError:  # a text encoding that cannot read b"a" alone (utf-16)
+        pass
+    except (LookupError, UnicodeError):
+        raise click.BadParameter(f"{value!r} is not a text encoding") from None
+    return name
 
 
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:

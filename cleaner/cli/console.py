@@ -16,7 +16,7 @@ UTF-8 sequence is read in the encoding charset_normalizer finds (cp1252 of those
 tell apart), with a warning; else its bad bytes are replaced (U+FFFD) with a warning naming
 the byte offset; under --strict it is refused. Gzip data on stdin is decompressed. Input that looks binary is refused: a NUL byte or more
 than 10% control bytes (other than tab, LF, CR, FF, VT) in the first 8 KB, or a UTF-16
-byte-order mark. Output is the cleaned text as UTF-8, byte for byte (escape sequences in
+byte-order mark (unless --encoding names the encoding: then the text is judged). Output is the cleaned text as UTF-8, byte for byte (escape sequences in
 the text are kept). Rule time-outs and the over-removal guard print warnings on stderr."""
 
 from __future__ import annotations
@@ -214,10 +214,10 @@ def write_file(path: Path, text: str) -> None:
         sink.write(text.encode("utf-8"))
 
 
-def read_bytes(path: Path | None) -> bytes:
+def read_bytes(path: Path | None, encoding: str | None = None) -> bytes:
     """The bytes of a file (decompressed when its name ends in .gz), or of stdin for None (decompressed
-    when it starts as gzip data does);
-    refused when unreadable or binary. Stdin on a terminal is announced on stderr first."""
+    when it starts as gzip data does); refused when unreadable or binary (read in `encoding`, when one
+    is given: UTF-16 holds NUL bytes). Stdin on a terminal is announced on stderr first."""
     name = source_name(path)
     if path is None and sys.stdin is not None and sys.stdin.isatty():
         print("cleaner: reading text from stdin (end it with Ctrl-D; 'cleaner --help' for help)",
@@ -228,7 +228,7 @@ def read_bytes(path: Path | None) -> bytes:
         raise InputError(f"{name}: cannot read: {err.strerror}") from None
     if (path is not None and path.name.endswith(".gz")) or (path is None and data.startswith(GZIP_MAGIC)):
         data = gunzip(data, name)
-    reason = binary_reason(data)
+    reason = binary_reason(data if encoding is None else decode_as(data, encoding, name).encode("utf-8", "replace"))
     if reason:
         raise InputError(f"{name}: looks like binary data ({reason}); not cleaned")
     return data
@@ -248,7 +248,7 @@ def binary_reason(data: bytes) -> str | None:
     """Why `data` looks binary rather than text (see the module docstring), or None."""
     head = data[:BINARY_SNIFF]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16 byte-order mark (convert it to UTF-8)"
+        return "UTF-16 byte-order mark (--encoding utf-16 reads it)"
     nul = head.find(b"\0")
     if nul >= 0:
         return f"NUL byte at offset {nul}"
@@ -288,6 +288,8 @@ def decode_as(data: bytes, encoding: str, name: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as err:
         raise InputError(f"{name}: not valid {encoding} at byte {err.start} (--encoding)") from None
+    except (UnicodeError, ValueError) as err:  # a codec that fails otherwise (punycode, idna)
+        raise InputError(f"{name}: not valid {encoding} ({err}) (--encoding)") from None
 
 
 def guess_encoding(data: bytes) -> str | None:
@@ -316,20 +318,20 @@ def looks_like_html(data: bytes) -> bool:
 
 def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -> Result:
     """Clean a file (or stdin for None) as HTML or as text: as --input says, else as its start suggests."""
-    kind = options.get("input_kind") or "auto"
+    kind, encoding = options.get("input_kind") or "auto", options.get("encoding")
     name = source_name(path)
-    data = read_bytes(path)
+    data = read_bytes(path, encoding)
+    given = None if encoding is None else decode_as(data, encoding, name)  # the text, in the encoding given
     try:
         where = {"url": options.get("url"), "site": options.get("site"),
                  "page_type": (options.get("page_type") or "").lower() or None}
-        if kind == "html" or (kind == "auto" and looks_like_html(data)):
+        if kind == "html" or (kind == "auto" and looks_like_html(data if given is None else given.encode())):
             from cleaner.html import clean_page  # imports trafilatura: text input never pays for it
 
-            page = decode_as(data, options["encoding"], name) if options.get("encoding") else data
-            result = clean_page(cleaner, page, lang=options.get("lang"), **where)
+            result = clean_page(cleaner, data if given is None else given, lang=options.get("lang"), **where)
         else:
-            text = read_text(path, data, options.get("strict", False), options.get("quiet", False),
-                             options.get("encoding"))
+            text = given if given is not None else read_text(path, data, options.get("strict", False),
+                                                             options.get("quiet", False))
             result = cleaner.clean(text, options.get("lang"), **where)
     except ExcessiveRemovalError as err:
         raise ExcessError(f"{name}: {err} (--on-excess fail); not written") from None
