@@ -71,7 +71,8 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, overwrite: bool, j
     A record over --max-removed under --on-excess fail stops the run with status 3; with
     --on-error skip it is left out and reported, and the run ends with status 3."""
     if not overwrite and same_file(source, target):
-        fail(f"{target} is the input {'on stdin' if str(source) == '-' else source}: writing there would overwrite it; nothing written "
+        where = "on stdin" if str(source) == "-" else source
+        fail(f"{target} is the input {where}: writing there would overwrite it; nothing written "
              "(--overwrite allows it)")
     names = {"text": "text_field", "html": "html_field", "output": "output_field", "lang": "lang_field",
              "with_removals": "with_removals", "url": "url_field", "site": "site_field",

@@ -14,10 +14,11 @@ is 2 if any input could not be read, else 3.
 Input is UTF-8, or in the encoding --encoding names. Text that is not UTF-8 and holds no
 UTF-8 sequence is read in the encoding charset_normalizer finds (cp1252 of those it cannot
 tell apart), with a warning; else its bad bytes are replaced (U+FFFD) with a warning naming
-the byte offset; under --strict it is refused. Gzip data on stdin is decompressed. Input that looks binary is refused: a NUL byte or more
-than 10% control bytes (other than tab, LF, CR, FF, VT) in the first 8 KB, or a UTF-16
-byte-order mark (unless --encoding names the encoding: then the text is judged). Output is the cleaned text as UTF-8, byte for byte (escape sequences in
-the text are kept). Rule time-outs and the over-removal guard print warnings on stderr."""
+the byte offset; under --strict it is refused. Gzip data on stdin is decompressed. Input that
+looks binary is refused: a NUL byte or more than 10% control bytes (other than tab, LF, CR, FF,
+VT) in the first 8 KB, or a UTF-16 byte-order mark (with --encoding, the text read in it is
+judged). Output is the cleaned text as UTF-8, byte for byte (escape sequences in the text are
+kept). Rule time-outs and the over-removal guard print warnings on stderr."""
 
 from __future__ import annotations
 
@@ -228,7 +229,8 @@ def read_bytes(path: Path | None, encoding: str | None = None) -> bytes:
         raise InputError(f"{name}: cannot read: {err.strerror}") from None
     if (path is not None and path.name.endswith(".gz")) or (path is None and data.startswith(GZIP_MAGIC)):
         data = gunzip(data, name)
-    reason = binary_reason(data if encoding is None else decode_as(data, encoding, name).encode("utf-8", "replace"))
+    text = data if encoding is None else decode_as(data, encoding, name).encode("utf-8", "replace")
+    reason = binary_reason(text)
     if reason:
         raise InputError(f"{name}: looks like binary data ({reason}); not cleaned")
     return data
