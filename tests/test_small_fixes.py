@@ -203,3 +203,21 @@ def test_a_codec_that_fails_on_the_input_is_one_line(run_cli):
     proc = run_cli("--encoding", "punycode", input="Body.\n")  # a UnicodeError that is no UnicodeDecodeError
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "Traceback" not in err and "<stdin>: not valid punycode" in err, err
+
+
+def test_clean_a_folder_cleans_its_page_files(run_cli, tmp_path):
+    """`cleaner clean DIR` failed with 'Is a directory'; now its .txt/.html pages (below it too) are cleaned."""
+    (tmp_path / "pages" / "sub").mkdir(parents=True)
+    (tmp_path / "pages" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "pages" / "sub" / "b.html").write_text(
+        "<html><body><article><p>Body of the page, a sentence long enough to stay in.</p></article></body></html>",
+        encoding="utf-8")
+    (tmp_path / "pages" / "notes.md").write_text("not a page\n", encoding="utf-8")
+    proc = run_cli("--isolated", "clean", "pages", "-o", "out")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt", "b.txt"]
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "Body text here.\n"
+    assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8").startswith("Body of the page")
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    assert run_cli("--isolated", "clean", "one").stdout == b"Body text here.\n"
