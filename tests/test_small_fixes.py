@@ -83,6 +83,8 @@ def test_polish_by_name_and_code(run_cli, value):
 def test_polish_is_in_the_help_and_the_readme(run_cli):
     assert "pl, pt" in " ".join(run_cli("--help").stdout.decode().split())
     assert "Polish" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Polish" in (ROOT / "docs" / "languages.md").read_text(encoding="utf-8")
+    assert "pl, pt" in (ROOT / "docs" / "languages.md").read_text(encoding="utf-8")
 
 
 def test_json_errors_say_at_once(run_cli):
