@@ -51,8 +51,9 @@ def case_name(path: Path) -> str | None:
 
 
 def find_cases(folder: Path) -> list[Case]:
-    cases = [Case(name, p) for p in sorted(folder.glob("*.input.*")) if (name := case_name(p)) is not None]
-    return sorted(cases, key=lambda case: case.name)
+    """One case per name (a name with two inputs is one case, which then fails to run, naming both)."""
+    names = {name for p in folder.glob("*.input.*") if (name := case_name(p)) is not None}
+    return [Case(name, input_of(folder, name)) for name in sorted(names)]
 
 
 def input_of(folder: Path, name: str) -> Path:
@@ -82,6 +83,10 @@ def cleaned(cleaner: Cleaner, case: Case) -> str:
     """The case's input cleaned: as a page when it is HTML, else as text."""
     from cleaner.cli.console import looks_like_html
 
+    inputs = [case.input.with_name(case.name + suffix) for suffix in INPUT_SUFFIXES]
+    if all(path.is_file() for path in inputs):
+        names = " and ".join(sorted(path.name for path in inputs))
+        raise GoldenFileError(f"{case.input.parent / case.name}: two inputs, {names}; keep one")
     try:
         data = case.input.read_bytes()
     except OSError as err:

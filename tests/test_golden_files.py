@@ -146,3 +146,23 @@ def test_an_expected_file_that_cannot_be_written_is_one_line(run_cli, folder, py
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*x.expected.txt: cannot write*"])
     assert "Traceback" not in result.stdout.str() and "IsADirectoryError:" not in result.stdout.str()
+
+
+def test_a_case_with_two_inputs_is_refused_everywhere(run_cli, folder, pytester, monkeypatch):
+    """NAME.input.txt beside NAME.input.html: check passed one and failed the other against one expected file,
+    update wrote it twice ('updated x' twice, the last input winning) and the pytest plugin checked the .txt twice."""
+    for where in (folder, pytester.mkdir("g")):
+        (where / "x.input.txt").write_text("Body.\n\nLeave a Reply\n", encoding="utf-8")
+        (where / "x.input.html").write_text(PAGE, encoding="utf-8")
+        (where / "x.expected.txt").write_text("Body.\n", encoding="utf-8")
+    check = run_cli("golden", "check", folder)
+    assert check.returncode == 2 and check.stderr.decode().count("\n") == 1, check.stderr
+    assert "two inputs, x.input.html and x.input.txt" in check.stderr.decode()
+    assert check.stdout.decode().splitlines()[-1] == "0 passed, 0 failed, 1 unreadable"
+    update = run_cli("golden", "update", folder)
+    assert update.returncode == 2 and "two inputs" in update.stderr.decode()
+    assert (folder / "x.expected.txt").read_text(encoding="utf-8") == "Body.\n"
+    monkeypatch.delenv("CI", raising=False)
+    result = pytester.runpytest("--cleaner-goldens", "g")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED and "passed" not in result.stdout.lines[-1]
+    result.stdout.fnmatch_lines(["*two inputs, x.input.html and x.input.txt*"])
