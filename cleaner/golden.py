@@ -52,7 +52,7 @@ def case_name(path: Path) -> str | None:
 
 def find_cases(folder: Path) -> list[Case]:
     """One case per name (a name with two inputs is one case, which then fails to run, naming both)."""
-    names = {name for p in folder.glob("*.input.*") if (name := case_name(p)) is not None}
+    names = {name for p in folder.glob("*.input.*") if (name := case_name(p)) is not None and p.is_file()}
     return [Case(name, input_of(folder, name)) for name in sorted(names)]
 
 

@@ -166,3 +166,14 @@ def test_a_case_with_two_inputs_is_refused_everywhere(run_cli, folder, pytester,
     result = pytester.runpytest("--cleaner-goldens", "g")
     assert result.ret == pytest.ExitCode.TESTS_FAILED and "passed" not in result.stdout.lines[-1]
     result.stdout.fnmatch_lines(["*two inputs, x.input.html and x.input.txt*"])
+
+
+def test_a_dangling_input_is_reported_once(run_cli, folder):
+    """A broken link NAME.input.txt beside NAME.expected.txt was two failures of one case (a case and an orphan)."""
+    (folder / "y.input.txt").symlink_to(folder / "nowhere.txt")
+    (folder / "y.expected.txt").write_text("a\n", encoding="utf-8")
+    (folder / "ok.input.txt").write_text("Body.\n", encoding="utf-8")
+    (folder / "ok.expected.txt").write_text("Body.\n", encoding="utf-8")
+    proc = run_cli("golden", "check", folder)
+    out = proc.stdout.decode()
+    assert proc.returncode == 1 and out.count("FAIL y") == 1 and out.splitlines()[-1] == "1 passed, 1 failed", out
