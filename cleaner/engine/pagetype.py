@@ -175,29 +175,62 @@ MIN_CARD_LINES, MIN_CARD_CHARS = 20, 1000
 _PROSE_LINE = re.compile(r"^[ \t]*(?:\S[^\n]{%d,}|(?:\S+[ \t]+){7,}\S*[.!?。！？][\"'”’)]*[ \t]*)$" % (PROSE_CHARS - 1), re.M)
 
 
+# A shop's page. A product's buy box, short lines in shop software's own words ('Add to cart', 'In stock',
+# 'Size guide', 'Free shipping'), comes before MAX_WORDS_BEFORE words of prose: an article's deal box comes after its
+# body. A shop's collection shows MIN_PRICES cards or more, each with its price alone on a line ('$599',
+# 'or $49.91/mo.', '19,90 €'), in a text of under MAX_SHOP_PROSE of its characters in prose lines (an
+# article about prices has its paragraphs). Chosen on wcxb-dev (text of every page type, both scrapers):
+# no article, service, forum or documentation page there, nor any AEB or traf-dev page, shows either.
+_SHOP_LINE = regex.compile(
+    r"(?i)^(?=.{1,40}$)(?:add to (?:cart|bag|basket|trolley|wish ?list)|buy (?:it )?now|in stock|out of stock|sold out|"
+    r"quantity|qty|sku\b|size guide|select (?:a )?size|free (?:shipping|delivery|returns)|"
+    r"shipping (?:&|and) returns|notify me when available|pre-?order)")
+_PRICE_LINE = regex.compile(
+    r"(?i)^\W{0,3}(?:(?:from|or|now|was|only|sale|price:?)\s*)?(?:[$€£¥₹]\s?\d[\d,.]*|"
+    r"\d[\d,.]*\s?(?:€|EUR|USD|GBP|kr|zł)|(?:EUR|USD|GBP|CHF)\s?\d[\d,.]*)(?:\s*(?:/\s?mo\.?|each))?\W{0,3}$")
+MIN_PRICES = 10
+MAX_SHOP_PROSE = 0.30
+
+
 def text_type(text: str) -> PageType | None:
-    """A forum thread or a listing told from plain text (see _POST_META, _ENTRY_META, all_entries), else None."""
-    kinds = _kinds_at_the_top(text)  # the cheap first test: most articles show neither before their body
+    """A forum thread, a listing, a shop's collection or a product told from plain text (see _POST_META,
+    _ENTRY_META, _SHOP_LINE, all_entries), else None."""
+    if cards := priced_cards(text):
+        return cards
+    kinds = _kinds_at_the_top(text)  # the cheap first test: most articles show none before their body
     if kinds:
         lines = [line.strip().lstrip("-*•· ") for line in text.splitlines() if line.strip()]
         for kind, meta in kinds:
+            if kind == "product":
+                line = next(line for line in lines if len(line) <= 120 and meta.match(line))
+                return PageType(kind, f"a shop's line before the text's prose: {line!r}")
             hits = [i for i, line in enumerate(lines) if len(line) <= 120 and meta.match(line)]
             if len(hits) >= MIN_ENTRIES and _from_the_top(lines, hits, spread=kind == "listing"):
                 return PageType(kind, f"{len(hits)} {kind} entry lines from the top, such as {lines[hits[0]]!r}")
     return all_entries(text)
 
 
-_KINDS = (("forum", _POST_META), ("listing", _ENTRY_META))
-_EITHER = regex.compile(f"(?:{_POST_META.pattern})|(?:{_ENTRY_META.pattern})")
+def priced_cards(text: str) -> PageType | None:
+    """A shop's collection: MIN_PRICES lines that are a price alone, little prose (see _PRICE_LINE)."""
+    if sum(map(text.count, "$€£¥₹")) + text.count("EUR") + text.count("GBP") < MIN_PRICES:
+        return None  # (the cheap test: most texts name fewer prices than that)
+    prices = sum(1 for line in text.splitlines() if len(line) <= 60 and _PRICE_LINE.match(line.strip()))
+    if prices < MIN_PRICES or (share := _prose_share(text)) >= MAX_SHOP_PROSE:
+        return None
+    return PageType("collection", f"{prices} lines that are a price alone, {share:.0%} of the text in lines of prose")
+
+
+_KINDS = (("forum", _POST_META), ("listing", _ENTRY_META), ("product", _SHOP_LINE))
+_EITHER = regex.compile("|".join(f"(?:{meta.pattern.removeprefix('(?i)')})" for _, meta in _KINDS), regex.I)
 
 
 def _kinds_at_the_top(text: str) -> list[tuple[str, regex.Pattern]]:
-    """The kinds (forum, listing) of which a post or entry line comes before MAX_WORDS_BEFORE words of
-    prose: the others cannot pass _from_the_top."""
-    words, found = 0, [False, False]
+    """The kinds (forum, listing, product) of which a post, entry or shop line comes before MAX_WORDS_BEFORE
+    words of prose: the others cannot pass _from_the_top, and a product's buy box sits there."""
+    words, found = 0, [False] * len(_KINDS)
     for raw in _lines(text):
         line = raw.strip().lstrip("-*•· ")
-        if len(line) <= 120 and _EITHER.match(line):  # (one match for both, on most lines none)
+        if len(line) <= 120 and _EITHER.match(line):  # (one match for all, on most lines none)
             for k, (_, meta) in enumerate(_KINDS):
                 found[k] = found[k] or bool(meta.match(line))
             if all(found):
