@@ -179,8 +179,9 @@ _PROSE_LINE = re.compile(r"^[ \t]*(?:\S[^\n]{%d,}|(?:\S+[ \t]+){7,}\S*[.!?。！
 # 'Size guide', 'Free shipping'), comes before MAX_WORDS_BEFORE words of prose: an article's deal box comes after its
 # body. A shop's collection shows MIN_PRICES cards or more, each with its price alone on a line ('$599',
 # 'or $49.91/mo.', '19,90 €'), in a text of under MAX_SHOP_PROSE of its characters in prose lines (an
-# article about prices has its paragraphs). Chosen on wcxb-dev (text of every page type, both scrapers):
-# no article, service, forum or documentation page there, nor any AEB or traf-dev page, shows either.
+# article about prices has its paragraphs). Chosen on wcxb-dev (text of every page type, both scrapers): of
+# its article, service, forum and documentation pages they name two (a deals article and a price list,
+# on block text), of AEB's and traf-dev's none.
 _SHOP_LINE = regex.compile(
     r"(?i)^(?=.{1,40}$)(?:add to (?:cart|bag|basket|trolley|wish ?list)|buy (?:it )?now|in stock|out of stock|sold out|"
     r"quantity|qty|sku\b|size guide|select (?:a )?size|free (?:shipping|delivery|returns)|"
