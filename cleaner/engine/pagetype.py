@@ -196,7 +196,8 @@ MAX_SHOP_PROSE = 0.30
 def text_type(text: str) -> PageType | None:
     """A forum thread, a listing, a shop's collection or a product told from plain text (see _POST_META,
     _ENTRY_META, _SHOP_LINE, all_entries), else None."""
-    if cards := priced_cards(text):
+    share = _prose_share(text)  # (for priced_cards and all_entries: most texts need it)
+    if cards := priced_cards(text, share):
         return cards
     kinds = _kinds_at_the_top(text)  # the cheap first test: most articles show none before their body
     if kinds:
@@ -208,15 +209,17 @@ def text_type(text: str) -> PageType | None:
             hits = [i for i, line in enumerate(lines) if len(line) <= 120 and meta.match(line)]
             if len(hits) >= MIN_ENTRIES and _from_the_top(lines, hits, spread=kind == "listing"):
                 return PageType(kind, f"{len(hits)} {kind} entry lines from the top, such as {lines[hits[0]]!r}")
-    return all_entries(text)
+    return all_entries(text, share)
 
 
-def priced_cards(text: str) -> PageType | None:
-    """A shop's collection: MIN_PRICES lines that are a price alone, little prose (see _PRICE_LINE)."""
-    if sum(map(text.count, "$€£¥₹")) + text.count("EUR") + text.count("GBP") < MIN_PRICES:
-        return None  # (the cheap test: most texts name fewer prices than that)
+def priced_cards(text: str, share: float | None = None) -> PageType | None:
+    """A shop's collection: MIN_PRICES lines that are a price alone, little prose (see _PRICE_LINE);
+    `share`: the text's _prose_share, when known."""
+    share = _prose_share(text) if share is None else share
+    if share >= MAX_SHOP_PROSE or sum(map(text.count, "$€£¥₹")) + text.count("EUR") + text.count("GBP") < MIN_PRICES:
+        return None  # (the cheap tests: most texts have more prose, or name fewer prices)
     prices = sum(1 for line in text.splitlines() if len(line) <= 60 and _PRICE_LINE.match(line.strip()))
-    if prices < MIN_PRICES or (share := _prose_share(text)) >= MAX_SHOP_PROSE:
+    if prices < MIN_PRICES:
         return None
     return PageType("collection", f"{prices} lines that are a price alone, {share:.0%} of the text in lines of prose")
 
@@ -264,10 +267,10 @@ def _prose_share(text: str) -> float:
     return share if share >= MAX_PROSE_SHARE else sum(map(len, _PROSE_LINE.findall(text))) / len(text)
 
 
-def all_entries(text: str) -> PageType | None:
+def all_entries(text: str, share: float | None = None) -> PageType | None:
     """A listing when the text is all entries (see MAX_PROSE_SHARE): a long text of short lines, with
-    no prose run; a menu-heavy article still has its paragraphs."""
-    share = _prose_share(text)
+    no prose run; a menu-heavy article still has its paragraphs. `share`: its _prose_share, when known."""
+    share = _prose_share(text) if share is None else share
     if share >= MAX_PROSE_SHARE or len(text) < MIN_CARD_CHARS:
         return None
     lines = sum(1 for line in text.splitlines() if line.strip())
