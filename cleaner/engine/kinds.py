@@ -598,6 +598,9 @@ def drop_repeated(*, min_words: int = 6, within: int = 2) -> Step:
     return DropRepeated(min_words, within)
 
 
+INTRO_WORDS = 6  # words of a line ending in ':' that introduces a list of labels (see DropShortRun._announced)
+
+
 class DropShortRun:
     """Drops a run of adjacent short lines that do not read as sentences, at the very start
     or end of the document (or anywhere, with `edges_only = false`). With `outside_body`, only
@@ -632,11 +635,16 @@ class DropShortRun:
             spans = spans[1:]  # teasers come after the article; before it, its own headline may stand
         runs = self._runs(doc, order, self.edges_only or self.outside_body) if spans is None else \
             [run for span in spans for run in self._runs(doc, span, self.edges_only)]
-        if self.headlines is not None:  # a run after 'They are:' is the article's own list
-            runs = [run for run in runs if not _previous_text(doc, min(run)).endswith(":")]
+        runs = [run for run in runs if not self._announced(_list_intro(doc, min(run)))]
         runs = [part for run in runs for part in _split_fields(doc, run)]
         doomed = {i for run in runs if len(run) >= self.min_run for i in run}
         return [Cut(i, doc.lines[i]) for i in sorted(doomed)]
+
+    def _announced(self, previous: str) -> bool:
+        """Whether the line before a run announces it as the text's own list: for headlines any line
+        ending in ':' ('They are:'), for labels a sentence of INTRO_WORDS or more ('We help brands in these
+        areas:'; a 'Share this:' or 'Menu:' before a widget's labels is no sentence)."""
+        return previous.endswith(":") and (self.headlines is not None or word_count(previous) >= INTRO_WORDS)
 
     def _may_hold_run(self, doc: Doc, order: list[int]) -> bool:
         """Whether `min_run` adjacent lines of `order` are all of 1 to `label_chars` characters: a
@@ -695,9 +703,18 @@ def _split_fields(doc: Doc, run: list[int]) -> list[list[int]]:
 _PREFORMATTED = re.compile(r"(?: {4}|\t)")
 
 
-def _previous_text(doc: Doc, index: int) -> str:
-    """The text of the last non-blank line before `index` ('' at the start)."""
-    return next((doc.texts[i] for i in range(index - 1, -1, -1) if doc.texts[i]), "")
+_BULLET = re.compile(r"[-*•·] ")
+
+
+def _list_intro(doc: Doc, index: int) -> str:
+    """The text of the last non-blank line before `index`; when that line is a bulleted item, as the
+    line at `index` is, the line before that list's items (what introduces the list)."""
+    bullet = _BULLET.match(doc.texts[index])
+    for i in range(index - 1, -1, -1):
+        text = doc.texts[i]
+        if text and not (bullet and text.startswith(bullet.group())):
+            return text
+    return ""
 
 
 def _outside_body(doc: Doc, order: list[int]) -> list[list[int]] | None:
