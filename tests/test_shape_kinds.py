@@ -216,3 +216,14 @@ def test_teaser_box_takes_no_prose_after_titles_without_deks():
     text = f"{BODY}\n\n{box}\n{prose}\nBudget Vote Delayed Until Spring\n{LAST}"
     assert teaser_box().clean(text).text == f"{BODY}\n\nTown hall opens its doors again\n{prose}\n" \
         f"Budget Vote Delayed Until Spring\n{LAST}\n"
+
+
+def test_labels_after_a_dropped_prompt_ending_in_a_colon_still_go():
+    text = (f"{BODY}\n\nSubscribe to The Daily Example on YouTube for more news:\nGuides\nCouncil news\n"
+            "About the Author\nJane Smith")
+    assert Cleaner().clean(text).text.rstrip() == BODY  # the prompt is furniture, so it announces no list of its own
+
+
+def test_labels_announced_by_a_sentence_ending_in_a_colon_stay():
+    text = f"{BODY}\nWe help brands in these areas:\n- Acquisition\n- Retention & Extension\n- Segmentation\n- Measurement\n- Modeling"
+    assert Cleaner().clean(text).text.rstrip() == text

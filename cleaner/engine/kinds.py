@@ -708,12 +708,13 @@ _BULLET = re.compile(r"[-*•·] ")
 
 def _list_intro(doc: Doc, index: int) -> str:
     """The text of the last non-blank line before `index`; when that line is a bulleted item, as the
-    line at `index` is, the line before that list's items (what introduces the list)."""
+    line at `index` is, the line before that list's items (what introduces the list); '' when an
+    earlier rule dropped it (a prompt such as 'Subscribe to our channel for more news:')."""
     bullet = _BULLET.match(doc.texts[index])
     for i in range(index - 1, -1, -1):
         text = doc.texts[i]
         if text and not (bullet and text.startswith(bullet.group())):
-            return text
+            return "" if i in doc.dropped else text
     return ""
 
 
