@@ -125,11 +125,6 @@ def test_an_article_about_prices_stays_an_article():
     assert text_type(ARTICLE + prices) is None  # its paragraphs are most of the text
 
 
-RANKED = ("Best Sellers in Electronics\n" + "".join(f"#{i}\n{name} with a long name and its features\n4.{i} out of 5 stars\n"
-                                                  for i, name in enumerate(MACS * 2, 1)))
-
-
-def test_a_ranked_list_numbered_like_posts_is_no_forum():
-    assert text_type(RANKED) is None or text_type(RANKED).name != "forum"  # '#1', '#2': ranks, not post numbers
-    numbered_thread = THREAD.replace("\nReply\n", "\n#1\n")
-    assert text_type(numbered_thread).name == "forum"  # beside its other post furniture, a post number counts
+def test_a_thread_that_numbers_its_posts_is_a_forum():
+    numbered = "Which tent for the Alps?\nReply\n" + "".join(f"#{i}\n{text}\n" for i, (_, text) in enumerate(POSTS * 2, 1))
+    assert text_type(numbered).name == "forum"  # '#1', '#2' alone: a thread's post numbers (a shop's ranks look alike)

@@ -160,10 +160,6 @@ _ENTRY_META = regex.compile(
     r"(?i)^(?-i:(?:by|By|BY|edited by|Edited by)\s+\p{Lu}[\p{L}\p{M}.'’-]+(?:\s+\S+){0,6})"
     r"|^(?:(?:updated|posted|published|added)\s*(?:on|:)?\s*)?(?:\d{1,2}\s+)?"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}$")
-# A post number alone ("#12"): a ranked list (a shop's best sellers, a top-ten) numbers its entries so too,
-# so a thread shows MIN_OTHER_POST_META other post furniture lines beside them.
-_POST_NUMBER = regex.compile(r"#\d{1,4}$")
-MIN_OTHER_POST_META = 2
 MIN_ENTRIES = 5  # post or entry furniture lines a thread or a listing shows at least
 MAX_WORDS_BEFORE = 60  # words of prose before the first one: more is an article's body
 MAX_WORDS_BETWEEN = 200  # words of prose between two: more is an article's body, or a long post
@@ -211,16 +207,9 @@ def text_type(text: str) -> PageType | None:
                 line = next(line for line in lines if len(line) <= 120 and meta.match(line))
                 return PageType(kind, f"a shop's line before the text's prose: {line!r}")
             hits = [i for i, line in enumerate(lines) if len(line) <= 120 and meta.match(line)]
-            if kind == "forum" and not _beside_post_numbers(lines, hits):
-                continue
             if len(hits) >= MIN_ENTRIES and _from_the_top(lines, hits, spread=kind == "listing"):
                 return PageType(kind, f"{len(hits)} {kind} entry lines from the top, such as {lines[hits[0]]!r}")
     return all_entries(text, share)
-
-
-def _beside_post_numbers(lines: list[str], hits: list[int]) -> bool:
-    """A thread's post furniture holds MIN_OTHER_POST_META lines besides post numbers (see _POST_NUMBER)."""
-    return sum(1 for i in hits if not _POST_NUMBER.match(lines[i])) >= MIN_OTHER_POST_META
 
 
 def priced_cards(text: str, share: float | None = None) -> PageType | None:
