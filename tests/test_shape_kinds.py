@@ -227,3 +227,12 @@ def test_labels_after_a_dropped_prompt_ending_in_a_colon_still_go():
 def test_labels_announced_by_a_sentence_ending_in_a_colon_stay():
     text = f"{BODY}\nWe help brands in these areas:\n- Acquisition\n- Retention & Extension\n- Segmentation\n- Measurement\n- Modeling"
     assert Cleaner().clean(text).text.rstrip() == text
+
+
+def test_a_line_on_every_card_is_kept_with_max_copies():
+    cleaner = run("drop_line", pattern=r"\*$", max_copies=3)
+    cards = "".join(f"Plan {i}\nCareer Services Platform *\n" for i in range(4))
+    assert cleaner.clean(cards).text == cards  # four copies: a table's entry, not a form's field
+    assert cleaner.clean("Name *\nEmail *\nName *\n").text.strip() == ""
+    with pytest.raises(RuleError, match="'max_copies' must be greater than 0"):
+        run("drop_line", pattern=r"\*$", max_copies=0)

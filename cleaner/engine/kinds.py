@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import time
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import accumulate, compress
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -181,9 +182,10 @@ class DropLine:
     prose line or after its last), and the line right after when it matches `next_line`."""
 
     def __init__(self, pattern: str, max_words: int | None, max_chars: int | None, next_line: str | None,
-                 upper_case: bool, max_sentences: int | None = None, outside_body: bool = False) -> None:
+                 upper_case: bool, max_sentences: int | None = None, outside_body: bool = False,
+                 max_copies: int | None = None) -> None:
         self.pattern = compile_pattern("pattern", pattern)
-        self.outside_body = outside_body
+        self.outside_body, self.max_copies = outside_body, max_copies
         self.max_chars, self.upper_case = max_chars, upper_case
         self.follower = compile_pattern("next_line", next_line) if next_line else None
         self.max_words, self.max_sentences = max_words, max_sentences
@@ -210,6 +212,8 @@ class DropLine:
                 continue
             if outside_body and _inside_body(doc, index):
                 continue
+            if self.max_copies is not None and _copies(doc, text) > self.max_copies:
+                continue
             cuts.append(Cut(index, doc.lines[index]))
             if follower is not None:
                 cuts.extend(self._follower_cut(doc, index, budget))
@@ -226,16 +230,26 @@ class DropLine:
         return []
 
 
+def _copies(doc: Doc, text: str) -> int:
+    """How many lines of the document read `text` (counted once per document, on the first call)."""
+    counts = doc.memo.get("copies")
+    if counts is None:
+        counts = doc.memo["copies"] = Counter(doc.texts[i] for i in doc.kept)
+    return counts[text]
+
+
 def drop_line(*, pattern: str, max_words: int | None = None, max_chars: int | None = None,
               next_line: str | None = None, upper_case: bool = False, max_sentences: int | None = None,
-              outside_body: bool = False) -> Step:
+              outside_body: bool = False, max_copies: int | None = None) -> Step:
     """Drops lines matching `pattern` (and the next line when it matches `next_line`); with
-    `outside_body`, only before the first prose line or after the last."""
+    `outside_body`, only before the first prose line or after the last; with `max_copies`, only a line
+    the document holds at most that many times."""
     _positive("max_words", max_words)
     _positive("max_chars", max_chars)
+    _positive("max_copies", max_copies)
     if max_sentences is not None and max_sentences < 0:
         raise ValueError(f"'max_sentences' must be 0 or more, got {max_sentences}")
-    return DropLine(pattern, max_words, max_chars, next_line, upper_case, max_sentences, outside_body)
+    return DropLine(pattern, max_words, max_chars, next_line, upper_case, max_sentences, outside_body, max_copies)
 
 
 def _inside_body(doc: Doc, index: int) -> bool:
