@@ -27,19 +27,19 @@ BLOCK_TAGS = frozenset(
 _SKIPPED = frozenset("-comment script style noscript template svg head iframe object select button".split())
 
 
-def region_text(page: Page) -> str:
-    """The block text of the page's main region (see the module's docstring); the page's tree is changed."""
+def region_text(page: Page, body: bool = True) -> str:
+    """The block text of the page's main region (see the module's docstring), '' when it is the body and
+    `body` is False; the page's tree is changed."""
     tree = page.tree
     for node in tree.css(FURNITURE):
         if node.tag not in ("html", "body"):
             node.decompose()
-    body = tree.body
-    if body is None:
+    if (whole := tree.body) is None:
         return ""
-    mains = tree.css("main, [role=main]")
-    main = max(mains, key=lambda node: len(node.text()), default=None)
-    root = main if main is not None and len(main.text()) > MAIN_SHARE * len(body.text()) else body
-    return "\n\n".join(block_lines(root))
+    main = max(tree.css("main, [role=main]"), key=lambda node: len(node.text()), default=None)
+    if main is not None and len(main.text()) > MAIN_SHARE * len(whole.text()):
+        return "\n\n".join(block_lines(main))
+    return "\n\n".join(block_lines(whole)) if body else ""
 
 
 def _pieces(node: LexborNode) -> Iterator[str | None]:

@@ -418,7 +418,7 @@ def as_cards(source: str, text: str, page_type: str, body_chars: int, rules: lis
         return text, []
     page = Page(source)
     prune(page, [rule for rule in rules if rule.category == "comments"])
-    region = region_text(page)
+    region = region_text(page, body=page_type != ARTICLE)
     if len(region) <= CARD_GAIN * len(text):
         return text, []
     if page_type == ARTICLE and thread_like((cleaned := clean(region, page_type=page_type)).removals, cleaned.text):
