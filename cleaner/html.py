@@ -103,6 +103,7 @@ SCREEN_TAGS = 2_000  # a page with fewer tags is parsed first: lexbor takes a fe
 _DEEPER = " > ".join(["*"] * (MAX_DEPTH + 64))  # the tree's elements count, html, body and p included
 _SCRIPT = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
+_NOSCRIPT = re.compile(r"<noscript\b.*?</noscript\s*>", re.I | re.S)
 # Browsers read these as windows-1252 (WHATWG Encoding Standard); names as codecs.lookup gives them.
 _AS_CP1252 = {"iso8859-1", "ascii"}
 _PRINTABLE = bytes(range(0x20, 0x7F))
@@ -232,7 +233,9 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
 def parse(source: str, tags: int) -> tuple[Page, str, list[str]]:
     """The page parsed, its tags nested past MAX_DEPTH dropped first when it is that deep (and a
     warning saying so). A page of many tags is looked at before it is parsed: a deep one would take
-    long; one of few tags, after (a selector finds a deep element at once)."""
+    long; one of few tags, after (a selector finds a deep element at once). A <noscript>'s content is left out
+    first, as a browser running scripts reads it (see without_noscript)."""
+    source = without_noscript(source)
     if tags > SCREEN_TAGS:
         source, warning = flatten(source)
         page = Page(source)
@@ -242,6 +245,13 @@ def parse(source: str, tags: int) -> tuple[Page, str, list[str]]:
             source, warning = flatten(source)
             page = Page(source) if warning else page
     return page, source, [warning] if warning else []
+
+
+def without_noscript(source: str) -> str:
+    """The page without its <noscript> elements, whose content a browser running scripts reads as text up to
+    '</noscript>' and never shows. Parsed as markup, an <iframe .../> in one (a tag manager's, closed by a
+    slash that HTML ignores) takes the rest of the page as its text; the extractor drops a noscript anyway."""
+    return _NOSCRIPT.sub(" ", source)
 
 
 def _too_many_elements(cleaner: Cleaner, source: str, lang: str | None, site: str | None,
