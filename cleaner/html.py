@@ -47,10 +47,14 @@ DESCRIBED = 0.5
 # (cleaner.cards: its <main> or body without navigation, header, footer, sidebars and forms; on an article,
 # without the comment sections its rules find) holds over CARD_GAIN times the extracted text, the region's
 # text is taken. Not on a product page: its region holds its recommendations, and its description is the
-# content. Chosen on half 0 of wcxb-dev's sites: F1 0.839 -> 0.852, 0.856, 0.854, 0.851, 0.847 at 1.5, 2,
-# 2.5, 3, 4 (products too: 0.653 -> 0.642 at 3); half 1 0.821 -> 0.836 at 2.
+# content. On a page taken for an article, only from a <main> the page marks (the body of a news page is its
+# related links and teasers: AEB F1 0.966 -> 0.937 with it) and over ARTICLE_GAIN times the text. Chosen on
+# half 0 of wcxb-dev's sites: F1 0.839 -> 0.852, 0.856, 0.854, 0.851, 0.847 at CARD_GAIN 1.5, 2, 2.5, 3, 4
+# (products too: 0.653 -> 0.642 at 3). ARTICLE_GAIN 3, not 2: at 2, half 0 of traf-dev 0.949 -> 0.948 and of
+# AEB 0.967 -> 0.965 (on wcxb-dev's 0.855 -> 0.852).
 CARD_GAIN = 2.0
 NOT_CARDS = ("product",)
+ARTICLE_GAIN = 3.0
 # Re-extraction: when the text from the pruned page is under SHORT_SHARE of the page's paragraph
 # text (measured before pruning), the page as it was is extracted too, without the paragraphs that
 # a selector removed, and that text is taken when it is over GAIN times as long. A rule whose
@@ -422,14 +426,15 @@ def text_blocks(text: str) -> str:
 def as_cards(source: str, text: str, page_type: str, body_chars: int, rules: list[Rule],
              clean: Callable[..., Result]) -> tuple[str, list[str]]:
     """The block text of the main region of the page as it was (cleaner.cards) when it holds over CARD_GAIN
-    times `text`, with a warning: a page of cards, whose entries the extractor left out; else `text`. Not on
-    a product page, nor on an article whose region the text rules find a thread's comments."""
+    times `text` (an article: its <main>, ARTICLE_GAIN times), with a warning: a page of cards, whose entries
+    the extractor left out; else `text`. Not on a product page, nor on an article whose region the text rules
+    find a thread's comments."""
     if page_type in NOT_CARDS or body_chars <= CARD_GAIN * len(text):  # (the cheap test first)
         return text, []
     page = Page(source)
     prune(page, [rule for rule in rules if rule.category == "comments"])
     region = region_text(page, body=page_type != ARTICLE)
-    if len(region) <= CARD_GAIN * len(text):
+    if len(region) <= (ARTICLE_GAIN if page_type == ARTICLE else CARD_GAIN) * len(text):
         return text, []
     if page_type == ARTICLE and thread_like((cleaned := clean(region, page_type=page_type)).removals, cleaned.text):
         return text, []
