@@ -12,7 +12,7 @@ from operator import sub
 
 import trafilatura
 
-from cleaner.cards import region_text
+from cleaner.engine.cards import region_text
 from cleaner.engine.document import Kept, Removal
 from cleaner.engine.elements import Echo, Page, Prune, text_of
 from cleaner.engine.fast import watchdog
@@ -44,7 +44,7 @@ QUOTED_CHARS = 30
 DESCRIBED = 0.5
 # A page of cards (a listing, a shop's category page, a site's front page): trafilatura keeps its heading or
 # intro and leaves out its entries, blocks made mostly of links. When the main region of the page as it was
-# (cleaner.cards: its <main> or body without navigation, header, footer, sidebars and forms; on an article,
+# (cleaner.engine.cards: its <main> or body without navigation, header, footer, sidebars and forms; on an article,
 # without the comment sections its rules find) holds over CARD_GAIN times the extracted text, the region's
 # text is taken. Not on a product page: its region holds its recommendations, and its description is the
 # content. On a page taken for an article, only from a <main> the page marks (the body of a news page is its
@@ -425,7 +425,7 @@ def text_blocks(text: str) -> str:
 
 def as_cards(source: str, text: str, page_type: str, body_chars: int, rules: list[Rule],
              clean: Callable[..., Result]) -> tuple[str, list[str]]:
-    """The block text of the main region of the page as it was (cleaner.cards) when it holds over CARD_GAIN
+    """The block text of the main region of the page as it was (cleaner.engine.cards) when it holds over CARD_GAIN
     times `text` (an article: its <main>, ARTICLE_GAIN times), with a warning: a page of cards, whose entries
     the extractor left out; else `text`. Not on a product page, nor on an article whose region the text rules
     find a thread's comments."""

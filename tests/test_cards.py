@@ -2,7 +2,7 @@
 when the extractor leaves them out; a product page and an article with a thread under it are not taken so."""
 
 from cleaner import Cleaner
-from cleaner.cards import region_text
+from cleaner.engine.cards import region_text
 from cleaner.engine.elements import Page
 from cleaner.html import ARTICLE_GAIN, CARD_GAIN, as_cards, clean_page
 
