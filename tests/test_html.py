@@ -283,3 +283,15 @@ def test_a_logo_h1_is_no_headline():
     page = (f"<html><head><title>Council passes budget | The Daily</title></head><body><h1>Daily</h1>"
             f"<article><p>{P1}</p><p>{P2}</p></article></body></html>")
     assert clean_html(page) == f"{P1}\n\n{P2}\n"
+
+
+@pytest.mark.parametrize("page_type", ["article", "service"])
+def test_an_iframe_left_open_in_a_noscript_is_not_read_as_text(page_type):
+    """A self-closed iframe in a noscript (a tag manager's) opens raw text in the parsed copy, which came back
+    as the page's markup; the page as it was is extracted instead, with a warning."""
+    page = (f"<html><head><title>Council</title></head><body><noscript><iframe src='https://example.com/ns.html' "
+            f"height='0' width='0' /></noscript><script>var a = 1;</script><main><p>{P1}</p><p>{P2}</p></main>"
+            "</body></html>")
+    result = clean_page(Cleaner(), page, page_type=page_type)
+    assert result.text == f"{P1}\n\n{P2}\n"
+    assert any("script tag" in warning for warning in result.warnings)
