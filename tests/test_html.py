@@ -295,3 +295,15 @@ def test_an_iframe_left_open_in_a_noscript_is_not_read_as_text(page_type):
     result = clean_page(Cleaner(), page, page_type=page_type)
     assert result.text == f"{P1}\n\n{P2}\n"
     assert any("script tag" in warning for warning in result.warnings)
+
+
+def test_a_page_builders_blocks_are_no_sidebar_widgets():
+    """SiteOrigin's and Elementor's blocks carry widget_ classes (widget_text, elementor-widget__width-initial):
+    html-sidebar leaves them, and still takes a sidebar's widget."""
+    from cleaner.engine.elements import Page
+
+    rule = next(r for r in Cleaner().rules if r.id == "html-sidebar")
+    page = Page(f"<main><div class='so-panel widget widget_text'><p>{P1}</p></div>"
+                f"<div class='elementor-element elementor-widget elementor-widget__width-initial'><p>{P2}</p></div>"
+                "</main><div class='widget_recent_entries'><p>How to write a cover letter that gets read</p></div>")
+    assert [text for _, text in rule.step(page)] == ["How to write a cover letter that gets read"]
