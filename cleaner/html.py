@@ -79,6 +79,8 @@ LEAD_GAP = 300
 HEADLINE_WORDS = 2
 MAX_HEADLINE = 300
 MAX_H1 = 10
+# Scripts are stripped from the parsed copy: a script tag in its text is markup read as text (see misread).
+MISREAD = re.compile(r"</?script\b[^>]*>", re.I)
 _TITLE_PARTS = re.compile(r"\s+[|\u2013\u2014\u00b7:-]+\s+")
 
 _DECLARED = re.compile(
@@ -213,6 +215,10 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
     text, leads = restore_leads(text, page, rules)
     kept += leads
     as_was = cache(partial(extract, source, url, page_type))  # the page as it was, extracted once at most
+    if misread(text, as_was):
+        text, removals = as_was(), []
+        warnings.append("html: the parsed page's text held a script tag (markup read as text); extracted again "
+                        "from the page as it was, nothing removed")
     if len(text) < SHORT_SHARE * page.totals[0]:
         text, removals, more, put_back = reextract(source, url, text, removals, page_type, as_was())
         warnings += more
@@ -358,6 +364,13 @@ def reextract(source: str, url: str | None, text: str, removals: list[Removal],
         return text, removals, [], []
     return again, kept, [f"html: the pruned page gave {len(text)} characters of text; extracted again from the page "
                          f"as it was ({len(again)} characters without what the selectors removed)"], put_back
+
+
+def misread(text: str, as_was: Callable[[], str]) -> bool:
+    """Whether the text of the parsed copy holds a script tag (MISREAD) that the page as it was, extracted,
+    does not: lxml read lexbor's copy of an element otherwise (an iframe left open in a noscript, whose
+    raw text ran to the page's end, came back as the page's markup)."""
+    return bool(MISREAD.search(text)) and not MISREAD.search(as_was())
 
 
 def whole_page(source: str, url: str | None, text: str, removals: list[Removal],
