@@ -439,6 +439,11 @@ class CannotRead(Exception):
     """The input is not what its name says (a .gz file that is not gzip data)."""
 
 
+def gzipped_name(path: str) -> bool:
+    """A name ending in .gz, in any case (OUT.JSONL.GZ as out.jsonl.gz)."""
+    return path.lower().endswith(".gz")
+
+
 @contextmanager
 def open_input(path: str) -> Iterator[BinaryIO]:
     """stdin for '-', decompressed as it is read when it starts as gzip data does; a file, decompressed
@@ -447,7 +452,7 @@ def open_input(path: str) -> Iterator[BinaryIO]:
     if stdin is not None and not getattr(stdin, "peek", lambda n: b"")(2).startswith(GZIP_MAGIC):
         yield stdin
         return
-    if stdin is None and not path.endswith(".gz"):
+    if stdin is None and not gzipped_name(path):
         with open(path, "rb", buffering=1 << 20) as stream:
             yield stream
         return
@@ -475,7 +480,7 @@ def open_output(path: str) -> Iterator[Sink]:
             yield Sink(stream, path)
         return
     with replacing(Path(path)) as sink:
-        if not path.endswith(".gz"):
+        if not gzipped_name(path):
             yield sink
             return
         compressed = GzipSink(sink)

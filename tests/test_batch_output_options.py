@@ -4,14 +4,23 @@ import gzip
 import json
 import re
 
+import pytest
+
 FURNITURE = ["Leave a Reply", "Share this article", "Advertisement", "Read more", "Sign up for our newsletter"]
 
 
-def test_output_named_gz_is_gzipped(run_cli, tmp_path):
+@pytest.mark.parametrize("name", ["out.jsonl.gz", "OUT.JSONL.GZ"])
+def test_output_named_gz_is_gzipped(run_cli, tmp_path, name):
     (tmp_path / "in.jsonl").write_text(json.dumps({"text": "Body.\n\nLeave a Reply\n"}) + "\n", encoding="utf-8")
-    proc = run_cli("batch", "in.jsonl", "-o", "out.jsonl.gz", "-q")
+    proc = run_cli("batch", "in.jsonl", "-o", name, "-q")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(gzip.decompress((tmp_path / "out.jsonl.gz").read_bytes())) == {"text": "Body.\n"}
+    assert json.loads(gzip.decompress((tmp_path / name).read_bytes())) == {"text": "Body.\n"}
+
+
+def test_input_named_gz_in_capitals_is_read(run_cli, tmp_path):
+    (tmp_path / "IN.JSONL.GZ").write_bytes(gzip.compress(json.dumps({"text": "Body.\n\nLeave a Reply\n"}).encode() + b"\n"))
+    proc = run_cli("batch", "IN.JSONL.GZ", "-q")
+    assert (proc.returncode, json.loads(proc.stdout)) == (0, {"text": "Body.\n"}), proc.stderr
 
 
 RANKED = re.compile(r"^ +\d+  \S+$")  # a summary line "         3  rule-id"

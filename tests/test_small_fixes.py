@@ -51,6 +51,18 @@ def test_clean_refuses_bytes_naming_the_fix():
         Cleaner().clean(ARTICLE.encode())
 
 
+def test_clean_of_none_says_what_it_takes_without_talking_of_bytes():
+    with pytest.raises(TypeError, match=r"takes text \(str\), not NoneType$"):
+        Cleaner().clean(None)
+
+
+@pytest.mark.parametrize("timeout", [-1, 0, float("nan"), float("inf"), "abc", True])
+def test_a_bad_timeout_is_refused_when_the_cleaner_is_made(timeout):
+    """It was an itimer error (-1) or a TypeError ('abc') at the first clean."""
+    with pytest.raises(ValueError, match=r"^timeout must be a number of seconds above 0, or None"):
+        Cleaner(timeout=timeout)
+
+
 @pytest.mark.parametrize("args", [["clean", "-"], ["-"], ["clean", "--color", "never", "-"]])
 def test_dash_is_stdin(run_cli, args):
     proc = run_cli(*args, input=ARTICLE)

@@ -227,7 +227,7 @@ def read_bytes(path: Path | None, encoding: str | None = None) -> bytes:
         data = stdin_stream().read() if path is None else path.read_bytes()
     except OSError as err:
         raise InputError(f"{name}: cannot read: {err.strerror}") from None
-    if (path is not None and path.name.endswith(".gz")) or (path is None and data.startswith(GZIP_MAGIC)):
+    if (path is not None and path.name.lower().endswith(".gz")) or (path is None and data.startswith(GZIP_MAGIC)):
         data = gunzip(data, name)
     text = data if encoding is None else decode_as(data, encoding, name).encode("utf-8", "replace")
     reason = binary_reason(text)

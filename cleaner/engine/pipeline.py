@@ -87,6 +87,9 @@ class Cleaner:
             raise ValueError(f"on_excess must be 'keep', 'clean' or 'fail', got {on_excess!r}")
         if max_removed is not None and not 0 < max_removed <= 1:
             raise ValueError(f"max_removed must be in (0, 1], got {max_removed}")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
+                                    or not 0 < timeout < float("inf")):
+            raise ValueError(f"timeout must be a number of seconds above 0, or None for no limit, got {timeout!r}")
         self.rules = rules
         self.timeout, self.max_removed, self.on_excess = timeout, max_removed, on_excess
         self._plans: dict[tuple[str | None, str | None], tuple[list[Rule], JoinedIndex]] = {}
@@ -119,9 +122,11 @@ class Cleaner:
         """Clean one document; rules declaring languages run only for `lang` (detected when None), rules
         scoped to sites only for the document's site (`site`, else the host of `url`), rules scoped to
         page types only for `page_type` (an article when None: ValueError for an unknown one)."""
-        if not isinstance(text, str):
+        if isinstance(text, bytes | bytearray):
             raise TypeError(f"Cleaner.clean takes text (str), not {type(text).__name__}: decode bytes first "
                             "(data.decode('utf-8')), or give HTML to cleaner.html.clean_page, which takes bytes")
+        if not isinstance(text, str):
+            raise TypeError(f"Cleaner.clean takes text (str), not {type(text).__name__}")
         source_of_type, evidence = "given", ""
         if page_type is not None:
             page_type = check_page_type(page_type)
