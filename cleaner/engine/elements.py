@@ -193,6 +193,8 @@ class Echo(ElementStep):
 
 def _inside(node: LexborNode, removed: set[int]) -> bool:
     """True when an ancestor of node was removed already (its handle would dangle)."""
+    if not removed:
+        return False
     parent = node.parent
     while parent is not None:
         if parent.mem_id in removed:

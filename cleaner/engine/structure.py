@@ -9,6 +9,7 @@ never body, never an element holding a large share of the page's text (see eleme
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from statistics import median
 from typing import TYPE_CHECKING
@@ -146,8 +147,10 @@ class LinkBlocks(Shaped):
         min_links, min_title_words, min_share = self.options
         site = _site(page)
         out, taken, texts = [], set(), {}
+        counts = _titled_links(page, texts, lambda words: words < min_title_words)
         for node in page.tree.css(self.selector):
-            if _inside(node, taken):
+            links, short = counts.get(node.mem_id, _NO_LINKS)
+            if links < min_links or 2 * short > links or _inside(node, taken):  # (see _titled_links)
                 continue
             if _link_block(node, site, min_links, min_title_words, min_share, texts):
                 taken.add(node.mem_id)
@@ -191,6 +194,28 @@ def _link_block(node: LexborNode, site: str | None, min_links: int, min_title_wo
     if sum(map(len, titles)) < min_share * len(text):
         return False
     return not any(_prose(text_of(p)) and not p.css_first("a") for p in node.css("p"))
+
+
+_NO_LINKS = (0, 0)
+
+
+def _titled_links(page: Page, texts: dict[int, str], marked: Callable[[int], bool]) -> dict[int, list[int]]:
+    """Element (mem_id) -> [links with text in it, itself included, as its css("a") finds them; those of them
+    whose text's word count is `marked`], from one pass up from each link of the page rather than a query per
+    container (`texts` gets the links' text). When over half of a container's links are marked, the median of
+    their word counts is a marked count (an odd number of them: the middle one; even: both middle ones)."""
+    counts: dict[int, list[int]] = {}
+    for link in page.tree.css("a"):
+        if not (text := _link_text(link, texts)):
+            continue
+        mark, node = marked(len(text.split())), link
+        while node is not None:
+            if (count := counts.get(node.mem_id)) is None:
+                count = counts[node.mem_id] = [0, 0]
+            count[0] += 1
+            count[1] += mark
+            node = node.parent
+    return counts
 
 
 def _link_text(link: LexborNode, texts: dict[int, str]) -> str:
