@@ -68,8 +68,9 @@ class Shaped(Prune):
         raise NotImplementedError
 
 
-def _words(node: LexborNode) -> int:
-    return len(text_of(node).split())
+def _words(node: LexborNode, limit: int) -> int:
+    """node's words, counted up to limit + 1 (a long text is not split whole to learn it is over the limit)."""
+    return len(node.text(separator=" ").split(None, limit))
 
 
 def _prose(text: str) -> bool:
@@ -119,7 +120,7 @@ def _small_box(image: LexborNode, max_words: int) -> LexborNode | None:
     heading, skipping a paragraph the image sits in; None when even its parent holds more."""
     box, node = None, image.parent
     for _ in range(4):
-        if node is None or node.tag in _NEVER or _words(node) > max_words or node.css_first("h1, h2, h3, h4, h5, h6"):
+        if node is None or node.tag in _NEVER or _words(node, max_words) > max_words or node.css_first("h1, h2, h3, h4, h5, h6"):
             break
         if node.tag != "p":
             box = node
@@ -130,7 +131,7 @@ def _small_box(image: LexborNode, max_words: int) -> LexborNode | None:
 def _caption_like(block: LexborNode, max_words: int) -> bool:
     """A block of 1..max_words words with no image or block inside it, not a list of links, nor prose of
     two sentences or more (a lead or a description beside its picture, not a caption)."""
-    words = _words(block)
+    words = _words(block, max_words)
     if not 1 <= words <= max_words or _holds(block, f"{_IMAGES}, p, div, ul, ol, table"):
         return False
     text = text_of(block)
@@ -352,9 +353,10 @@ def _duration(node: LexborNode) -> bool:
 
 def _text_byline(node: LexborNode, max_words: int, opening: re.Pattern | None) -> bool:
     """A short element, no block inside, that opens with a byline word ('By', 'Posted') or is a date, not a sentence."""
+    if not 1 <= _words(node, max_words) <= max_words:
+        return False
     text = text_of(node)
-    words = len(text.split())
-    if not 1 <= words <= max_words or _SENTENCE_END.search(text) or _holds(node, "p, div, li, " + _HEADINGS_CSS):
+    if _SENTENCE_END.search(text) or _holds(node, "p, div, li, " + _HEADINGS_CSS):
         return False
     return bool(opening is not None and opening.search(text)) or (bool(_DATELINE.search(text)) and _date_alone(text))
 
@@ -371,7 +373,7 @@ def _byline_block(seed: LexborNode, max_words: int) -> LexborNode | None:
     None when that sits inside running text (a link or a date in a sentence) or is prose."""
     block, node = None, seed
     while node is not None and node.tag not in _NEVER and node.tag not in _NO_BYLINE \
-            and _words(node) <= max_words and not node.css_first(_HEADINGS_CSS):
+            and _words(node, max_words) <= max_words and not node.css_first(_HEADINGS_CSS):
         block, node = node, node.parent
     if block is None or not text_of(block) or node is None:
         return None
