@@ -421,20 +421,24 @@ class OutsideBlocks(Shaped):
 
 def _main_block(page: Page, share: float = 0.6) -> LexborNode | None:
     """The deepest element holding `share` of the characters of the page's prose paragraphs; None without prose."""
-    chars: dict[int, int] = {}
-    nodes: dict[int, tuple[int, LexborNode]] = {}
+    by_parent: dict[int, list] = {}  # a prose paragraph's parent -> [characters of its prose paragraphs, parent]
     total = 0
     for p in page.tree.css("p"):
         if not _prose(text := text_of(p)):
             continue
         total += len(text)
+        if (parent := p.parent) is not None:
+            by_parent.setdefault(parent.mem_id, [0, parent])[0] += len(text)
+    chars: dict[int, int] = {}
+    nodes: dict[int, tuple[int, LexborNode]] = {}
+    for held_chars, parent in by_parent.values():  # (each parent's ancestors walked once, not once a paragraph)
         chain = []
-        node = p.parent
+        node = parent
         while node is not None and node.tag not in ("html", None):
             chain.append(node)
             node = node.parent
         for depth, ancestor in enumerate(reversed(chain)):
-            chars[ancestor.mem_id] = chars.get(ancestor.mem_id, 0) + len(text)
+            chars[ancestor.mem_id] = chars.get(ancestor.mem_id, 0) + held_chars
             nodes[ancestor.mem_id] = (depth, ancestor)
     held = [nodes[i] for i, c in chars.items() if total and c >= share * total]
     return max(held, key=lambda pair: pair[0])[1] if held else None
