@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from cleaner.cli.console import Sink, replacing, stdin_stream, stdout_sink
+from cleaner.cli.console import GZIP_MAGIC, Sink, replacing, stdin_stream, stdout_sink
 from cleaner.engine.document import encodes
 from cleaner.engine.pipeline import Cleaner, ExcessiveRemovalError, Result
 from cleaner.engine.loader import Rule
@@ -140,7 +140,9 @@ def parse(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError as err:
         raise RecordError(f"invalid UTF-8 at byte {err.start}") from None
     except json.JSONDecodeError as err:
-        raise RecordError(f"invalid JSON: {err.msg.removesuffix(' at')} at column {err.colno}") from None
+        end = len(err.doc.rstrip("\r\n"))  # a record cut short errs past its line's newline
+        where = "at the end of the line" if err.pos >= end else f"at column {err.pos + 1}"
+        raise RecordError(f"invalid JSON: {err.msg.removesuffix(' at')} {where}") from None
     if not isinstance(record, dict):
         raise RecordError(f"expected a JSON object, got {json_type(record)}")
     return record
@@ -439,11 +441,13 @@ class CannotRead(Exception):
 
 @contextmanager
 def open_input(path: str) -> Iterator[BinaryIO]:
-    """stdin for '-'; a file, decompressed as it is read when its name ends in .gz."""
-    if path == "-":
-        yield stdin_stream()
+    """stdin for '-', decompressed as it is read when it starts as gzip data does; a file, decompressed
+    when its name ends in .gz."""
+    stdin = stdin_stream() if path == "-" else None
+    if stdin is not None and not getattr(stdin, "peek", lambda n: b"")(2).startswith(GZIP_MAGIC):
+        yield stdin
         return
-    if not path.endswith(".gz"):
+    if stdin is None and not path.endswith(".gz"):
         with open(path, "rb", buffering=1 << 20) as stream:
             yield stream
         return
@@ -451,10 +455,10 @@ def open_input(path: str) -> Iterator[BinaryIO]:
     import zlib
 
     try:
-        with gzip.open(path, "rb") as stream:
+        with gzip.open(stdin or path, "rb") as stream:
             yield stream  # type: ignore[misc]
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
-        raise CannotRead(f"{path}: not valid gzip data ({err})") from None
+        raise CannotRead(f"{'<stdin>' if stdin else path}: not valid gzip data ({err})") from None
 
 
 @contextmanager

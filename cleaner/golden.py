@@ -6,6 +6,7 @@ cleans a page, with the URL in `NAME.url` if the case has one; any other input i
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,8 +51,9 @@ def case_name(path: Path) -> str | None:
 
 
 def find_cases(folder: Path) -> list[Case]:
-    cases = [Case(name, p) for p in sorted(folder.glob("*.input.*")) if (name := case_name(p)) is not None]
-    return sorted(cases, key=lambda case: case.name)
+    """One case per name (a name with two inputs is one case, which then fails to run, naming both)."""
+    names = {name for p in folder.glob("*.input.*") if (name := case_name(p)) is not None and p.is_file()}
+    return [Case(name, input_of(folder, name)) for name in sorted(names)]
 
 
 def input_of(folder: Path, name: str) -> Path:
@@ -81,6 +83,10 @@ def cleaned(cleaner: Cleaner, case: Case) -> str:
     """The case's input cleaned: as a page when it is HTML, else as text."""
     from cleaner.cli.console import looks_like_html
 
+    inputs = [case.input.with_name(case.name + suffix) for suffix in INPUT_SUFFIXES]
+    if all(path.is_file() for path in inputs):
+        names = " and ".join(sorted(path.name for path in inputs))
+        raise GoldenFileError(f"{case.input.parent / case.name}: two inputs, {names}; keep one")
     try:
         data = case.input.read_bytes()
     except OSError as err:
@@ -114,9 +120,20 @@ def check_case(cleaner: Cleaner, case: Case) -> Outcome:
 
 def update_case(cleaner: Cleaner, case: Case) -> bool:
     """Rewrite the expected file; True when it changed. GoldenFileError for an input that cannot be read
-    (an expected file that is not UTF-8 is rewritten)."""
-    got = cleaned(cleaner, case)
-    if case.expected.is_file() and case.expected.read_bytes() == got.encode("utf-8"):
+    or an expected file that cannot be written (one that is not UTF-8 is rewritten)."""
+    got = cleaned(cleaner, case).encode("utf-8")
+    if case.expected.is_file() and case.expected.read_bytes() == got:
         return False
-    case.expected.write_text(got, encoding="utf-8")
+    write_whole(case.expected, got)
     return True
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`: never half written."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError as err:
+        temp.unlink(missing_ok=True)
+        raise GoldenFileError(f"{path}: cannot write: {err.strerror or err}") from None

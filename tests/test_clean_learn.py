@@ -44,6 +44,7 @@ def test_a_folder_of_one_site_learns_what_its_pages_share(run_cli, tmp_path, sit
 def test_without_a_site_each_page_is_cleaned_alone(run_cli, tmp_path, site_folder):
     done = run_cli("--isolated", "clean", "pages", "-o", "out")
     assert done.returncode == 0 and done.stderr == b""
+    assert sorted(outputs(tmp_path / "out")) == [f"{n:02d}.txt" for n in range(PAGES)]  # a file per page
     for name, text in outputs(tmp_path / "out").items():
         assert text.encode() == run_cli("--isolated", "clean", f"pages/{name}").stdout
 

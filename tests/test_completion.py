@@ -43,6 +43,26 @@ def test_bash_completes_a_subcommand_with_the_script_it_was_given():
     assert proc.stdout.split() == ["show"], proc.stdout + proc.stderr
 
 
+@pytest.mark.skipif(shutil.which("fish") is None, reason="no fish")
+def test_fish_completes_with_the_documented_line():
+    """docs/cli.md's line for fish, run by fish itself: `complete -C` asks what it would offer."""
+    script = '_CLEANER_COMPLETE=fish_source cleaner | source; complete -C "cleaner golden "'
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"PATH": f"{SCRIPT.parent}:{os.environ['PATH']}"}
+    proc = subprocess.run(["fish", "--no-config", "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert [line.split("\t")[0] for line in proc.stdout.splitlines()] == ["check", "update"], proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="no zsh")
+def test_zsh_registers_the_completion_with_the_documented_line():
+    """docs/cli.md's line for zsh, after compinit: zsh then completes `cleaner` with click's function (whose
+    answers test_the_shells_get_their_completions checks)."""
+    script = ('autoload -U compinit; compinit -u -D; eval "$(_CLEANER_COMPLETE=zsh_source cleaner)"; '
+              'print -r -- "${_comps[cleaner]}"')
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"PATH": f"{SCRIPT.parent}:{os.environ['PATH']}"}
+    proc = subprocess.run(["zsh", "-f", "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "_cleaner_completion", proc.stdout + proc.stderr
+
+
 def test_dash_capital_v_is_the_version(run_cli):
     proc = run_cli("-V")
     assert proc.returncode == 0 and proc.stdout.decode().startswith("cleaner, version ")

@@ -14,6 +14,7 @@ from datatrove.pipeline.readers import JsonlReader  # noqa: E402
 from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
+from cleaner.engine.loader import RuleError  # noqa: E402
 from cleaner.integrations.datatrove import CleanerStep  # noqa: E402
 from cleaner.html import clean_page  # noqa: E402
 
@@ -146,3 +147,15 @@ def test_html_documents_go_through_clean_html():
     assert "council approved the budget" in out.text
 
 
+
+
+def test_the_step_takes_one_rule_file_as_a_str(tmp_path):
+    """As Cleaner does (issue 30 item 8): CleanerStep(rules="x.toml") read 'x' (the str's first letter)."""
+    with pytest.raises(RuleError, match=r"missing\.toml: no such rule file"):
+        CleanerStep(rules=str(tmp_path / "missing.toml"))
+    (tmp_path / "house.toml").write_text(
+        "[[rule]]\nid = 'house-promo'\nkind = 'drop_line'\ncategory = 'advertising'\ndescription = 'Promo.'\n"
+        "pattern = '^Buy our mug$'\n\n[[rule.example]]\ninput = 'Text.\\n\\nBuy our mug'\noutput = 'Text.'\n",
+        encoding="utf-8")
+    for rules in (str(tmp_path / "house.toml"), tmp_path / "house.toml"):
+        assert "house-promo" in {rule.id for rule in CleanerStep(rules=rules)._cleaner.rules}

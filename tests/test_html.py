@@ -283,3 +283,27 @@ def test_a_logo_h1_is_no_headline():
     page = (f"<html><head><title>Council passes budget | The Daily</title></head><body><h1>Daily</h1>"
             f"<article><p>{P1}</p><p>{P2}</p></article></body></html>")
     assert clean_html(page) == f"{P1}\n\n{P2}\n"
+
+
+@pytest.mark.parametrize("page_type", ["article", "service"])
+def test_an_iframe_left_open_in_a_noscript_is_not_read_as_text(page_type):
+    """A self-closed iframe in a noscript (a tag manager's) opens raw text in the parsed copy, which came back
+    as the page's markup; the page as it was is extracted instead, with a warning."""
+    page = (f"<html><head><title>Council</title></head><body><noscript><iframe src='https://example.com/ns.html' "
+            f"height='0' width='0' /></noscript><script>var a = 1;</script><main><p>{P1}</p><p>{P2}</p></main>"
+            "</body></html>")
+    result = clean_page(Cleaner(), page, page_type=page_type)
+    assert result.text == f"{P1}\n\n{P2}\n"
+    assert any("script tag" in warning for warning in result.warnings)
+
+
+def test_a_page_builders_blocks_are_no_sidebar_widgets():
+    """SiteOrigin's and Elementor's blocks carry widget_ classes (widget_text, elementor-widget__width-initial):
+    html-sidebar leaves them, and still takes a sidebar's widget."""
+    from cleaner.engine.elements import Page
+
+    rule = next(r for r in Cleaner().rules if r.id == "html-sidebar")
+    page = Page(f"<main><div class='so-panel widget widget_text'><p>{P1}</p></div>"
+                f"<div class='elementor-element elementor-widget elementor-widget__width-initial'><p>{P2}</p></div>"
+                "</main><div class='widget_recent_entries'><p>How to write a cover letter that gets read</p></div>")
+    assert [text for _, text in rule.step(page)] == ["How to write a cover letter that gets read"]

@@ -39,7 +39,11 @@ def reply_rule(**scope: object) -> object:
     ("<p>x</p>", "https://docs.example.com/install", "documentation"),
     ("<p>x</p>", "https://shop.example.com/collections/boots", "collection"),
     ("<p>x</p>", "https://shop.example.com/products/trail-boot", "product"),
-    ("<p>x</p>", "https://www.city.example.gov/department/public-works", "article"),  # an office, not an aisle
+    ("<p>x</p>", "https://www.city.example.gov/department/public-works", "service"),  # an office, not an aisle
+    ("<p>x</p>", "https://example.com/services/data-analytics/", "service"),  # what a business offers
+    ("<p>x</p>", "https://example.com/en-us/what-we-do/capabilities.html", "service"),
+    ("<p>x</p>", "https://example.com/resume-writing-services-packages/", "article"),  # a slug, not a section
+    (ld("NewsArticle"), "https://example.com/services/news/ferry-resumes", "article"),  # it says what it is
     (ld("FAQPage") + ld("Question"), "https://example.com/2024/05/bridge", "article"),  # an FAQ's Question
     ("<p>x</p>", "https://www.reddit.com/r/cooking/comments/1rl0/enameled_pan/", "forum"),
     ("<p>x</p>", "https://community.example.org/some-question", "forum"),

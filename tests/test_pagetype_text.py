@@ -85,3 +85,41 @@ def test_an_article_under_a_menu_stays_an_article_and_loses_the_menu():
 
 def test_a_short_text_of_short_lines_says_nothing():
     assert text_type("".join(f"- {name}\n" for name in TOOLS[:12])) is None
+
+
+SHEETS = [("Luxe Sateen", "Smooth, soft, lustrous", "Most sleepers"), ("Classic Percale", "Crisp, cool, matte", "Hot sleepers"),
+          ("Washed Percale", "Cool, soft, relaxed", "Year-round comfort")]
+PRODUCT = ("Classic Core Sheet Set\nSize Guide\nAdd to cart\n"
+           "Our fitted sheets are made to fit mattresses up to sixteen inches deep, and they keep their shape for years.\n"
+           "Meet Our Sheets\n" + "".join(f"{name}\n{feel}\nIdeal for:\n{who}\nFabric Content\n100% cotton\n"
+                                         for name, feel, who in SHEETS))
+
+
+def test_a_buy_box_at_the_top_is_a_product_and_keeps_its_short_details():
+    found = text_type(PRODUCT)
+    assert found is not None and found.name == "product" and "'Size Guide'" in found.why
+    result = Cleaner().clean(PRODUCT)
+    assert result.page_type == "product"
+    assert all(f"{name}\n{feel}" in result.text for name, feel, _ in SHEETS)
+
+
+def test_a_deal_box_after_an_article_body_does_not_make_it_a_product():
+    assert text_type(ARTICLE + "Add to cart\nIn stock\n") is None
+
+
+MACS = ["MacBook Air", "MacBook Pro", "iMac", "Mac mini", "Mac Studio", "Mac Pro"]
+SHOP = ("Buy Mac\nAll models\n" + "".join(f"New\n{name}\nFootnote\n${1000 + 100 * i}\nor ${90 + i}.58/mo.\nBuy\n"
+                                          for i, name in enumerate(MACS)))
+
+
+def test_a_page_of_priced_cards_is_a_collection_and_keeps_its_cards():
+    found = text_type(SHOP)
+    assert found is not None and found.name == "collection" and "price alone" in found.why
+    result = Cleaner().clean(SHOP)
+    assert result.page_type == "collection"
+    assert all(f"\n{name}\nFootnote\n" in result.text for name in MACS)
+
+
+def test_an_article_about_prices_stays_an_article():
+    prices = "".join(f"${10 * i}.99\n" for i in range(1, 13))
+    assert text_type(ARTICLE + prices) is None  # its paragraphs are most of the text

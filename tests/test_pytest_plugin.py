@@ -70,6 +70,15 @@ def test_update_rewrites_what_differs_then_passes(pytester, goldens):
     pytester.runpytest("--cleaner-goldens", "g").assert_outcomes(passed=3)
 
 
+@pytest.mark.parametrize("value", ["false", "0", "no"])
+def test_update_is_allowed_when_ci_says_false(pytester, goldens, monkeypatch, value):
+    """As `cleaner golden update` (issue 30 item 8): CI=false is no CI."""
+    folder = goldens(expected="stale\n")
+    monkeypatch.setenv("CI", value)
+    pytester.runpytest("--cleaner-goldens", "g", "--cleaner-update").assert_outcomes(passed=1)
+    assert (folder / "one.expected.txt").read_text(encoding="utf-8") == CLEANED
+
+
 def test_update_is_refused_under_ci(pytester, goldens, monkeypatch):
     folder = goldens(expected="stale\n")
     monkeypatch.setenv("CI", "true")

@@ -76,3 +76,15 @@ def test_healthz_operation_id_does_not_depend_on_the_hash_seed(seed):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
     assert json.loads(proc.stdout) == {"get": "healthz_healthz_get"}
+
+
+def test_the_openapi_schema_lists_every_field_of_the_answer(server):
+    """A client generated from /openapi.json must see page_type and page_type_source, which answers carry."""
+    spec = server.get("/openapi.json").json()
+    answer = spec["paths"]["/v1/clean"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    model = spec["components"]["schemas"][answer["$ref"].rsplit("/", 1)[1]]
+    reply = server.post("/v1/clean", json={"text": "Body text here.\n\nLeave a Reply\n", "explain": True}).json()
+    assert set(reply) <= set(model["properties"]), set(reply) - set(model["properties"])
+    request = spec["paths"]["/v1/clean"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert {"site", "page_type"} <= set(spec["components"]["schemas"][request["$ref"].rsplit("/", 1)[1]]["properties"]
+                                        if "$ref" in request else request["properties"])

@@ -83,6 +83,8 @@ def test_polish_by_name_and_code(run_cli, value):
 def test_polish_is_in_the_help_and_the_readme(run_cli):
     assert "pl, pt" in " ".join(run_cli("--help").stdout.decode().split())
     assert "Polish" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Polish" in (ROOT / "docs" / "languages.md").read_text(encoding="utf-8")
+    assert "pl, pt" in (ROOT / "docs" / "languages.md").read_text(encoding="utf-8")
 
 
 def test_json_errors_say_at_once(run_cli):
@@ -144,3 +146,80 @@ def test_no_guard_warning_for_a_paragraph_a_text_rule_removed():
     lead = "The council met on Tuesday to discuss the budget for next year, officials said."
     kept = clean_page(Cleaner(), page.replace(furniture, lead))
     assert lead in kept.text and any("kept a prose paragraph" in w for w in kept.warnings)
+
+
+def test_stdin_with_an_output_folder_is_refused(run_cli, tmp_path):
+    """`clean - -o DIR` wrote DIR/- (a file named '-'); stdin has no name to write under."""
+    proc = run_cli("clean", "-", "-o", "out", input=ARTICLE)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "stdin ('-')" in err and "Traceback" not in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_learn_never_writes_its_pack_over_its_corpus(run_cli, tmp_path):
+    """`cleaner learn in.jsonl -o in.jsonl` replaced the corpus with a pack, status 0 (as batch did, item 1)."""
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"text": ARTICLE, "url": "https://a.example/1"}) + "\n", encoding="utf-8")
+    before = corpus.read_bytes()
+    (tmp_path / "link.jsonl").symlink_to(corpus)
+    for target in ("corpus.jsonl", "link.jsonl"):
+        proc = run_cli("--isolated", "learn", "corpus.jsonl", "-o", target)
+        err = proc.stderr.decode()
+        assert proc.returncode == 2 and err.count("\n") == 1 and "is the corpus corpus.jsonl" in err, err
+        assert corpus.read_bytes() == before
+
+
+@pytest.mark.parametrize("line, where", [('{"text": "a",', "at the end of the line"),
+                                         ('{"text": "a" "b"}', "at column 14")])
+def test_json_errors_point_into_the_line(run_cli, line, where):
+    """A record cut short was reported 'at column 1' (the column after the line's newline)."""
+    proc = run_cli("batch", "-", input=line + "\n")
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and f"line 1: invalid JSON: " in err and where in err, err
+
+
+def test_encoding_reads_a_utf16_file_it_names(run_cli, tmp_path):
+    """A UTF-16 file was refused as binary even with --encoding utf-16; without it, the error says how to read it."""
+    (tmp_path / "a.txt").write_bytes(ARTICLE.encode("utf-16"))
+    page = "<html><body><article><p>Body text of the page, a sentence that goes on for a while.</p></article></body></html>"
+    (tmp_path / "p.html").write_bytes(page.encode("utf-16"))
+    for args in (["clean", "--encoding", "utf-16", "a.txt"], ["--encoding", "UTF-16", "-"]):
+        proc = run_cli(*args, input=ARTICLE.encode("utf-16"))
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"Body text here.\n", b""), proc.stderr
+    html = run_cli("clean", "--encoding", "utf-16", "p.html")
+    assert html.returncode == 0 and html.stdout.startswith(b"Body text of the page"), html.stderr
+    refused = run_cli("clean", "a.txt")
+    assert refused.returncode == 2 and b"(--encoding utf-16 reads it)" in refused.stderr
+    binary = run_cli("clean", "--encoding", "latin-1", "-", input=b"%PDF-1.7\n" + bytes(range(256)) * 4)
+    assert binary.returncode == 2 and b"looks like binary data" in binary.stderr
+
+
+@pytest.mark.parametrize("codec", ["hex", "rot13", "undefined", "zlib"])
+def test_encoding_refuses_a_codec_that_is_not_a_text_encoding(run_cli, codec):
+    proc = run_cli("--encoding", codec, input=ARTICLE)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err and "not a text encoding" in err, err
+
+
+def test_a_codec_that_fails_on_the_input_is_one_line(run_cli):
+    proc = run_cli("--encoding", "punycode", input="Body.\n")  # a UnicodeError that is no UnicodeDecodeError
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err and "<stdin>: not valid punycode" in err, err
+
+
+def test_clean_a_folder_cleans_its_page_files(run_cli, tmp_path):
+    """`cleaner clean DIR` failed with 'Is a directory'; now its .txt/.html pages (below it too) are cleaned."""
+    (tmp_path / "pages" / "sub").mkdir(parents=True)
+    (tmp_path / "pages" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "pages" / "sub" / "b.html").write_text(
+        "<html><body><article><p>Body of the page, a sentence long enough to stay in.</p></article></body></html>",
+        encoding="utf-8")
+    (tmp_path / "pages" / "notes.md").write_text("not a page\n", encoding="utf-8")
+    proc = run_cli("--isolated", "clean", "pages", "-o", "out")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt", "b.txt"]
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "Body text here.\n"
+    assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8").startswith("Body of the page")
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    assert run_cli("--isolated", "clean", "one").stdout == b"Body text here.\n"

@@ -16,7 +16,7 @@ import click
 
 from cleaner import batch, learn
 from cleaner.cli.commands import _options, lang_option, limit_options, rule_options
-from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone, stdin_stream, write_file
+from cleaner.cli.console import EXIT_EXCESS, error, fail, reader_gone, same_file, write_file
 from cleaner.cli.learn import learn_options
 from cleaner.config import build_cleaner
 from cleaner.engine.fast import cache
@@ -71,7 +71,8 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, overwrite: bool, j
     A record over --max-removed under --on-excess fail stops the run with status 3; with
     --on-error skip it is left out and reported, and the run ends with status 3."""
     if not overwrite and same_file(source, target):
-        fail(f"{target} is the input {source}: writing there would overwrite it; nothing written "
+        where = "on stdin" if str(source) == "-" else source
+        fail(f"{target} is the input {where}: writing there would overwrite it; nothing written "
              "(--overwrite allows it)")
     names = {"text": "text_field", "html": "html_field", "output": "output_field", "lang": "lang_field",
              "with_removals": "with_removals", "url": "url_field", "site": "site_field",
@@ -96,16 +97,6 @@ def batch_cmd(ctx: click.Context, source: Path, target: Path, overwrite: bool, j
         click.echo(summary.render(top), err=True)
     if summary.excess:
         sys.exit(EXIT_EXCESS)
-
-
-def same_file(source: Path, target: Path) -> bool:
-    """OUT names IN itself, by the same name or through a link (neither is stdin/stdout)."""
-    if "-" in (str(source), str(target)):
-        return False
-    try:
-        return target.exists() and os.path.samefile(source, target)
-    except OSError:
-        return False
 
 
 def check_new_folder(folder: Path, learning: bool) -> None:
@@ -147,12 +138,12 @@ def learn_then_clean(source: Path, target: Path, cleaner: Cleaner, setup: tuple[
 
 
 def spooled(source: Path, folder: Path) -> Path:
-    """IN as a file that can be read twice: stdin is copied into `folder` first."""
+    """IN as a file that can be read twice: stdin is copied into `folder` first (decompressed, if gzip)."""
     if str(source) != "-":
         return source
     copy = folder / "stdin.jsonl"
-    with open(copy, "wb") as out:
-        shutil.copyfileobj(stdin_stream(), out, 1 << 20)
+    with open(copy, "wb") as out, batch.open_input("-") as stdin:
+        shutil.copyfileobj(stdin, out, 1 << 20)
     return copy
 
 

@@ -108,9 +108,16 @@ def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     if value is None:
         return None
     try:
-        return codecs.lookup(value).name
+        name = codecs.lookup(value).name
     except LookupError:
         raise click.BadParameter(f"unknown encoding {value!r}") from None
+    try:
+        b"a".decode(name)  # hex, rot13, zlib: codecs of bytes to bytes or str to str; undefined: none
+    except UnicodeDecodeError:  # a text encoding that cannot read b"a" alone (utf-16)
+        pass
+    except (LookupError, UnicodeError):
+        raise click.BadParameter(f"{value!r} is not a text encoding") from None
+    return name
 
 
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -214,6 +221,8 @@ def output_name(path: Path, fmt: str) -> str:
 def output_paths(files: tuple[Path, ...], output_dir: Path, fmt: str, overwrite: bool) -> list[Path]:
     """Where each file's result goes; two inputs to one output, or (without --overwrite) an output
     over an input, stop with status 2 before anything is written."""
+    if any(str(path) == "-" for path in files):
+        fail(f"-o {output_dir}: stdin ('-') has no name to write under there; without -o it is written to stdout")
     targets = [output_dir / output_name(path, fmt) for path in files]
     first: dict[Path, Path] = {}
     for path, target in zip(files, targets):
@@ -557,10 +566,17 @@ def golden_update(ctx: click.Context, folder: Path, names: tuple[str, ...], **lo
         fail(f"no golden case named {', '.join(unknown)} in {folder}")
     cases = [case for case in cases if not names or case.name in names]
     cleaner = build_cleaner(**_options(ctx.find_root(), local), start=folder)
-    try:
-        changed = [case.name for case in cases if update_case(cleaner, case)]
-    except GoldenFileError as err:
-        fail(f"{err}; golden files before it were updated, none after")
+    changed, broken = [], 0
+    for case in cases:
+        try:
+            if update_case(cleaner, case):
+                changed.append(case.name)
+        except GoldenFileError as err:  # named, and the other cases still updated (as `check` runs them)
+            error(f"golden case {case.name}: {err}; its expected file is left as it was")
+            broken += 1
     for name in changed:
         click.echo(f"updated {name}")
-    click.echo(f"{len(changed)} updated, {len(cases) - len(changed)} unchanged")
+    failed = f", {broken} not updated" if broken else ""
+    click.echo(f"{len(changed)} updated, {len(cases) - len(changed) - broken} unchanged{failed}")
+    if broken:
+        sys.exit(EXIT_ERROR)

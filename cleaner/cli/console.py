@@ -14,10 +14,11 @@ is 2 if any input could not be read, else 3.
 Input is UTF-8, or in the encoding --encoding names. Text that is not UTF-8 and holds no
 UTF-8 sequence is read in the encoding charset_normalizer finds (cp1252 of those it cannot
 tell apart), with a warning; else its bad bytes are replaced (U+FFFD) with a warning naming
-the byte offset; under --strict it is refused. Gzip data on stdin is decompressed. Input that looks binary is refused: a NUL byte or more
-than 10% control bytes (other than tab, LF, CR, FF, VT) in the first 8 KB, or a UTF-16
-byte-order mark. Output is the cleaned text as UTF-8, byte for byte (escape sequences in
-the text are kept). Rule time-outs and the over-removal guard print warnings on stderr."""
+the byte offset; under --strict it is refused. Gzip data on stdin is decompressed. Input that
+looks binary is refused: a NUL byte or more than 10% control bytes (other than tab, LF, CR, FF,
+VT) in the first 8 KB, or a UTF-16 byte-order mark (with --encoding, the text read in it is
+judged). Output is the cleaned text as UTF-8, byte for byte (escape sequences in the text are
+kept). Rule time-outs and the over-removal guard print warnings on stderr."""
 
 from __future__ import annotations
 
@@ -146,6 +147,19 @@ def write_out(text: str) -> None:
     sink.flush()
 
 
+def same_file(source: Path, target: Path) -> bool:
+    """`target` is the regular file `source` names, by the same name or through a link; for '-', the file on
+    stdin (a device such as /dev/null is never the same file: writing there replaces nothing)."""
+    if str(target) == "-" or not target.is_file():
+        return False
+    try:
+        if str(source) == "-":
+            return sys.stdin is not None and os.path.samestat(os.fstat(sys.stdin.fileno()), os.stat(target))
+        return os.path.samefile(source, target)
+    except (OSError, ValueError):
+        return False
+
+
 def stdin_stream() -> BinaryIO:
     if sys.stdin is None:
         raise InputError("<stdin>: cannot read: stdin is closed")
@@ -201,10 +215,10 @@ def write_file(path: Path, text: str) -> None:
         sink.write(text.encode("utf-8"))
 
 
-def read_bytes(path: Path | None) -> bytes:
+def read_bytes(path: Path | None, encoding: str | None = None) -> bytes:
     """The bytes of a file (decompressed when its name ends in .gz), or of stdin for None (decompressed
-    when it starts as gzip data does);
-    refused when unreadable or binary. Stdin on a terminal is announced on stderr first."""
+    when it starts as gzip data does); refused when unreadable or binary (read in `encoding`, when one
+    is given: UTF-16 holds NUL bytes). Stdin on a terminal is announced on stderr first."""
     name = source_name(path)
     if path is None and sys.stdin is not None and sys.stdin.isatty():
         print("cleaner: reading text from stdin (end it with Ctrl-D; 'cleaner --help' for help)",
@@ -215,7 +229,8 @@ def read_bytes(path: Path | None) -> bytes:
         raise InputError(f"{name}: cannot read: {err.strerror}") from None
     if (path is not None and path.name.endswith(".gz")) or (path is None and data.startswith(GZIP_MAGIC)):
         data = gunzip(data, name)
-    reason = binary_reason(data)
+    text = data if encoding is None else decode_as(data, encoding, name).encode("utf-8", "replace")
+    reason = binary_reason(text)
     if reason:
         raise InputError(f"{name}: looks like binary data ({reason}); not cleaned")
     return data
@@ -235,7 +250,7 @@ def binary_reason(data: bytes) -> str | None:
     """Why `data` looks binary rather than text (see the module docstring), or None."""
     head = data[:BINARY_SNIFF]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16 byte-order mark (convert it to UTF-8)"
+        return "UTF-16 byte-order mark (--encoding utf-16 reads it)"
     nul = head.find(b"\0")
     if nul >= 0:
         return f"NUL byte at offset {nul}"
@@ -275,6 +290,8 @@ def decode_as(data: bytes, encoding: str, name: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as err:
         raise InputError(f"{name}: not valid {encoding} at byte {err.start} (--encoding)") from None
+    except (UnicodeError, ValueError) as err:  # a codec that fails otherwise (punycode, idna)
+        raise InputError(f"{name}: not valid {encoding} ({err}) (--encoding)") from None
 
 
 def guess_encoding(data: bytes) -> str | None:
@@ -303,20 +320,20 @@ def looks_like_html(data: bytes) -> bool:
 
 def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -> Result:
     """Clean a file (or stdin for None) as HTML or as text: as --input says, else as its start suggests."""
-    kind = options.get("input_kind") or "auto"
+    kind, encoding = options.get("input_kind") or "auto", options.get("encoding")
     name = source_name(path)
-    data = read_bytes(path)
+    data = read_bytes(path, encoding)
+    given = None if encoding is None else decode_as(data, encoding, name)  # the text, in the encoding given
     try:
         where = {"url": options.get("url"), "site": options.get("site"),
                  "page_type": (options.get("page_type") or "").lower() or None}
-        if kind == "html" or (kind == "auto" and looks_like_html(data)):
+        if kind == "html" or (kind == "auto" and looks_like_html(data if given is None else given.encode())):
             from cleaner.html import clean_page  # imports trafilatura: text input never pays for it
 
-            page = decode_as(data, options["encoding"], name) if options.get("encoding") else data
-            result = clean_page(cleaner, page, lang=options.get("lang"), **where)
+            result = clean_page(cleaner, data if given is None else given, lang=options.get("lang"), **where)
         else:
-            text = read_text(path, data, options.get("strict", False), options.get("quiet", False),
-                             options.get("encoding"))
+            text = given if given is not None else read_text(path, data, options.get("strict", False),
+                                                             options.get("quiet", False))
             result = cleaner.clean(text, options.get("lang"), **where)
     except ExcessiveRemovalError as err:
         raise ExcessError(f"{name}: {err} (--on-excess fail); not written") from None

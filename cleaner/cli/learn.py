@@ -11,7 +11,7 @@ import click
 from cleaner import batch, learn
 from cleaner.cli.commands import PAGE_SUFFIXES, _options, _site, lang_option, limit_options, rule_options
 from cleaner.config import build_cleaner
-from cleaner.cli.console import InputError, clean_source, error, fail, warn, write_file, write_out
+from cleaner.cli.console import InputError, clean_source, error, fail, same_file, warn, write_file, write_out
 from cleaner.engine.pipeline import Cleaner
 from cleaner.engine.sites import url_site
 
@@ -47,6 +47,8 @@ def learn_cmd(ctx: click.Context, corpus: Path, target: Path | None, site: str |
     """Learn each site's template from CORPUS: a JSONL file (one page per record, its site from its URL) or
     a folder of .txt/.html pages of one --site. Writes a rule pack: one drop_line rule per line that recurs
     on --min-pages pages of a site, scoped to it; review it, then use it with --rules."""
+    if target is not None and same_file(corpus, target):
+        fail(f"{target} is the corpus {corpus}: the pack would replace it; nothing written (name another -o FILE)")
     options = _options(ctx.find_root(), local)
     cleaner = build_cleaner(**options, start=corpus.absolute().parent)
     learner = learn.Learner(min_pages, min_share)

@@ -392,7 +392,8 @@ class CutTail:
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         kept = doc.kept
-        markers = _marker_positions(doc, candidates, self.pattern, self.max_chars, budget)
+        markers = [m for m in _marker_positions(doc, candidates, self.pattern, self.max_chars, budget)
+                   if not _heads_fields(doc, m)]
         if not markers:
             return []
         words, sentences = _prose_totals(doc)
@@ -413,6 +414,25 @@ class CutTail:
                     and tail <= self.max_share * words[end]:
                 return position
         return None
+
+
+# A row of a table of fields ('- Memory: 16 GB RAM', 'OS *: Windows 10'): a label of up to three words, a
+# colon and a value. FIELD_ROWS of them among the FIELD_ROWS + 1 lines right under a tail's marker, two with a
+# figure in their value and none a question or an exclamation, make the marker the heading of data
+# ('Recommended:' over a game's system requirements), not of a list of links: the tail stays. (Teasers take
+# the shape too, 'Revolut: Where is the profit?', but read as headlines, seldom with figures.)
+_FIELD_ROW = re.compile(r"[-*•·]?\s*[^\W\d][\w®*()/.'-]*(?:\s+[\w®*()/.'&-]+){0,2}\s*:\s+(\S.*)")
+FIELD_ROWS = 3
+
+
+def _heads_fields(doc: Doc, position: int) -> bool:
+    """Whether the lines after kept position `position` (blank ones skipped) are a table of data fields
+    (see _FIELD_ROW)."""
+    following = (doc.texts[i] for i in doc.kept[position + 1:position + 3 * FIELD_ROWS] if doc.texts[i])
+    rows = [text for _, text in zip(range(FIELD_ROWS + 1), following)]
+    values = [found.group(1) for found in map(_FIELD_ROW.match, rows) if found]
+    return len(values) >= FIELD_ROWS and not any(text.rstrip(_CLOSERS)[-1:] in "?!" for text in rows) \
+        and sum(any(c.isdigit() for c in value) for value in values) >= 2
 
 
 def cut_tail(*, marker: str, max_words: int = 300, max_share: float = 0.35, max_sentences: int = 2,
@@ -614,6 +634,7 @@ class DropShortRun:
             [run for span in spans for run in self._runs(doc, span, self.edges_only)]
         if self.headlines is not None:  # a run after 'They are:' is the article's own list
             runs = [run for run in runs if not _previous_text(doc, min(run)).endswith(":")]
+        runs = [part for run in runs for part in _split_fields(doc, run)]
         doomed = {i for run in runs if len(run) >= self.min_run for i in run}
         return [Cut(i, doc.lines[i]) for i in sorted(doomed)]
 
@@ -651,6 +672,22 @@ class DropShortRun:
             if run:
                 runs.append(run)
         return runs
+
+
+def _split_fields(doc: Doc, run: list[int]) -> list[list[int]]:
+    """A run that holds a table of fields, a label ending in ':' and its value three times in a row ('Fit:',
+    'Regular', 'Length:', 'Long', 'Sleeve:', 'Short'), cut before each of its labels: a product's details,
+    not a menu. A share widget ('Share this:', 'Facebook', 'Like this:', 'Loading...') is no such table."""
+    order = sorted(run)
+    labels = [doc.texts[i].endswith(":") for i in order]
+    if not any(labels[k:k + 6] == [True, False] * 3 for k in range(len(labels) - 5)):
+        return [run]
+    parts: list[list[int]] = [[]]
+    for index, label in zip(order, labels):
+        if parts[-1] and label:
+            parts.append([])
+        parts[-1].append(index)
+    return parts
 
 
 # A line indented by four spaces or a tab: preformatted text (code, a table laid out in spaces), not a

@@ -46,6 +46,13 @@ _HOSTS = (("forum", re.compile(r"^(?:forums?|community|discuss|discourse)\.", re
           ("documentation", re.compile(r"^(?:docs?|developers?|devdocs|wiki|help|support|learn)\.|readthedocs", re.I)))
 # A site's home page (no path, or only a language or region: /en/, /en-us/) introduces the site.
 _HOME = re.compile(r"^/?(?:[a-z]{2}(?:[-_][a-z]{2})?/?)?(?:index\.\w+)?$", re.I)
+# A path through what a business, a city or a school offers: its services, solutions, capabilities, a city's
+# departments, a school's programs (a whole segment: a slug such as 'writing-services-packages' is no
+# section). Only for a page that declares no type. Chosen on half 0 of wcxb-dev's sites: 12 service pages
+# and one article (on it, both cleanings score the same); not 'service' (news sections of German sites in
+# traf-dev) nor 'features' (news sections).
+_SERVICE_PATH = re.compile(r"/(?:services|solutions|departments?|what-we-do|capabilities|expertise|platform|"
+                           r"pricing|programs)(?:/|\.html?$|$)", re.I)
 
 
 class PageType(NamedTuple):
@@ -90,6 +97,8 @@ def url_type(url: str | None) -> PageType | None:
             return PageType(kind, f"URL host {host!r}")
     if _HOME.match(path):
         return PageType("service", "URL of a home page")
+    if found := _SERVICE_PATH.search("/" + path):
+        return PageType("service", f"URL path {found.group(0)!r}")
     return None
 
 
@@ -175,29 +184,66 @@ MIN_CARD_LINES, MIN_CARD_CHARS = 20, 1000
 _PROSE_LINE = re.compile(r"^[ \t]*(?:\S[^\n]{%d,}|(?:\S+[ \t]+){7,}\S*[.!?。！？][\"'”’)]*[ \t]*)$" % (PROSE_CHARS - 1), re.M)
 
 
+# A shop's page. A product's buy box, short lines in shop software's own words ('Add to cart', 'In stock',
+# 'Size guide', 'Free shipping'), comes before MAX_WORDS_BEFORE words of prose: an article's deal box comes after its
+# body. A shop's collection shows MIN_PRICES cards or more, each with its price alone on a line ('$599',
+# 'or $49.91/mo.', '19,90 €'), in a text of under MAX_SHOP_PROSE of its characters in prose lines (an
+# article about prices has its paragraphs). Chosen on wcxb-dev (text of every page type, both scrapers): of
+# its article, service, forum and documentation pages they name two (a deals article and a price list,
+# on block text), of AEB's and traf-dev's none.
+_SHOP_LINE = regex.compile(
+    r"(?i)^(?=.{1,40}$)(?:add to (?:cart|bag|basket|trolley|wish ?list)|buy (?:it )?now|in stock|out of stock|sold out|"
+    r"quantity|qty|sku\b|size guide|select (?:a )?size|free (?:shipping|delivery|returns)|"
+    r"shipping (?:&|and) returns|notify me when available|pre-?order)")
+_PRICE_LINE = regex.compile(
+    r"(?i)^\W{0,3}(?:(?:from|or|now|was|only|sale|price:?)\s*)?(?:[$€£¥₹]\s?\d[\d,.]*|"
+    r"\d[\d,.]*\s?(?:€|EUR|USD|GBP|kr|zł)|(?:EUR|USD|GBP|CHF)\s?\d[\d,.]*)(?:\s*(?:/\s?mo\.?|each))?\W{0,3}$")
+MIN_PRICES = 10
+MAX_SHOP_PROSE = 0.30
+
+
 def text_type(text: str) -> PageType | None:
-    """A forum thread or a listing told from plain text (see _POST_META, _ENTRY_META, all_entries), else None."""
-    kinds = _kinds_at_the_top(text)  # the cheap first test: most articles show neither before their body
+    """A forum thread, a listing, a shop's collection or a product told from plain text (see _POST_META,
+    _ENTRY_META, _SHOP_LINE, all_entries), else None."""
+    share = _prose_share(text)  # (for priced_cards and all_entries: most texts need it)
+    if cards := priced_cards(text, share):
+        return cards
+    kinds = _kinds_at_the_top(text)  # the cheap first test: most articles show none before their body
     if kinds:
         lines = [line.strip().lstrip("-*•· ") for line in text.splitlines() if line.strip()]
         for kind, meta in kinds:
+            if kind == "product":
+                line = next(line for line in lines if len(line) <= 120 and meta.match(line))
+                return PageType(kind, f"a shop's line before the text's prose: {line!r}")
             hits = [i for i, line in enumerate(lines) if len(line) <= 120 and meta.match(line)]
             if len(hits) >= MIN_ENTRIES and _from_the_top(lines, hits, spread=kind == "listing"):
                 return PageType(kind, f"{len(hits)} {kind} entry lines from the top, such as {lines[hits[0]]!r}")
-    return all_entries(text)
+    return all_entries(text, share)
 
 
-_KINDS = (("forum", _POST_META), ("listing", _ENTRY_META))
-_EITHER = regex.compile(f"(?:{_POST_META.pattern})|(?:{_ENTRY_META.pattern})")
+def priced_cards(text: str, share: float | None = None) -> PageType | None:
+    """A shop's collection: MIN_PRICES lines that are a price alone, little prose (see _PRICE_LINE);
+    `share`: the text's _prose_share, when known."""
+    share = _prose_share(text) if share is None else share
+    if share >= MAX_SHOP_PROSE or sum(map(text.count, "$€£¥₹")) + text.count("EUR") + text.count("GBP") < MIN_PRICES:
+        return None  # (the cheap tests: most texts have more prose, or name fewer prices)
+    prices = sum(1 for line in text.splitlines() if len(line) <= 60 and _PRICE_LINE.match(line.strip()))
+    if prices < MIN_PRICES:
+        return None
+    return PageType("collection", f"{prices} lines that are a price alone, {share:.0%} of the text in lines of prose")
+
+
+_KINDS = (("forum", _POST_META), ("listing", _ENTRY_META), ("product", _SHOP_LINE))
+_EITHER = regex.compile("|".join(f"(?:{meta.pattern.removeprefix('(?i)')})" for _, meta in _KINDS), regex.I)
 
 
 def _kinds_at_the_top(text: str) -> list[tuple[str, regex.Pattern]]:
-    """The kinds (forum, listing) of which a post or entry line comes before MAX_WORDS_BEFORE words of
-    prose: the others cannot pass _from_the_top."""
-    words, found = 0, [False, False]
+    """The kinds (forum, listing, product) of which a post, entry or shop line comes before MAX_WORDS_BEFORE
+    words of prose: the others cannot pass _from_the_top, and a product's buy box sits there."""
+    words, found = 0, [False] * len(_KINDS)
     for raw in _lines(text):
         line = raw.strip().lstrip("-*•· ")
-        if len(line) <= 120 and _EITHER.match(line):  # (one match for both, on most lines none)
+        if len(line) <= 120 and _EITHER.match(line):  # (one match for all, on most lines none)
             for k, (_, meta) in enumerate(_KINDS):
                 found[k] = found[k] or bool(meta.match(line))
             if all(found):
@@ -230,10 +276,10 @@ def _prose_share(text: str) -> float:
     return share if share >= MAX_PROSE_SHARE else sum(map(len, _PROSE_LINE.findall(text))) / len(text)
 
 
-def all_entries(text: str) -> PageType | None:
+def all_entries(text: str, share: float | None = None) -> PageType | None:
     """A listing when the text is all entries (see MAX_PROSE_SHARE): a long text of short lines, with
-    no prose run; a menu-heavy article still has its paragraphs."""
-    share = _prose_share(text)
+    no prose run; a menu-heavy article still has its paragraphs. `share`: its _prose_share, when known."""
+    share = _prose_share(text) if share is None else share
     if share >= MAX_PROSE_SHARE or len(text) < MIN_CARD_CHARS:
         return None
     lines = sum(1 for line in text.splitlines() if line.strip())

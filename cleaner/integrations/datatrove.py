@@ -44,7 +44,7 @@ class CleanerStep(PipelineStep):
     name = "🧹 cleaner"
     type = "✂️ - FORMAT"
 
-    def __init__(self, rules: Iterable[str | Path] = (), *, html: bool = False, lang_key: str | None = "language",
+    def __init__(self, rules: str | Path | Iterable[str | Path] = (), *, html: bool = False, lang_key: str | None = "language",
                  site_key: str | None = None, drop_empty: bool = True, site_rules: str | Path | None = None,
                  **cleaner_options: Any) -> None:
         """`html`: doc.text is a page (as WarcReader gives it), its URL in metadata["url"], whose host is
@@ -52,6 +52,7 @@ class CleanerStep(PipelineStep):
         `site_rules`: the folder of packs SiteRulesReduce writes (on a file system every worker sees; it
         may not exist yet when the pipeline is built); cleaner_options (select, ignore, builtin, ...) go to Cleaner."""
         super().__init__()
+        rules = [rules] if isinstance(rules, str | Path) else rules  # one file or folder, as Cleaner takes it
         paths = [str(p) for p in rules] + ([] if site_rules is None else [str(site_rules)])
         self.options: dict[str, Any] = {"rules": paths, **cleaner_options}
         self.html, self.lang_key, self.site_key, self.drop_empty = html, lang_key, site_key, drop_empty
@@ -137,7 +138,7 @@ class SiteLearnStep(CleanerStep):
     name = "🧹 cleaner: learn sites"
     type = "📊 - STATS"
 
-    def __init__(self, output_folder: DataFolderLike | Path, rules: Iterable[str | Path] = (), *, buckets: int = 1,
+    def __init__(self, output_folder: DataFolderLike | Path, rules: str | Path | Iterable[str | Path] = (), *, buckets: int = 1,
                  **options: Any) -> None:
         """`buckets`: how many SiteRulesReduce tasks may share the merge (each site goes to one bucket);
         the other options as CleanerStep's."""

@@ -109,7 +109,7 @@ class GoldenItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
-        from cleaner.golden import check_case, update_case
+        from cleaner.golden import GoldenFileError, check_case, update_case
 
         cleaner = folder_cleaner(self.config, self.path.parent)
         outcome = check_case(cleaner, self.case)
@@ -118,7 +118,10 @@ class GoldenItem(pytest.Item):
         if outcome.broken:
             raise GoldenUnreadable(f"cannot run this golden case: {outcome.diff}")
         if self.config.getoption("cleaner_update") and self.case.input.is_file():
-            update_case(cleaner, self.case)
+            try:
+                update_case(cleaner, self.case)
+            except GoldenFileError as err:
+                raise GoldenUnreadable(f"cannot update this golden case: {err}") from None
             self.config.stash[UPDATED].append(self.case.name)
             return
         if not self.case.input.is_file():

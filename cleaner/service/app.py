@@ -43,6 +43,8 @@ class CleanResponse(BaseModel):
     lang: str | None
     lang_source: str | None
     guard: str | None
+    page_type: str
+    page_type_source: str
     removals: list[RemovalOut] | None = None
     warnings: list[str] | None = None
 

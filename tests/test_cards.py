@@ -1,0 +1,58 @@
+"""A page of cards (a listing, a shop's category page): its entries are kept, taken from its main region
+when the extractor leaves them out; a product page and an article with a thread under it are not taken so."""
+
+from cleaner import Cleaner
+from cleaner.engine.cards import region_text
+from cleaner.engine.elements import Page
+from cleaner.html import ARTICLE_GAIN, CARD_GAIN, as_cards, clean_page
+
+N = 20
+INTRO = "<p>The latest stories from our science desk, with reporting on space, climate and health every day.</p>"
+CARDS = "".join(f"<article><h2><a href='/s/{i}'>Probe number {i} reaches the outer moons of the giant planet</a></h2>"
+                f"<span>Space, {i + 2} hours ago</span></article>" for i in range(N))
+NAV = "<nav><ul>" + "".join(f"<li><a href='/{w}'>{w}</a></li>" for w in ("Home", "World", "Sport", "Weather")) + "</ul></nav>"
+FOOTER = "<footer><p>Copyright 2026 The Daily Example. All rights reserved by the publisher and its owners.</p></footer>"
+SECTION = f"<html><head><title>Science</title></head><body>{NAV}<main><h1>Science</h1>{INTRO}" \
+          f"<section>{CARDS}</section></main>{FOOTER}</body></html>"
+
+
+def test_a_page_of_cards_keeps_its_entries():
+    result = clean_page(Cleaner(), SECTION)
+    assert all(f"Probe number {i} reaches the outer moons" in result.text for i in range(N))
+    assert "Copyright" not in result.text and "Weather" not in result.text
+    assert any("a page of cards" in warning for warning in result.warnings)
+
+
+def test_the_main_region_is_main_without_furniture():
+    page = Page(f"<body>{NAV}<main><h1>Science</h1><div hidden>Sign in to read</div>{CARDS}</main>{FOOTER}</body>")
+    lines = region_text(page).split("\n\n")
+    assert lines[:3] == ["Science", "Probe number 0 reaches the outer moons of the giant planet", "Space, 2 hours ago"]
+    assert not any(word in line for line in lines for word in ("Home", "Copyright", "Sign in"))
+
+
+def test_a_text_that_holds_the_region_stays():
+    region = region_text(Page(SECTION))
+    for kind, gain in (("listing", CARD_GAIN), ("article", ARTICLE_GAIN)):
+        assert as_cards(SECTION, region[: int(len(region) / gain) + 1], kind, 10**6, [], Cleaner().clean)[1] == []
+        assert as_cards(SECTION, region[: int(len(region) / gain) - 1], kind, 10**6, [], Cleaner().clean)[1] != []
+    assert as_cards(SECTION, "Science", "product", 10**6, [], Cleaner().clean) == ("Science", [])  # a product's own
+
+
+POSTS = ["I pitched mine on the ridge in a gale and it held all night, though the poles bent a little at dawn.",
+         "Mine survived three storms in the Alps, but only after I replaced the stock pegs with longer ones.",
+         "Check the hydrostatic head rating too: anything under two thousand millimetres leaks in real rain."]
+ARTICLE = "The council approved the budget for the new bridge on Tuesday after a long debate. " * 5
+THREAD = f"<html><body><main><h1>Bridge budget approved</h1><p>{ARTICLE}</p><h2>12 Comments</h2>" + \
+         "".join(f"<div><b>Reader {i}</b><p>{post}</p></div>" for i, post in enumerate(POSTS * 4)) + "</main></body></html>"
+
+
+def test_an_article_keeps_its_text_when_its_region_is_a_thread_under_it():
+    assert as_cards(THREAD, ARTICLE, "article", 10**6, [], Cleaner().clean) == (ARTICLE, [])
+    text, warnings = as_cards(THREAD, ARTICLE, "listing", 10**6, [], Cleaner().clean)  # a listing's entries
+    assert POSTS[0] in text and "a page of cards" in warnings[0]
+
+
+def test_on_an_article_only_a_main_the_page_marks_is_its_region():
+    page = f"<html><body><h1>Science</h1>{INTRO}<section>{CARDS}</section></body></html>"  # no <main>
+    assert as_cards(page, "Science", "article", 10**6, [], Cleaner().clean) == ("Science", [])
+    assert "Probe number 3" in as_cards(page, "Science", "listing", 10**6, [], Cleaner().clean)[0]
