@@ -287,10 +287,22 @@ def test_a_logo_h1_is_no_headline():
 
 @pytest.mark.parametrize("page_type", ["article", "service"])
 def test_an_iframe_left_open_in_a_noscript_is_not_read_as_text(page_type):
-    """A self-closed iframe in a noscript (a tag manager's) opens raw text in the parsed copy, which came back
-    as the page's markup; the page as it was is extracted instead, with a warning."""
+    """A self-closed iframe in a noscript (a tag manager's) opened raw text in the parsed copy, which came back
+    as the page's markup: noscript is left out before parsing, as a browser running scripts does."""
     page = (f"<html><head><title>Council</title></head><body><noscript><iframe src='https://example.com/ns.html' "
             f"height='0' width='0' /></noscript><script>var a = 1;</script><main><p>{P1}</p><p>{P2}</p></main>"
+            "</body></html>")
+    result = clean_page(Cleaner(), page, page_type=page_type)
+    assert result.text == f"{P1}\n\n{P2}\n"
+
+
+@pytest.mark.parametrize("page_type", ["article", "service"])
+def test_markup_read_as_text_falls_back_to_the_page_as_it_was(page_type):
+    """A self-closed iframe outside a noscript opens raw text to the end of the page in the parsed copy (as in
+    a browser); its extraction holds a script tag that the page as it was does not: that one is used, with a
+    warning."""
+    page = (f"<html><head><title>Council</title></head><body><div><iframe src='https://example.com/ns.html' "
+            f"height='0' width='0' /></div><script>var a = 1;</script><main><p>{P1}</p><p>{P2}</p></main>"
             "</body></html>")
     result = clean_page(Cleaner(), page, page_type=page_type)
     assert result.text == f"{P1}\n\n{P2}\n"
