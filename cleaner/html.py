@@ -107,7 +107,8 @@ _NESTING_TAG = re.compile(rf"<(/?){_NOT_NESTING}[a-zA-Z][^>]*>", re.I)
 _STEP = {"": 1, "/": -1}
 SCREEN_TAGS = 2_000  # a page with fewer tags is parsed first: lexbor takes a few ms even at that depth
 _DEEPER = " > ".join(["*"] * (MAX_DEPTH + 64))  # the tree's elements count, html, body and p included
-_SCRIPT = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
+# (to the first end tag, as `.*?</\1\s*>` would, but a run of text at a time rather than a character)
+_SCRIPT = re.compile(r"<(script|style|template)\b[^<]*(?:<(?!/\1\s*>)[^<]*)*</\1\s*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _NOSCRIPT = re.compile(r"<noscript\b.*?</noscript\s*>", re.I | re.S)
 # Browsers read these as windows-1252 (WHATWG Encoding Standard); names as codecs.lookup gives them.

@@ -61,3 +61,12 @@ def test_shipped_rules_match_as_their_whole_lists(tmp_path):
     for rule in rules:
         page = Page(page_html)
         assert ids(page, page.narrowed(rule.step.selector)) == ids(page, rule.step.selector), rule.id
+
+
+def test_a_word_first_planned_after_a_page_was_narrowed_is_still_found():
+    """The words a page's values hold are found once for the words planned so far, and again when a later
+    selector list brings a new word."""
+    page = Page("<body><div class='newsbox-zqxv'>a</div><div class=promo>b</div></body>")
+    assert page.narrowed("[class*=promo i], [class*=absentword i]") == "[class*=promo i]"
+    assert page.narrowed("[class*=newsbox-zqxv i], #nowhere-zqxv") == "[class*=newsbox-zqxv i]"
+    assert ids(page, "[class*=newsbox-zqxv i]") != []

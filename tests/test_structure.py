@@ -190,3 +190,25 @@ def test_a_cooking_time_is_not_a_date():
     page = f"<html><body><article>{HEAD}{times}<p>{P1}</p><p>{P2}</p></article></body></html>"
     removed = {r.text for r in clean_page(Cleaner(), page).removals if r.rule_id == "html-byline-by-shape"}
     assert not any("25 min" in text for text in removed)
+
+
+def test_link_counts_of_one_pass_match_each_elements_own_query():
+    """LinkBlocks counts links per element in one pass up from the page's links: the same counts as each
+    element's css("a") (itself included, links without text left out), and the median shortcut holds."""
+    from itertools import product
+    from statistics import median
+
+    from cleaner.engine.elements import Page, text_of
+    from cleaner.engine.structure import _titled_links
+
+    page = Page(f"<html><body><div><ul>{RELATED[20:-5]}</ul><a href='/x'><img src='i.png'></a>"
+                "<section><a href='/y'>One two</a><div><a href='/z'>Three four five six seven</a></div></section>"
+                "</div><a href='/top'>Top of the page here</a></body></html>")
+    counts = _titled_links(page, {}, lambda words: words < 4)
+    for node in page.tree.body.traverse():
+        titles = [text_of(a) for a in node.css("a") if text_of(a)]
+        assert counts.get(node.mem_id, [0, 0]) in ([0, 0], [len(titles), sum(len(t.split()) < 4 for t in titles)])
+        assert (node.mem_id in counts) == bool(titles)
+    for words in (w for n in range(1, 6) for w in product(range(1, 7), repeat=n)):
+        if 2 * sum(w < 4 for w in words) > len(words):
+            assert median(words) < 4

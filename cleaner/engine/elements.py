@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from ahocorasick_rs import BytesAhoCorasick
     from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # A matched element holding this share of the page's paragraph text, or TEXT_SHARE of all its
@@ -49,6 +51,7 @@ class Page:
         self.tree.strip_tags(["script", "style", "template"])
         self._html = html
         self._values: bytes | None = None
+        self._words: tuple[tuple[bytes, ...] | None, set[bytes] | None] = (None, None)  # (words looked for, found)
         self._totals: tuple[int, int] | None = None
         self.spared: list[tuple[str, str, str]] = []  # (selector, why, text) of what a guard kept in the page
 
@@ -64,17 +67,43 @@ class Page:
         """The selector list without the class and id tests whose word no class or id value of the page
         holds ('' when none is left): it matches what the whole list matches."""
         plan = _plan(selector)
-        if all(word is None for _, word in plan) or (values := self._class_and_id_values()) is None:
+        if all(word is None for _, word in plan) or (words := self._written_words()) is None:
             return selector
-        return ", ".join(part for part, word in plan if word is None or word in values)
+        return ", ".join(part for part, word in plan if word is None or word in words)
 
-    def _class_and_id_values(self) -> bytes | None:
-        """The class and id values written in the page, lower-cased (ASCII); None when one holds a reference
-        that may give a word's character."""
+    def _written_words(self) -> set[bytes] | None:
+        """Which words of the selectors' class and id tests (every one planned so far) the class and id values
+        written in the page hold, found in one pass; None when a value holds a reference that may give a
+        word's character."""
+        planned, found = _PLANNED, self._words[1]
+        if self._words[0] is not planned:
+            values = self._class_and_id_values()
+            found = None if _WORD_REFERENCE.search(values) else _held(planned, values)
+            self._words = (planned, found)
+        return found
+
+    def _class_and_id_values(self) -> bytes:
+        """The class and id values written in the page, lower-cased (ASCII)."""
         if self._values is None:
             data = self._html.encode("utf-8", "surrogatepass").lower()
             self._values = b"\n".join(set(_CLASS_VALUES.findall(data)) | set(_ID_VALUES.findall(data)))
-        return None if _WORD_REFERENCE.search(self._values) else self._values
+        return self._values
+
+
+_PLANNED: tuple[bytes, ...] = ()  # every word of a class or id test of the selector lists planned so far
+_PLANNING = threading.Lock()
+
+
+def _held(words: tuple[bytes, ...], values: bytes) -> set[bytes]:
+    """The words that `values` holds (as substrings)."""
+    return {words[i] for i, _, _ in _automaton(words).find_matches_as_indexes(values, overlapping=True)}
+
+
+@lru_cache(maxsize=4)
+def _automaton(words: tuple[bytes, ...]) -> BytesAhoCorasick:
+    from ahocorasick_rs import BytesAhoCorasick
+
+    return BytesAhoCorasick(list(words))
 
 
 @lru_cache(maxsize=256)
@@ -82,7 +111,11 @@ def _plan(selector: str) -> tuple[tuple[str, bytes | None], ...]:
     """The selectors of a list, each with the word of its class or id test (lower-cased), None for any other."""
     if "\\" in selector:  # (an escape: the list is run whole)
         return ((selector, None),)
-    return tuple((part, _word(part)) for part in _selectors(selector))
+    global _PLANNED
+    plan = tuple((part, _word(part)) for part in _selectors(selector))
+    with _PLANNING:
+        _PLANNED += tuple(dict.fromkeys(word for _, word in plan if word is not None and word not in _PLANNED))
+    return plan
 
 
 def _word(selector: str) -> bytes | None:
@@ -193,6 +226,8 @@ class Echo(ElementStep):
 
 def _inside(node: LexborNode, removed: set[int]) -> bool:
     """True when an ancestor of node was removed already (its handle would dangle)."""
+    if not removed:
+        return False
     parent = node.parent
     while parent is not None:
         if parent.mem_id in removed:

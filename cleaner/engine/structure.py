@@ -9,6 +9,7 @@ never body, never an element holding a large share of the page's text (see eleme
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from statistics import median
 from typing import TYPE_CHECKING
@@ -67,8 +68,9 @@ class Shaped(Prune):
         raise NotImplementedError
 
 
-def _words(node: LexborNode) -> int:
-    return len(text_of(node).split())
+def _words(node: LexborNode, limit: int) -> int:
+    """node's words, counted up to limit + 1 (a long text is not split whole to learn it is over the limit)."""
+    return len(node.text(separator=" ").split(None, limit))
 
 
 def _prose(text: str) -> bool:
@@ -118,7 +120,7 @@ def _small_box(image: LexborNode, max_words: int) -> LexborNode | None:
     heading, skipping a paragraph the image sits in; None when even its parent holds more."""
     box, node = None, image.parent
     for _ in range(4):
-        if node is None or node.tag in _NEVER or _words(node) > max_words or node.css_first("h1, h2, h3, h4, h5, h6"):
+        if node is None or node.tag in _NEVER or _words(node, max_words) > max_words or node.css_first("h1, h2, h3, h4, h5, h6"):
             break
         if node.tag != "p":
             box = node
@@ -129,7 +131,7 @@ def _small_box(image: LexborNode, max_words: int) -> LexborNode | None:
 def _caption_like(block: LexborNode, max_words: int) -> bool:
     """A block of 1..max_words words with no image or block inside it, not a list of links, nor prose of
     two sentences or more (a lead or a description beside its picture, not a caption)."""
-    words = _words(block)
+    words = _words(block, max_words)
     if not 1 <= words <= max_words or _holds(block, f"{_IMAGES}, p, div, ul, ol, table"):
         return False
     text = text_of(block)
@@ -146,8 +148,10 @@ class LinkBlocks(Shaped):
         min_links, min_title_words, min_share = self.options
         site = _site(page)
         out, taken, texts = [], set(), {}
+        counts = _titled_links(page, texts, lambda words: words < min_title_words)
         for node in page.tree.css(self.selector):
-            if _inside(node, taken):
+            links, short = counts.get(node.mem_id, _NO_LINKS)
+            if links < min_links or 2 * short > links or _inside(node, taken):  # (see _titled_links)
                 continue
             if _link_block(node, site, min_links, min_title_words, min_share, texts):
                 taken.add(node.mem_id)
@@ -191,6 +195,28 @@ def _link_block(node: LexborNode, site: str | None, min_links: int, min_title_wo
     if sum(map(len, titles)) < min_share * len(text):
         return False
     return not any(_prose(text_of(p)) and not p.css_first("a") for p in node.css("p"))
+
+
+_NO_LINKS = (0, 0)
+
+
+def _titled_links(page: Page, texts: dict[int, str], marked: Callable[[int], bool]) -> dict[int, list[int]]:
+    """Element (mem_id) -> [links with text in it, itself included, as its css("a") finds them; those of them
+    whose text's word count is `marked`], from one pass up from each link of the page rather than a query per
+    container (`texts` gets the links' text). When over half of a container's links are marked, the median of
+    their word counts is a marked count (an odd number of them: the middle one; even: both middle ones)."""
+    counts: dict[int, list[int]] = {}
+    for link in page.tree.css("a"):
+        if not (text := _link_text(link, texts)):
+            continue
+        mark, node = marked(len(text.split())), link
+        while node is not None:
+            if (count := counts.get(node.mem_id)) is None:
+                count = counts[node.mem_id] = [0, 0]
+            count[0] += 1
+            count[1] += mark
+            node = node.parent
+    return counts
 
 
 def _link_text(link: LexborNode, texts: dict[int, str]) -> str:
@@ -327,9 +353,10 @@ def _duration(node: LexborNode) -> bool:
 
 def _text_byline(node: LexborNode, max_words: int, opening: re.Pattern | None) -> bool:
     """A short element, no block inside, that opens with a byline word ('By', 'Posted') or is a date, not a sentence."""
+    if not 1 <= _words(node, max_words) <= max_words:
+        return False
     text = text_of(node)
-    words = len(text.split())
-    if not 1 <= words <= max_words or _SENTENCE_END.search(text) or _holds(node, "p, div, li, " + _HEADINGS_CSS):
+    if _SENTENCE_END.search(text) or _holds(node, "p, div, li, " + _HEADINGS_CSS):
         return False
     return bool(opening is not None and opening.search(text)) or (bool(_DATELINE.search(text)) and _date_alone(text))
 
@@ -346,7 +373,7 @@ def _byline_block(seed: LexborNode, max_words: int) -> LexborNode | None:
     None when that sits inside running text (a link or a date in a sentence) or is prose."""
     block, node = None, seed
     while node is not None and node.tag not in _NEVER and node.tag not in _NO_BYLINE \
-            and _words(node) <= max_words and not node.css_first(_HEADINGS_CSS):
+            and _words(node, max_words) <= max_words and not node.css_first(_HEADINGS_CSS):
         block, node = node, node.parent
     if block is None or not text_of(block) or node is None:
         return None
@@ -394,20 +421,24 @@ class OutsideBlocks(Shaped):
 
 def _main_block(page: Page, share: float = 0.6) -> LexborNode | None:
     """The deepest element holding `share` of the characters of the page's prose paragraphs; None without prose."""
-    chars: dict[int, int] = {}
-    nodes: dict[int, tuple[int, LexborNode]] = {}
+    by_parent: dict[int, list] = {}  # a prose paragraph's parent -> [characters of its prose paragraphs, parent]
     total = 0
     for p in page.tree.css("p"):
         if not _prose(text := text_of(p)):
             continue
         total += len(text)
+        if (parent := p.parent) is not None:
+            by_parent.setdefault(parent.mem_id, [0, parent])[0] += len(text)
+    chars: dict[int, int] = {}
+    nodes: dict[int, tuple[int, LexborNode]] = {}
+    for held_chars, parent in by_parent.values():  # (each parent's ancestors walked once, not once a paragraph)
         chain = []
-        node = p.parent
+        node = parent
         while node is not None and node.tag not in ("html", None):
             chain.append(node)
             node = node.parent
         for depth, ancestor in enumerate(reversed(chain)):
-            chars[ancestor.mem_id] = chars.get(ancestor.mem_id, 0) + len(text)
+            chars[ancestor.mem_id] = chars.get(ancestor.mem_id, 0) + held_chars
             nodes[ancestor.mem_id] = (depth, ancestor)
     held = [nodes[i] for i, c in chars.items() if total and c >= share * total]
     return max(held, key=lambda pair: pair[0])[1] if held else None
