@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -16,6 +16,8 @@ from pathlib import Path
 import charset_normalizer
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from cleaner.engine.cards import block_lines
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,6 @@ def trafilatura_recall(html: str) -> str:
 
 # --- (b) block text of the main container ------------------------------------------------
 
-BLOCK_TAGS = frozenset(
-    "p h1 h2 h3 h4 h5 h6 li ul ol dl dt dd figcaption figure blockquote pre table caption thead tbody "
-    "tfoot tr td th div section article aside header footer nav main form fieldset address details "
-    "summary hr".split()
-)
 SKIP_TAGS = frozenset("-comment script style noscript template svg head iframe object".split())
 
 
@@ -97,40 +94,10 @@ def main_container(tree: LexborHTMLParser) -> LexborNode:
     return parents[credit.most_common(1)[0][0]] if credit else body
 
 
-def _pieces(node: LexborNode) -> Iterator[str | None]:
-    """Text pieces in document order, None at every block boundary or <br>."""
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
-            yield child.text_content or ""
-        elif child.tag == "br":
-            yield None
-        elif child.tag not in SKIP_TAGS:
-            block = child.tag in BLOCK_TAGS
-            if block:
-                yield None
-            yield from _pieces(child)
-            if block:
-                yield None
-
-
-def block_lines(node: LexborNode) -> list[str]:
-    """The text of every block under node, whitespace collapsed, one non-empty line per block."""
-    lines, buffer = [], []
-    for piece in [*_pieces(node), None]:
-        if piece is not None:
-            buffer.append(piece)
-            continue
-        line = " ".join("".join(buffer).split())
-        buffer.clear()
-        if line:
-            lines.append(line)
-    return lines
-
-
 def block_text(html: str) -> str:
     """What a hand-written scraper collects: every block of the main container, one per line."""
     tree = LexborHTMLParser(html)
-    return "\n".join(block_lines(main_container(tree))) + "\n"
+    return "\n".join(block_lines(main_container(tree), SKIP_TAGS)) + "\n"
 
 
 # --- cached generation -------------------------------------------------------------------

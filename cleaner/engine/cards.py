@@ -42,26 +42,27 @@ def region_text(page: Page, body: bool = True) -> str:
     return "\n\n".join(block_lines(whole)) if body else ""
 
 
-def _pieces(node: LexborNode) -> Iterator[str | None]:
+def _pieces(node: LexborNode, skipped: frozenset[str]) -> Iterator[str | None]:
     """Text pieces in document order, None at every block boundary and <br>."""
     for child in node.iter(include_text=True):
         if child.tag == "-text":
             yield child.text_content or ""
         elif child.tag == "br":
             yield None
-        elif child.tag not in _SKIPPED:
+        elif child.tag not in skipped:
             block = child.tag in BLOCK_TAGS
             if block:
                 yield None
-            yield from _pieces(child)
+            yield from _pieces(child, skipped)
             if block:
                 yield None
 
 
-def block_lines(node: LexborNode) -> list[str]:
-    """The text of every block under node, spaces collapsed, one line per block with text."""
+def block_lines(node: LexborNode, skipped: frozenset[str] = _SKIPPED) -> list[str]:
+    """The text of every block under node, spaces collapsed, one line per block with text; the elements
+    named in `skipped` (scripts, forms' controls, ...) left out."""
     lines, buffer = [], []
-    for piece in [*_pieces(node), None]:
+    for piece in [*_pieces(node, skipped), None]:
         if piece is not None:
             buffer.append(piece)
             continue
