@@ -204,7 +204,7 @@ def test_link_counts_of_one_pass_match_each_elements_own_query():
     page = Page(f"<html><body><div><ul>{RELATED[20:-5]}</ul><a href='/x'><img src='i.png'></a>"
                 "<section><a href='/y'>One two</a><div><a href='/z'>Three four five six seven</a></div></section>"
                 "</div><a href='/top'>Top of the page here</a></body></html>")
-    counts = _titled_links(page, {}, lambda words: words < 4)
+    counts = _titled_links(page, {}, 4)
     for node in page.tree.body.traverse():
         titles = [text_of(a) for a in node.css("a") if text_of(a)]
         assert counts.get(node.mem_id, [0, 0]) in ([0, 0], [len(titles), sum(len(t.split()) < 4 for t in titles)])

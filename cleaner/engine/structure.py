@@ -9,7 +9,6 @@ never body, never an element holding a large share of the page's text (see eleme
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from statistics import median
 from typing import TYPE_CHECKING
@@ -148,7 +147,7 @@ class LinkBlocks(Shaped):
         min_links, min_title_words, min_share = self.options
         site = _site(page)
         out, taken, texts = [], set(), {}
-        counts = _titled_links(page, texts, lambda words: words < min_title_words)
+        counts = _titled_links(page, texts, min_title_words)
         for node in page.tree.css(self.selector):
             links, short = counts.get(node.mem_id, _NO_LINKS)
             if links < min_links or 2 * short > links or _inside(node, taken):  # (see _titled_links)
@@ -200,16 +199,16 @@ def _link_block(node: LexborNode, site: str | None, min_links: int, min_title_wo
 _NO_LINKS = (0, 0)
 
 
-def _titled_links(page: Page, texts: dict[int, str], marked: Callable[[int], bool]) -> dict[int, list[int]]:
+def _titled_links(page: Page, texts: dict[int, str], min_title_words: float) -> dict[int, list[int]]:
     """Element (mem_id) -> [links with text in it, itself included, as its css("a") finds them; those of them
-    whose text's word count is `marked`], from one pass up from each link of the page rather than a query per
-    container (`texts` gets the links' text). When over half of a container's links are marked, the median of
-    their word counts is a marked count (an odd number of them: the middle one; even: both middle ones)."""
+    of under `min_title_words` words], from one pass up from each link of the page rather than a query per
+    container (`texts` gets the links' text). When over half of a container's links are short, the median of
+    their word counts is short too (an odd number of them: the middle one; even: both middle ones)."""
     counts: dict[int, list[int]] = {}
     for link in page.tree.css("a"):
         if not (text := _link_text(link, texts)):
             continue
-        mark, node = marked(len(text.split())), link
+        mark, node = len(text.split()) < min_title_words, link
         while node is not None:
             if (count := counts.get(node.mem_id)) is None:
                 count = counts[node.mem_id] = [0, 0]
