@@ -198,6 +198,18 @@ def test_a_page_whose_comments_hold_more_than_the_rest_is_a_thread():
     assert THREAD_PAGE and clean_page(Cleaner(), THREAD_PAGE).page_type == "article"  # an article with a reply
 
 
+@pytest.mark.parametrize("kind", ["NewsArticle", "BlogPosting"])
+def test_a_declared_news_story_or_blog_post_with_long_comments_stays_an_article(kind):
+    # a short story (a chart and a paragraph) under more comments than text is not a thread
+    posts = "".join(f"<div class='comment'><div class='text'>{post}</div></div>" for post in POSTS)
+    page = STUB.format(posts).replace("<head>", f'<head><script type="application/ld+json">{{"@type": "{kind}"}}</script>')
+    found = clean_page(Cleaner(), page)
+    assert (found.page_type, found.page_type_evidence) == ("article", f"declared {kind}")
+    assert not any(post in found.text for post in POSTS)
+    plain = clean_page(Cleaner(), page.replace(kind, "Article"))  # a plain Article: forum software marks posts so
+    assert plain.page_type == "forum" and all(post in plain.text for post in POSTS)
+
+
 def test_a_thread_drops_a_post_given_twice_word_for_word():
     # trafilatura gives some threads' posts twice, as the main text and again among the comments
     text = "\n\n".join([POSTS[0], "Quote", POSTS[1], POSTS[2], "Quote", POSTS[0], POSTS[3]])
