@@ -1,6 +1,6 @@
 """Per-category furniture left in the output, on a labelled set of page blocks.
 
-    python benchmarks/furniture_blocks.py [--blocks benchmarks/data/furniture_blocks.jsonl] [--sets aeb,traf,wcxb] [--halves] [--ablate] [--json FILE]
+    python benchmarks/furniture_blocks.py [--blocks benchmarks/data/furniture_blocks.jsonl] [--sets aeb,traf,wcxb] [--halves] [--ablate] [--left] [--json FILE]
 
 The labelled set (benchmarks/data/furniture_blocks.jsonl, one block a line: set, page id, category,
 CSS path, text, where it was found: anywhere on the page or near the article, in its container's parent;
@@ -13,7 +13,8 @@ summed over the blocks (`--net`: leaving out the shingles the page's article tex
 caption repeating a sentence of the article, which no cleaner can remove without the article's;
 `--ablate`: only what the block itself put in the output, the output less that of the page with the
 block's element removed, see furniture_ablate.py); for `article` that share is the article text kept.
-`--halves` splits the blocks by a hash of their page's site, as quality.py --halves does. Bylines and
+`--halves` splits the blocks by a hash of their page's site, as quality.py --halves does; `--left` lists the
+furniture blocks clean_html's output still holds some of, with their pages. Bylines and
 datelines in their own elements were added by `furniture_propose.py --bylines` (found_by `byline`).
 """
 
@@ -141,6 +142,21 @@ def render(title: str, blocks: list[dict], outputs: dict[str, dict], articles: d
     return lines
 
 
+def left(blocks: list[dict], pages: dict, output: dict, counted: dict | None = None) -> list[str]:
+    """One line per furniture block some of whose text the output holds: category, set, half, page, the
+    shingles found (and by ablation, when `counted`), the start of its text; largest first by category."""
+    rows = []
+    for block in (b for b in blocks if b["category"] != "article"):
+        key = (block["set"], block["page"])
+        hit, total = found(block["text"], output[key])
+        if hit:
+            by_ablation = f" ablated {counted.get(id(block), (hit, total))[0]:>3}" if counted is not None else ""
+            rows.append((block["category"], -hit, f"  {block['category']:<10} {block['set']:<4} half "
+                         f"{site_half(pages[key].url, block['page'])} {hit:>3}/{total:<4}{by_ablation} "
+                         f"{block['page'][:40]!r}: {block['text'][:80]}"))
+    return [line for *_, line in sorted(rows)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--blocks", type=Path, default=BLOCKS)
@@ -152,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
                         "article text (AEB, wcxb: its article body; traf: its labelled article blocks)")
     parser.add_argument("--ablate", action="store_true", help="count what of each furniture block the output holds "
                         "because of it: the output less that of the page with the block removed (furniture_ablate)")
+    parser.add_argument("--left", action="store_true", help="also list each furniture block that clean_html's "
+                        "output holds some of, with its page and the shingles found (by ablation too with --ablate)")
     parser.add_argument("--rules", type=Path, help="a rules folder to use instead of the shipped one")
     args = parser.parse_args(argv)
     cleaner = Cleaner([args.rules], builtin=False) if args.rules else Cleaner()
@@ -171,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         for half in (0, 1):
             chosen = [b for b in blocks if site_half(pages[(b["set"], b["page"])].url, b["page"]) == half]
             lines += render(f"half {half}", chosen, outputs, articles, counted)
+    if args.left:
+        system = next(iter(outputs))
+        lines += [f"furniture blocks left in {system}'s output (found/shingles)",
+                  *left(blocks, pages, outputs[system], counted[system] if counted else None)]
     print("\n".join(lines))
     print("pages/s: " + ", ".join(f"{n} {s:.1f}" for n, s in speed.items()))
     if args.json:

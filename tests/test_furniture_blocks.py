@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from furniture_blocks import BLOCKS, CATEGORIES, found, read_blocks, shares  # noqa: E402
+from furniture_blocks import BLOCKS, CATEGORIES, found, left, read_blocks, shares  # noqa: E402
 
 KEYS = {"set", "page", "category", "where", "found_by", "checked", "path", "text"}
 
@@ -40,6 +40,19 @@ def test_shares_sum_per_category(tmp_path):
     blocks = read_blocks(path, {"aeb"})
     got = shares(blocks, {("aeb", "p"): "The council approved the budget today."})
     assert got == {"caption": (1, 0, 3), "article": (1, 3, 3)}
+
+
+def test_left_lists_the_furniture_blocks_the_output_holds():
+    from types import SimpleNamespace
+
+    blocks = [{"set": "aeb", "page": "p", "category": "caption", "text": "Photo: Jane Doe for the Daily"},
+              {"set": "aeb", "page": "p", "category": "related", "text": "More stories about the bridge"},
+              {"set": "aeb", "page": "p", "category": "article", "text": "The council approved the budget today"}]
+    pages = {("aeb", "p"): SimpleNamespace(url="https://example.com/a")}
+    output = {("aeb", "p"): "The council approved the budget today. Photo: Jane Doe for the Daily."}
+    got = left(blocks, pages, output)
+    assert len(got) == 1 and got[0].split()[:2] == ["caption", "aeb"] and " 3/3 " in got[0]
+    assert " ablated   0 " in left(blocks, pages, output, {id(blocks[0]): (0, 3)})[0]
 
 
 def test_net_leaves_out_the_articles_own_shingles():
