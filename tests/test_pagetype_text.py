@@ -170,3 +170,15 @@ def test_a_sorted_link_list_under_a_longer_article_is_no_index():
     links = "".join(f"Average Costs for Cleaning Services in {city}\n" for city in cities)
     assert text_type(ARTICLE * 2 + links) is None  # the article's prose outweighs its site's link list
     assert text_type("".join(f"{city}\n" for city in cities * 3)) is None  # a short text says nothing
+
+
+STAMPED = "Latest News\n" + "".join(f"{title}\n{author}\n{stamp}\n{blurb}\n" for (title, author, blurb), stamp in
+                                    zip(ENTRIES, ("2 hours ago", "5 hours ago", "an hour ago", "Mar 7, 2026 | 4 min read",
+                                                  "3 days ago", "Mar 6, 2026 · 12 min read")))
+
+
+def test_entries_stamped_with_their_age_or_reading_time_are_a_listing():
+    found = text_type(STAMPED)
+    assert found is not None and found.name == "listing" and "listing entry lines" in found.why
+    stamped_article = ARTICLE.replace("By Jane Smith", "5 hours ago")
+    assert text_type(stamped_article * 2 + STAMPED) is None  # an article's own stamp, related stories after it

@@ -157,8 +157,8 @@ def _is_a(node: dict, types: tuple[str, ...]) -> bool:
 
 # Text mode (no markup): a page's type from its lines. A forum thread shows its posts' furniture (who
 # wrote, when they registered, how many posts they have, 'X wrote:', 'Quote') from its first lines on; a
-# listing is all entries, each under a byline or a date ('By Jane Smith', 'Updated Mar 8, 2026'), from
-# its top to its end. Either needs an entry near the top with no article before it: when unsure, an
+# listing is all entries, each under a byline, a date or an age ('By Jane Smith', 'Updated Mar 8, 2026',
+# 'Mar 7, 2026 | 4 min read', '13 hours ago'), from its top to its end. Either needs an entry near the top with no article before it: when unsure, an
 # article (whose rules remove more). The vocabulary is forum and blog software's own, shared by many sites.
 _POST_META = regex.compile(
     r"(?i)^(?:(?:registered|joined|join date|posts|messages|reputation|reaction score|likes received|points|"
@@ -168,7 +168,9 @@ _POST_META = regex.compile(
 _ENTRY_META = regex.compile(
     r"(?i)^(?-i:(?:by|By|BY|edited by|Edited by)\s+\p{Lu}[\p{L}\p{M}.'’-]+(?:\s+\S+){0,6})"
     r"|^(?:(?:updated|posted|published|added)\s*(?:on|:)?\s*)?(?:\d{1,2}\s+)?"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}$")
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}"
+    r"(?:\s*[|·•]\s*\d{1,3}\s*min(?:ute)?s?\s+read)?$"
+    r"|^(?:\d{1,2}|an?)\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+ago$")
 MIN_ENTRIES = 5  # post or entry furniture lines a thread or a listing shows at least
 MAX_WORDS_BEFORE = 60  # words of prose before the first one: more is an article's body
 MAX_WORDS_BETWEEN = 200  # words of prose between two: more is an article's body, or a long post
