@@ -631,8 +631,8 @@ class DropShortRun:
         self.outside_body, self.headlines = outside_body, headlines
 
     def _short(self, text: str) -> bool:
-        """A label: few words, no sentence ending, and no digits, links or fields (_FIELD: those are
-        data); with `headlines`, of at least that many words, starting with a capital and without a
+        """A label: few words, no sentence ending, and no digits, links or glossary entries (_FIELD:
+        those are data); with `headlines`, of at least that many words, starting with a capital and without a
         bracket or a source after a sentence (not a list item, a table's entry, a wrapped line of prose
         or an entry's summary: _ATTRIBUTED)."""
         words = word_count(text)
@@ -715,9 +715,10 @@ def _split_fields(doc: Doc, run: list[int]) -> list[list[int]]:
     return parts
 
 
-# A term and its meaning, a field and its value, on one line ('W: Wins', '- PCT:Winning Percentage',
-# 'Color: Red'): a glossary's or a table's entry, data, not a menu's label.
-_FIELD = re.compile(r"(?:[-*•·] )?[^\s:]+(?: [^\s:]+)? ?: ?[^\s:/]")
+# An abbreviation and what it stands for, on one line ('W: Wins', '- PCT:Winning Percentage', 'OPP PPG:
+# Opponent Points Per Game'): a glossary's entry, not a menu's label. Not any 'label: value' ('Module: Class',
+# 'expr: show', '"brand": "visa"': a documentation site's menu, toggles, code).
+_FIELD = re.compile(r"(?:[-*•·] )?[A-Z][A-Z\d&/.+-]{0,7}(?: [A-Z][A-Z\d&/.+-]{0,7})? ?: ?[A-Z][a-z]")
 
 
 # A sentence and its source after a dash ('... in the classroom. – KMVT'): an entry's summary in a list of
