@@ -128,3 +128,57 @@ def test_an_article_about_prices_stays_an_article():
 def test_a_thread_that_numbers_its_posts_is_a_forum():
     numbered = "Which tent for the Alps?\nReply\n" + "".join(f"#{i}\n{text}\n" for i, (_, text) in enumerate(POSTS * 2, 1))
     assert text_type(numbered).name == "forum"  # '#1', '#2' alone: a thread's post numbers (a shop's ranks look alike)
+
+
+LETTERS = ("Category: Programming languages\nThis category lists programming languages, with their own pages.\n"
+           + "".join(f"{name[0]}\n- {name}\n" for name in ("Ada", "Bash", "Clojure", "Dart", "Elixir", "Forth"))
+           + "H\nJ\nK\nL\n- Lua\n")
+
+
+def test_letter_headings_with_entries_under_them_are_a_listing_and_stay():
+    found = text_type(LETTERS)
+    assert found is not None and found.name == "listing" and "letter headings" in found.why
+    kept = Cleaner().clean(LETTERS).text.splitlines()
+    assert all(letter in kept for letter in "ABCDEFHJKL")
+
+
+def test_an_a_to_z_menu_over_an_article_is_no_index():
+    menu = "".join(f"{letter}\n" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    assert text_type(menu + ARTICLE) is None  # its letters side by side, no entry under any
+
+
+CATEGORIES = ["Apartment", "Bar/Social Club", "Beach House", "Beauty/Spa", "Boutique Hotel", "Budget", "Casual Dining",
+              "Chain Hotel", "City House", "Coffee/Tea", "Country Getaway", "Early Education", "Fine Dining", "Fitness",
+              "Graphics + Branding", "Health + Wellness", "Hotel Dining", "Kids Zone", "Kitchen + Bath", "Large Retail",
+              "Library", "Museum/Art Gallery", "On the Boards: Commercial", "On the Boards: Single-Family Residential",
+              "Outdoor Space", "Resort", "Senior Living", "Shining Moment", "Small Retail", "Social Impact", "Transportation"]
+AWARDS = ("Explore the 2025 Best of Year Award Winners\nThe annual awards recognise standout projects and products across "
+          "the design industry, chosen by a jury of architects and designers from around the world this year.\n"
+          "Winners and Honorees\n" + "".join(f"{name}\n" + ("- Honoree The Harbour Hotel by Studio North, London\n" if i % 3 == 1 else "")
+                                             for i, name in enumerate(CATEGORIES)))
+
+
+def test_an_index_in_alphabetical_order_is_a_listing_and_keeps_its_entries():
+    found = text_type(AWARDS)
+    assert found is not None and found.name == "listing" and "alphabetical order" in found.why
+    kept = Cleaner().clean(AWARDS).text.splitlines()
+    assert all(name in kept for name in CATEGORIES)
+
+
+def test_a_sorted_link_list_under_a_longer_article_is_no_index():
+    cities = ["Atlanta", "Austin", "Baltimore", "Boston", "Charlotte", "Chicago", "Dallas", "Denver", "Detroit", "Houston"]
+    links = "".join(f"Average Costs for Cleaning Services in {city}\n" for city in cities)
+    assert text_type(ARTICLE * 2 + links) is None  # the article's prose outweighs its site's link list
+    assert text_type("".join(f"{city}\n" for city in cities * 3)) is None  # a short text says nothing
+
+
+STAMPED = "Latest News\n" + "".join(f"{title}\n{author}\n{stamp}\n{blurb}\n" for (title, author, blurb), stamp in
+                                    zip(ENTRIES, ("2 hours ago", "5 hours ago", "an hour ago", "Mar 7, 2026 | 4 min read",
+                                                  "3 days ago", "Mar 6, 2026 · 12 min read")))
+
+
+def test_entries_stamped_with_their_age_or_reading_time_are_a_listing():
+    found = text_type(STAMPED)
+    assert found is not None and found.name == "listing" and "listing entry lines" in found.why
+    stamped_article = ARTICLE.replace("By Jane Smith", "5 hours ago")
+    assert text_type(stamped_article * 2 + STAMPED) is None  # an article's own stamp, related stories after it

@@ -236,3 +236,27 @@ def test_a_line_on_every_card_is_kept_with_max_copies():
     assert cleaner.clean("Name *\nEmail *\nName *\n").text.strip() == ""
     with pytest.raises(RuleError, match="'max_copies' must be greater than 0"):
         run("drop_line", pattern=r"\*$", max_copies=0)
+
+
+def test_headline_run_spares_press_mentions_with_their_sources():
+    mentions = ("On the importance of getting kids reading for fun\nTips for getting your kids into books from the "
+                "director of the program. – CBS News\nLawmakers get a tour of a newer tutoring program\nWhile it has not been "
+                "around long, it is already making a difference. – KMVT\nSchools look for tutors in the area\n")
+    text = f"{BODY}\n\n{LAST}\n\n{mentions}"
+    assert headline_run().clean(text).text == text
+
+
+def test_short_run_spares_a_glossary_of_terms_and_meanings():
+    glossary = "Glossary\n- W:Wins\n- L:Losses\n- PCT:Winning Percentage\n- GB:Games Back\n- HOME:Home Record\n"
+    text = f"{BODY}\n\n{LAST}\n\n{glossary}"
+    assert Cleaner().clean(text).text == text
+    for menu in ("World\nPolitics\nBusiness\nTech\nSport\nCulture\n",  # labels without a meaning each: a menu
+                 "Module: Class\nModule: Function\nModule: Plugin\nGlobal: Modifying Module\n"):  # a docs site's menu
+        assert Cleaner().clean(f"{BODY}\n\n{LAST}\n\n{menu}").text == f"{BODY}\n\n{LAST}\n"
+
+
+@pytest.mark.parametrize("page_type", ["listing", "collection"])
+def test_a_listings_headlines_are_its_entries(page_type):
+    text = f"{BODY}\n\n{LAST}\n\n{TEASERS}"
+    assert TEASERS not in Cleaner().clean(text).text  # after an article: teasers
+    assert TEASERS in Cleaner().clean(text, page_type=page_type).text

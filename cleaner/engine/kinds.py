@@ -631,14 +631,17 @@ class DropShortRun:
         self.outside_body, self.headlines = outside_body, headlines
 
     def _short(self, text: str) -> bool:
-        """A label: few words, no sentence ending, and no digits or links (those are data); with
-        `headlines`, of at least that many words, starting with a capital and without a bracket
-        (not a list item, a table's entry or a wrapped line of prose)."""
+        """A label: few words, no sentence ending, and no digits, links or glossary entries (_FIELD:
+        those are data); with `headlines`, of at least that many words, starting with a capital and without a
+        bracket or a source after a sentence (not a list item, a table's entry, a wrapped line of prose
+        or an entry's summary: _ATTRIBUTED)."""
         words = word_count(text)
         if not 0 < len(text) <= self.label_chars or words > self.max_words or is_sentence(text) or _DATA.search(text):
             return False
-        return self.headlines is None or (words >= self.headlines and text.lstrip("‘“'\"")[:1].isupper()
-                                          and not text.endswith(":") and "(" not in text)
+        if self.headlines is None:
+            return not _FIELD.match(text)
+        return (words >= self.headlines and text.lstrip("‘“'\"")[:1].isupper()
+                and not text.endswith(":") and "(" not in text and not _ATTRIBUTED.search(text))
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         order = candidates if isinstance(candidates, list) else list(candidates)
@@ -710,6 +713,17 @@ def _split_fields(doc: Doc, run: list[int]) -> list[list[int]]:
             parts.append([])
         parts[-1].append(index)
     return parts
+
+
+# An abbreviation and what it stands for, on one line ('W: Wins', '- PCT:Winning Percentage', 'OPP PPG:
+# Opponent Points Per Game'): a glossary's entry, not a menu's label. Not any 'label: value' ('Module: Class',
+# 'expr: show', '"brand": "visa"': a documentation site's menu, toggles, code).
+_FIELD = re.compile(r"(?:[-*•·] )?[A-Z][A-Z\d&/.+-]{0,7}(?: [A-Z][A-Z\d&/.+-]{0,7})? ?: ?[A-Z][a-z]")
+
+
+# A sentence and its source after a dash ('... in the classroom. – KMVT'): an entry's summary in a list of
+# press mentions, or a quote and its speaker; no headline (a sentence ending stands at a title's end only).
+_ATTRIBUTED = re.compile(r"[.!?][\"'”’]?\s+[–—-]\s+\S")
 
 
 # A line indented by four spaces or a tab: preformatted text (code, a table laid out in spaces), not a
