@@ -128,3 +128,15 @@ def test_an_article_about_prices_stays_an_article():
 def test_a_thread_that_numbers_its_posts_is_a_forum():
     numbered = "Which tent for the Alps?\nReply\n" + "".join(f"#{i}\n{text}\n" for i, (_, text) in enumerate(POSTS * 2, 1))
     assert text_type(numbered).name == "forum"  # '#1', '#2' alone: a thread's post numbers (a shop's ranks look alike)
+
+
+SOFA = ("Atelier Sofa\nAbout this piece\nA deep three-seat sofa on a solid oak base.\nFabric composition\n"
+        "Lightfastness\nDurability\nCare\nDetails\nWe offer a warranty on every piece, in addition to your rights "
+        "under the consumer law, and deliver it to your room.\n")
+
+
+def test_a_products_spec_headings_at_the_top_make_it_a_product_and_stay():
+    found = text_type(SOFA)  # no buy box in the text: its spec headings ('Fabric composition') are a shop's
+    assert found is not None and found.name == "product" and "'Fabric composition'" in found.why
+    assert all(label in Cleaner().clean(SOFA).text.splitlines() for label in ("Lightfastness", "Durability", "Care"))
+    assert text_type(ARTICLE + "Specifications\nDimensions\n") is None  # after an article's body: still an article

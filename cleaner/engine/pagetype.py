@@ -194,7 +194,9 @@ _PROSE_LINE = re.compile(r"^[ \t]*(?:\S[^\n]{%d,}|(?:\S+[ \t]+){7,}\S*[.!?。！
 _SHOP_LINE = regex.compile(
     r"(?i)^(?=.{1,40}$)(?:add to (?:cart|bag|basket|trolley|wish ?list)|buy (?:it )?now|in stock|out of stock|sold out|"
     r"quantity|qty|sku\b|size guide|select (?:a )?size|free (?:shipping|delivery|returns)|"
-    r"shipping (?:&|and) returns|notify me when available|pre-?order)")
+    r"shipping (?:&|and) returns|notify me when available|pre-?order"
+    r"|(?:product (?:details|description|specifications|information)|specifications|dimensions|care instructions|"
+    r"(?:fabric|material) composition)\s*:?$)")
 _PRICE_LINE = regex.compile(
     r"(?i)^\W{0,3}(?:(?:from|or|now|was|only|sale|price:?)\s*)?(?:[$€£¥₹]\s?\d[\d,.]*|"
     r"\d[\d,.]*\s?(?:€|EUR|USD|GBP|kr|zł)|(?:EUR|USD|GBP|CHF)\s?\d[\d,.]*)(?:\s*(?:/\s?mo\.?|each))?\W{0,3}$")
