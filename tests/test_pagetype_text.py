@@ -140,3 +140,11 @@ def test_a_products_spec_headings_at_the_top_make_it_a_product_and_stay():
     assert found is not None and found.name == "product" and "'Fabric composition'" in found.why
     assert all(label in Cleaner().clean(SOFA).text.splitlines() for label in ("Lightfastness", "Durability", "Care"))
     assert text_type(ARTICLE + "Specifications\nDimensions\n") is None  # after an article's body: still an article
+
+
+def test_a_best_seller_list_that_ranks_its_cards_is_no_thread():
+    cards = "".join(f"#{i}\nTrail shoe model {i} with a breathable mesh upper, a grippy sole and a padded collar for long "
+                    f"days\n4.{i % 10} out of 5 stars\n1,20{i}\n${i}9.99\n" for i in range(1, 13))
+    assert text_type("Best Sellers in Shoes\n" + cards) is None  # ranks over priced cards (with names long as prose)
+    numbered = "Which tent for the Alps?\nReply\n" + "".join(f"#{i}\n{text}\n" for i, (_, text) in enumerate(POSTS * 2, 1))
+    assert text_type(numbered).name == "forum"  # post numbers over posts, not over prices
