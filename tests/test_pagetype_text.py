@@ -143,8 +143,7 @@ def test_a_products_spec_headings_at_the_top_make_it_a_product_and_stay():
 
 
 def test_a_best_seller_list_that_ranks_its_cards_is_no_thread():
-    cards = "".join(f"#{i}\nTrail shoe model {i} with a breathable mesh upper, a grippy sole and a padded collar for long "
-                    f"days\n4.{i % 10} out of 5 stars\n1,20{i}\n${i}9.99\n" for i in range(1, 13))
-    assert text_type("Best Sellers in Shoes\n" + cards) is None  # ranks over priced cards (with names long as prose)
-    numbered = "Which tent for the Alps?\nReply\n" + "".join(f"#{i}\n{text}\n" for i, (_, text) in enumerate(POSTS * 2, 1))
-    assert text_type(numbered).name == "forum"  # post numbers over posts, not over prices
+    name = "with a breathable mesh upper, a grippy sole and a padded collar for long days"  # (as long as prose)
+    cards = "".join(f"#{i}\nTrail shoe model {i} {name}\n4.{i % 10} out of 5 stars\n1,20{i}\n${i}9.99\n"
+                    for i in range(1, 13))
+    assert text_type("Best Sellers in Shoes\n" + cards) is None  # ranks over priced cards, not post numbers

@@ -609,7 +609,6 @@ class DropRepeated:
                 del recent[0]
         return cuts
 
-
     def _reply(self, text: str) -> bool:
         """A line between a post and its quote: a sentence, or a line of `min_words` words or more."""
         return is_sentence(text) or word_count(text) >= self.min_words

@@ -190,13 +190,14 @@ _PROSE_LINE = re.compile(r"^[ \t]*(?:\S[^\n]{%d,}|(?:\S+[ \t]+){7,}\S*[.!?。！
 
 
 # A shop's page. A product's buy box, short lines in shop software's own words ('Add to cart', 'In stock',
-# 'Size guide', 'Free shipping'), or the headings of its specification ('Product details', 'Dimensions',
-# 'Care instructions', 'Fabric composition', alone on their line), comes before MAX_WORDS_BEFORE words of prose:
-# an article's deal box comes after its body. A shop's collection shows MIN_PRICES cards or more, each with its price alone on a line ('$599',
-# 'or $49.91/mo.', '19,90 €'), in a text of under MAX_SHOP_PROSE of its characters in prose lines (an
-# article about prices has its paragraphs). Chosen on wcxb-dev (text of every page type, both scrapers): of
-# its article, service, forum and documentation pages they name two (a deals article and a price list,
-# on block text), of AEB's and traf-dev's none.
+# 'Size guide', 'Free shipping'), or the headings of its specification alone on their line ('Product details',
+# 'Dimensions', 'Care instructions', 'Fabric composition'), comes before MAX_WORDS_BEFORE words of prose: an
+# article's deal box comes after its body. A shop's collection shows MIN_PRICES cards or more, each with its
+# price alone on a line ('$599', 'or $49.91/mo.', '19,90 €'), in a text of under MAX_SHOP_PROSE of its
+# characters in prose lines (an article about prices has its paragraphs). Chosen on wcxb-dev (text of every
+# page type, both scrapers): of its article, service, forum and documentation pages they name three (a deals
+# article, a price list and a documentation page under 'Specifications', on block text), of AEB's and
+# traf-dev's none.
 _SHOP_LINE = regex.compile(
     r"(?i)^(?=.{1,40}$)(?:add to (?:cart|bag|basket|trolley|wish ?list)|buy (?:it )?now|in stock|out of stock|sold out|"
     r"quantity|qty|sku\b|size guide|select (?:a )?size|free (?:shipping|delivery|returns)|"
