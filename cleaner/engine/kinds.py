@@ -583,8 +583,7 @@ def cut_thread(*, marker: str, meta: str, min_markers: int = 2, min_meta: int = 
 
 
 class DropRepeated:
-    """Drops a line that repeats, word for word, one of the `within` kept lines just before it, with no
-    sentence or line of `min_words` words or more between them (a reply between a post and its quote)."""
+    """Drops a line that repeats, word for word, one of the `within` kept lines just before it."""
 
     prefilter = None
     def __init__(self, min_words: int, within: int) -> None:
@@ -600,18 +599,13 @@ class DropRepeated:
             text = doc.texts[index]
             if not text:
                 continue
-            if text in recent and word_count(text) >= self.min_words and \
-                    not any(self._reply(between) for between in recent[recent.index(text) + 1:]):
+            if text in recent and word_count(text) >= self.min_words:
                 cuts.append(Cut(index, doc.lines[index]))
                 continue
             recent.append(text)
             if len(recent) > self.within:
                 del recent[0]
         return cuts
-
-    def _reply(self, text: str) -> bool:
-        """A line between a post and its quote: a sentence, or a line of `min_words` words or more."""
-        return is_sentence(text) or word_count(text) >= self.min_words
 
 
 def drop_repeated(*, min_words: int = 6, within: int = 2) -> Step:
