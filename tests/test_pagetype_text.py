@@ -147,3 +147,11 @@ def test_a_best_seller_list_that_ranks_its_cards_is_no_thread():
     cards = "".join(f"#{i}\nTrail shoe model {i} {name}\n4.{i % 10} out of 5 stars\n1,20{i}\n${i}9.99\n"
                     for i in range(1, 13))
     assert text_type("Best Sellers in Shoes\n" + cards) is None  # ranks over priced cards, not post numbers
+
+
+def test_a_thread_keeps_the_dates_of_its_posts():
+    dated = THREAD.replace("\nReply\n", "\nPosted April 18, 2024\nReply\n") + POSTS[0][1] + "\n"  # (a last post)
+    result = Cleaner().clean(dated)
+    assert result.page_type == "forum" and result.text.count("Posted April 18, 2024") == len(POSTS)
+    story = "The council approved the budget for the bridge on Tuesday.\nPosted April 18, 2024\nWork starts in May."
+    assert "Posted April 18, 2024" not in Cleaner().clean(story).text  # an article's stamp goes
