@@ -182,3 +182,30 @@ def test_entries_stamped_with_their_age_or_reading_time_are_a_listing():
     assert found is not None and found.name == "listing" and "listing entry lines" in found.why
     stamped_article = ARTICLE.replace("By Jane Smith", "5 hours ago")
     assert text_type(stamped_article * 2 + STAMPED) is None  # an article's own stamp, related stories after it
+
+
+SOFA = ("Atelier Sofa\nAbout this piece\nA deep three-seat sofa on a solid oak base.\nFabric composition\n"
+        "Lightfastness\nDurability\nCare\nDetails\nWe offer a warranty on every piece, in addition to your rights "
+        "under the consumer law, and deliver it to your room.\n")
+
+
+def test_a_products_spec_headings_at_the_top_make_it_a_product_and_stay():
+    found = text_type(SOFA)  # no buy box in the text: its spec headings ('Fabric composition') are a shop's
+    assert found is not None and found.name == "product" and "'Fabric composition'" in found.why
+    assert all(label in Cleaner().clean(SOFA).text.splitlines() for label in ("Lightfastness", "Durability", "Care"))
+    assert text_type(ARTICLE + "Specifications\nDimensions\n") is None  # after an article's body: still an article
+
+
+def test_a_best_seller_list_that_ranks_its_cards_is_no_thread():
+    name = "with a breathable mesh upper, a grippy sole and a padded collar for long days"  # (as long as prose)
+    cards = "".join(f"#{i}\nTrail shoe model {i} {name}\n4.{i % 10} out of 5 stars\n1,20{i}\n${i}9.99\n"
+                    for i in range(1, 13))
+    assert text_type("Best Sellers in Shoes\n" + cards) is None  # ranks over priced cards, not post numbers
+
+
+def test_a_thread_keeps_the_dates_of_its_posts():
+    dated = THREAD.replace("\nReply\n", "\nPosted April 18, 2024\nReply\n") + POSTS[0][1] + "\n"  # (a last post)
+    result = Cleaner().clean(dated)
+    assert result.page_type == "forum" and result.text.count("Posted April 18, 2024") == len(POSTS)
+    story = "The council approved the budget for the bridge on Tuesday.\nPosted April 18, 2024\nWork starts in May."
+    assert "Posted April 18, 2024" not in Cleaner().clean(story).text  # an article's stamp goes

@@ -36,6 +36,9 @@ _BOX_LINES = 40  # the most lines of a teaser box looked at after its heading
 _NUMBERED = re.compile(r"\d+[.)]\s")  # '2. Stanford GSB': a numbered section of the article
 _SENTENCE_MARKS = ".!?。！？"
 _CLOSERS = "\"'”’»)]"
+# A reply's thanks ('Thank you this is helpful', 'Thanks so much'), under a post on a thread read as an
+# article: no teaser headline (not 'Thanks to ...', which a headline may open with).
+_THANKS = re.compile(r"(?i)(?:many )?thank(?:s| you)\b(?! to\b)")
 # A sentence end: punctuation after a word of two or more characters ('U.S.' and 'J.' are not
 # ends, 'Oct.' is), perhaps inside quotes or brackets, before a space or the end of the text.
 _SENTENCE_END = re.compile(r"(?<=\w\w)[.!?]+[\"'”’»)\]]*(?=\s|$)")
@@ -634,14 +637,14 @@ class DropShortRun:
         """A label: few words, no sentence ending, and no digits, links or glossary entries (_FIELD:
         those are data); with `headlines`, of at least that many words, starting with a capital and without a
         bracket or a source after a sentence (not a list item, a table's entry, a wrapped line of prose
-        or an entry's summary: _ATTRIBUTED)."""
+        or an entry's summary: _ATTRIBUTED) nor a reply's thanks (_THANKS)."""
         words = word_count(text)
         if not 0 < len(text) <= self.label_chars or words > self.max_words or is_sentence(text) or _DATA.search(text):
             return False
         if self.headlines is None:
             return not _FIELD.match(text)
-        return (words >= self.headlines and text.lstrip("‘“'\"")[:1].isupper()
-                and not text.endswith(":") and "(" not in text and not _ATTRIBUTED.search(text))
+        return (words >= self.headlines and text.lstrip("‘“'\"")[:1].isupper() and not text.endswith(":")
+                and "(" not in text and not _ATTRIBUTED.search(text) and not _THANKS.match(text))
 
     def apply(self, doc: Doc, candidates: Iterable[int], budget: Budget) -> list[Cut]:
         order = candidates if isinstance(candidates, list) else list(candidates)

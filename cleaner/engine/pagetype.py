@@ -192,16 +192,20 @@ _PROSE_LINE = re.compile(r"^[ \t]*(?:\S[^\n]{%d,}|(?:\S+[ \t]+){7,}\S*[.!?。！
 
 
 # A shop's page. A product's buy box, short lines in shop software's own words ('Add to cart', 'In stock',
-# 'Size guide', 'Free shipping'), comes before MAX_WORDS_BEFORE words of prose: an article's deal box comes after its
-# body. A shop's collection shows MIN_PRICES cards or more, each with its price alone on a line ('$599',
-# 'or $49.91/mo.', '19,90 €'), in a text of under MAX_SHOP_PROSE of its characters in prose lines (an
-# article about prices has its paragraphs). Chosen on wcxb-dev (text of every page type, both scrapers): of
-# its article, service, forum and documentation pages they name two (a deals article and a price list,
-# on block text), of AEB's and traf-dev's none.
+# 'Size guide', 'Free shipping'), or the headings of its specification alone on their line ('Product details',
+# 'Dimensions', 'Care instructions', 'Fabric composition'), comes before MAX_WORDS_BEFORE words of prose: an
+# article's deal box comes after its body. A shop's collection shows MIN_PRICES cards or more, each with its
+# price alone on a line ('$599', 'or $49.91/mo.', '19,90 €'), in a text of under MAX_SHOP_PROSE of its
+# characters in prose lines (an article about prices has its paragraphs). Chosen on wcxb-dev (text of every
+# page type, both scrapers): of its article, service, forum and documentation pages they name three (a deals
+# article, a price list and a documentation page under 'Specifications', on block text), of AEB's and
+# traf-dev's none.
 _SHOP_LINE = regex.compile(
     r"(?i)^(?=.{1,40}$)(?:add to (?:cart|bag|basket|trolley|wish ?list)|buy (?:it )?now|in stock|out of stock|sold out|"
     r"quantity|qty|sku\b|size guide|select (?:a )?size|free (?:shipping|delivery|returns)|"
-    r"shipping (?:&|and) returns|notify me when available|pre-?order)")
+    r"shipping (?:&|and) returns|notify me when available|pre-?order"
+    r"|(?:product (?:details|description|specifications|information)|specifications|dimensions|care instructions|"
+    r"(?:fabric|material) composition)\s*:?$)")
 _PRICE_LINE = regex.compile(
     r"(?i)^\W{0,3}(?:(?:from|or|now|was|only|sale|price:?)\s*)?(?:[$€£¥₹]\s?\d[\d,.]*|"
     r"\d[\d,.]*\s?(?:€|EUR|USD|GBP|kr|zł)|(?:EUR|USD|GBP|CHF)\s?\d[\d,.]*)(?:\s*(?:/\s?mo\.?|each))?\W{0,3}$")
@@ -222,7 +226,8 @@ def text_type(text: str) -> PageType | None:
             if kind == "product":
                 line = next(line for line in lines if len(line) <= 120 and meta.match(line))
                 return PageType(kind, f"a shop's line before the text's prose: {line!r}")
-            hits = [i for i, line in enumerate(lines) if len(line) <= 120 and meta.match(line)]
+            hits = [i for i, line in enumerate(lines) if len(line) <= 120 and meta.match(line)
+                    and not (kind == "forum" and _ranked_card(lines, i))]
             if len(hits) >= MIN_ENTRIES and _from_the_top(lines, hits, spread=kind == "listing"):
                 return PageType(kind, f"{len(hits)} {kind} entry lines from the top, such as {lines[hits[0]]!r}")
     return letter_index(text) or alphabetical_index(text, share) or all_entries(text, share)
@@ -238,6 +243,18 @@ def priced_cards(text: str, share: float | None = None) -> PageType | None:
     if prices < MIN_PRICES:
         return None
     return PageType("collection", f"{prices} lines that are a price alone, {share:.0%} of the text in lines of prose")
+
+
+# A shop's best-seller rank ('#1' over a product's name, rating and price) looks like a thread's post number: a
+# '#N' line with a price alone on a line within CARD_LINES lines after it is a ranked card, not a post.
+_RANK = re.compile(r"#\d{1,4}")
+CARD_LINES = 6
+
+
+def _ranked_card(lines: list[str], index: int) -> bool:
+    """Whether lines[index] is a rank over a priced card ('#1', a name, its stars, '$11.99'): see _RANK."""
+    return bool(_RANK.fullmatch(lines[index])) and any(
+        len(line) <= 60 and _PRICE_LINE.match(line) for line in lines[index + 1:index + 1 + CARD_LINES])
 
 
 _KINDS = (("forum", _POST_META), ("listing", _ENTRY_META), ("product", _SHOP_LINE))
