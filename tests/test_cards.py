@@ -30,6 +30,13 @@ def test_the_main_region_is_main_without_furniture():
     assert not any(word in line for line in lines for word in ("Home", "Copyright", "Sign in"))
 
 
+def test_what_a_closed_details_holds_is_not_in_the_region():
+    page = Page("<body><main><h1>Result</h1><details open><summary>impl Result</summary><p>Returns the value.</p>"
+                "</details><details><summary>impl Clone for Result</summary><div><p>Returns a copy of the value.</p>"
+                "</div></details></main></body>")
+    assert region_text(page).split("\n\n") == ["Result", "impl Result", "Returns the value.", "impl Clone for Result"]
+
+
 def test_a_text_that_holds_the_region_stays():
     region = region_text(Page(SECTION))
     for kind, gain in (("listing", CARD_GAIN), ("article", ARTICLE_GAIN)):
