@@ -33,6 +33,9 @@ def reply_rule(**scope: object) -> object:
     ('<html><head><script type="application/ld+json">[{"@type": "BlogPosting"}, {"@type": "Product"}]</script>'
      "</head></html>", None, "article"),  # an article reviewing a product
     ('<meta property="og:type" content="product.group">', None, "collection"),
+    ('<meta property="og:type" content="product">' + ld("Product") + ld("OfferCatalog"), None, "product"),  # its og:type
+    ('<meta property="og:type" content="product.group">' + ld("Product") + ld("CollectionPage"), None, "collection"),
+    (ld("Product") + ld("OfferCatalog"), None, "collection"),
     ('<div itemscope itemtype="https://schema.org/Product"></div>', None, "product"),
     ("<p>x</p>", "https://example.com/forum/threads/which-tent.12/", "forum"),
     ("<p>x</p>", "https://example.com/docs/install/", "documentation"),
