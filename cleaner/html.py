@@ -52,9 +52,16 @@ DESCRIBED = 0.5
 # half 0 of wcxb-dev's sites: F1 0.839 -> 0.852, 0.856, 0.854, 0.851, 0.847 at CARD_GAIN 1.5, 2, 2.5, 3, 4
 # (products too: 0.653 -> 0.642 at 3). ARTICLE_GAIN 3, not 2: at 2, half 0 of traf-dev 0.949 -> 0.948 and of
 # AEB 0.967 -> 0.965 (on wcxb-dev's 0.855 -> 0.852).
+# On a forum thread, over FORUM_GAIN times: its posts are prose that trafilatura takes with its comments, and the
+# region adds each post's furniture (poster, rank, join date, post count, signature, vote and share buttons), where
+# on a thread of short posts the entries are links trafilatura leaves out. Chosen on half 0 of wcxb-dev's sites:
+# F1 summed over its 51 forum pages +0.42, +0.40, -0.03 at FORUM_GAIN 3, 4, 5, and -0.47 never taken (half 1:
+# +1.4 over 61 at 3).
 CARD_GAIN = 2.0
 NOT_CARDS = ("product",)
 ARTICLE_GAIN = 3.0
+FORUM_GAIN = 3.0
+GAINS = {ARTICLE: ARTICLE_GAIN, "forum": FORUM_GAIN}
 # Re-extraction: when the text from the pruned page is under SHORT_SHARE of the page's paragraph
 # text (measured before pruning), the page as it was is extracted too, without the paragraphs that
 # a selector removed, and that text is taken when it is over GAIN times as long. A rule whose
@@ -440,15 +447,15 @@ def text_blocks(text: str) -> str:
 def as_cards(source: str, text: str, page_type: str, body_chars: int, rules: list[Rule],
              clean: Callable[..., Result]) -> tuple[str, list[str]]:
     """The block text of the main region of the page as it was (cleaner.engine.cards) when it holds over CARD_GAIN
-    times `text` (an article: its <main>, ARTICLE_GAIN times), with a warning: a page of cards, whose entries
-    the extractor left out; else `text`. Not on a product page, nor on an article whose region the text rules
-    find a thread's comments."""
+    times `text` (an article: its <main>, ARTICLE_GAIN times; a forum, FORUM_GAIN times), with a warning: a page
+    of cards, whose entries the extractor left out; else `text`. Not on a product page, nor on an article whose
+    region the text rules find a thread's comments."""
     if page_type in NOT_CARDS or body_chars <= CARD_GAIN * len(text):  # (the cheap test first)
         return text, []
     page = Page(source)
     prune(page, [rule for rule in rules if rule.category == "comments"])
     region = region_text(page, body=page_type != ARTICLE)
-    if len(region) <= (ARTICLE_GAIN if page_type == ARTICLE else CARD_GAIN) * len(text):
+    if len(region) <= GAINS.get(page_type, CARD_GAIN) * len(text):
         return text, []
     if page_type == ARTICLE and thread_like((cleaned := clean(region, page_type=page_type)).removals, cleaned.text):
         return text, []

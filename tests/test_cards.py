@@ -4,7 +4,7 @@ when the extractor leaves them out; a product page and an article with a thread 
 from cleaner import Cleaner
 from cleaner.engine.cards import region_text
 from cleaner.engine.elements import Page
-from cleaner.html import ARTICLE_GAIN, CARD_GAIN, as_cards, clean_page
+from cleaner.html import ARTICLE_GAIN, CARD_GAIN, FORUM_GAIN, as_cards, clean_page
 
 N = 20
 INTRO = "<p>The latest stories from our science desk, with reporting on space, climate and health every day.</p>"
@@ -39,7 +39,7 @@ def test_what_a_closed_details_holds_is_not_in_the_region():
 
 def test_a_text_that_holds_the_region_stays():
     region = region_text(Page(SECTION))
-    for kind, gain in (("listing", CARD_GAIN), ("article", ARTICLE_GAIN)):
+    for kind, gain in (("listing", CARD_GAIN), ("article", ARTICLE_GAIN), ("forum", FORUM_GAIN)):
         assert as_cards(SECTION, region[: int(len(region) / gain) + 1], kind, 10**6, [], Cleaner().clean)[1] == []
         assert as_cards(SECTION, region[: int(len(region) / gain) - 1], kind, 10**6, [], Cleaner().clean)[1] != []
     assert as_cards(SECTION, "Science", "product", 10**6, [], Cleaner().clean) == ("Science", [])  # a product's own
