@@ -4,7 +4,7 @@ when the extractor leaves them out; a product page and an article with a thread 
 from cleaner import Cleaner
 from cleaner.engine.cards import region_text
 from cleaner.engine.elements import Page
-from cleaner.html import ARTICLE_GAIN, CARD_GAIN, FORUM_GAIN, as_cards, clean_page
+from cleaner.html import ARTICLE_GAIN, CARD_GAIN, FORUM_GAIN, PROSE_CHARS, PROSE_KEPT, as_cards, clean_page
 
 N = 20
 INTRO = "<p>The latest stories from our science desk, with reporting on space, climate and health every day.</p>"
@@ -43,6 +43,16 @@ def test_a_text_that_holds_the_region_stays():
         assert as_cards(SECTION, region[: int(len(region) / gain) + 1], kind, 10**6, [], Cleaner().clean)[1] == []
         assert as_cards(SECTION, region[: int(len(region) / gain) - 1], kind, 10**6, [], Cleaner().clean)[1] != []
     assert as_cards(SECTION, "Science", "product", 10**6, [], Cleaner().clean) == ("Science", [])  # a product's own
+
+
+def test_a_collection_whose_text_is_prose_keeps_it():
+    guide = "Our trail boots are stitched by hand in Portugal from waxed leather that softens as you walk. " * 3
+    assert len(guide) >= PROSE_CHARS
+    text = "\n\n".join([guide] * (PROSE_KEPT // len(guide) + 1))  # a buyer's guide the extractor took
+    shop = SECTION.replace(CARDS, CARDS * 3)
+    assert as_cards(shop, text[:PROSE_KEPT // 4], "collection", 10**6, [], Cleaner().clean)[1] != []
+    assert as_cards(shop, text, "collection", 10**6, [], Cleaner().clean) == (text, [])
+    assert as_cards(shop, text, "listing", 10**6, [], Cleaner().clean)[1] != []  # a listing's entries all the same
 
 
 POSTS = ["I pitched mine on the ridge in a gale and it held all night, though the poles bent a little at dawn.",
