@@ -124,6 +124,7 @@ _DEEPER = " > ".join(["*"] * (MAX_DEPTH + 64))  # the tree's elements count, htm
 _SCRIPT = re.compile(r"<(script|style|template)\b[^<]*(?:<(?!/\1\s*>)[^<]*)*</\1\s*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _NOSCRIPT = re.compile(r"<noscript\b.*?</noscript\s*>", re.I | re.S)
+_NOSCRIPT_TAG = re.compile(r"</?noscript\b[^>]*>", re.I)
 # Browsers read these as windows-1252 (WHATWG Encoding Standard); names as codecs.lookup gives them.
 _AS_CP1252 = {"iso8859-1", "ascii"}
 _PRINTABLE = bytes(range(0x20, 0x7F))
@@ -218,6 +219,7 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
     tags = source.count("<") - source.count("</")  # start tags (at least as many as the elements)
     if tags > MAX_ELEMENTS:
         return _too_many_elements(cleaner, source, lang, site, page_type)
+    original = source
     page, source, warnings = parse(source, tags)
     rules = [rule for rule in cleaner.rules if (not rule.sites or site in rule.sites)
              and (not rule.page_types or page_type in rule.page_types)]
@@ -242,6 +244,8 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
     elif len(text) < WRONG_BLOCK * page.totals[1] and not thread_like(removals, text):
         text, removals, more = whole_page(source, url, text, removals, page_type, as_was())
         warnings += more
+    text, removals, more = from_noscript(original, url, text, removals, page_type)
+    warnings += more
     text, more = as_cards(source, text, page_type, page.totals[1], rules, partial(cleaner.clean, lang=lang, site=site))
     warnings += more
     text = add_declared(text, source, page_type)
@@ -396,6 +400,23 @@ def whole_page(source: str, url: str | None, text: str, removals: list[Removal],
         return text, removals, []
     return whole, [], [f"html: the pruned page gave {len(text)} characters of text, under {WRONG_BLOCK:.0%} of the "
                        f"page's; extracted again from the page as it was ({len(whole)} characters), nothing removed"]
+
+
+def from_noscript(source: str, url: str | None, text: str, removals: list[Removal],
+                  page_type: str = ARTICLE) -> tuple[str, list[Removal], list[str]]:
+    """The text of the page as it was with its <noscript> elements' content in place, nothing removed, when they
+    hold over WHOLE_GAIN times as much text as `text` and that text is over WHOLE_GAIN times as long (with a
+    warning): a page rendered by script that gives its content to readers without scripts there (Flarum)."""
+    if "<noscript" not in source.lower():  # (the common case, at once)
+        return text, removals, []
+    hidden = sum(len(" ".join(_TAG.sub(" ", element).split())) for element in _NOSCRIPT.findall(source))
+    if hidden <= WHOLE_GAIN * len(text):
+        return text, removals, []
+    whole = extract(_NOSCRIPT_TAG.sub(" ", source), url, page_type)
+    if len(whole) <= WHOLE_GAIN * len(text):
+        return text, removals, []
+    return whole, [], [f"html: the page gave {len(text)} characters of text and its <noscript> elements held "
+                       f"{hidden}; extracted again with their content in place ({len(whole)} characters), nothing removed"]
 
 
 def still_in(kept: list[Kept], text: str) -> list[Kept]:
