@@ -110,6 +110,16 @@ def test_html_rules_scoped_to_page_types():
     assert "Aside" in clean_page(cleaner, html, page_type="forum").text
 
 
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_a_cookie_banner_goes_on_every_page_type(page_type):
+    banner = ("<div class='gdpr-notice'><p>Privacy settings: this shop uses cookies and similar technologies to give "
+              "you a better experience, remember your preferences and show you relevant offers.</p></div>")
+    html = f"<html><body><main>{BODY}{banner}{BODY.replace('bridge', 'tunnel')}</main></body></html>"
+    result = clean_page(Cleaner(), html, page_type=page_type)
+    assert "the new bridge" in result.text and "cookies" not in result.text
+    assert [removal.rule_id for removal in result.removals] == ["html-cookie-banner"]  # (not left to the extractor)
+
+
 def test_every_page_type_is_named_once():
     assert len(set(PAGE_TYPES)) == len(PAGE_TYPES) == 7
 
