@@ -111,6 +111,15 @@ def test_html_rules_scoped_to_page_types():
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_a_caption_goes_on_every_page_type(page_type):
+    figure = "<figure><img src='bag.jpg'><figcaption>The trail pack on a ridge above the lake. Photo: Jane Doe</figcaption></figure>"
+    html = f"<html><body><main>{BODY}{figure}{BODY.replace('bridge', 'tunnel')}</main></body></html>"
+    result = clean_page(Cleaner(), html, page_type=page_type)
+    assert "the new bridge" in result.text and "Jane Doe" not in result.text
+    assert [removal.rule_id for removal in result.removals] == ["html-figure-caption"]
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
 def test_a_cookie_banner_goes_on_every_page_type(page_type):
     banner = ("<div class='gdpr-notice'><p>Privacy settings: this shop uses cookies and similar technologies to give "
               "you a better experience, remember your preferences and show you relevant offers.</p></div>")
