@@ -87,6 +87,9 @@ WHOLE_GAIN = 3.0
 # text when a paragraph the extractor took starts within LEAD_GAP characters after it in the pruned
 # page: trafilatura takes the block of the body paragraphs and misses the lead just above it.
 LEAD_GAP = 300
+# A page's <noscript> elements holding NOSCRIPT_CHARS of text or more may hold its content (see from_noscript); under
+# it they hold a notice ('Please enable JavaScript to view this page', 46 characters on a shop's empty page).
+NOSCRIPT_CHARS = 1000
 # The headline stays (docs/html.md): an h1 of at least HEADLINE_WORDS words and at most MAX_HEADLINE
 # characters, among the first MAX_H1 of the page, whose text the page's title holds.
 HEADLINE_WORDS = 2
@@ -406,12 +409,13 @@ def whole_page(source: str, url: str | None, text: str, removals: list[Removal],
 def from_noscript(source: str, url: str | None, text: str, removals: list[Removal],
                   page_type: str = ARTICLE) -> tuple[str, list[Removal], list[str]]:
     """The text of the page as it was with its <noscript> elements' content in place, nothing removed, when they
-    hold over WHOLE_GAIN times as much text as `text` and that text is over WHOLE_GAIN times as long (with a
-    warning): a page rendered by script that gives its content to readers without scripts there (Flarum)."""
+    hold NOSCRIPT_CHARS or more and over WHOLE_GAIN times as much text as `text`, and that text is over WHOLE_GAIN
+    times as long (with a warning): a page rendered by script that gives its content to readers without scripts
+    there (Flarum), not a notice to turn scripts on."""
     if "<noscript" not in source.lower():  # (the common case, at once)
         return text, removals, []
     hidden = sum(len(" ".join(_TAG.sub(" ", element).split())) for element in _NOSCRIPT.findall(source))
-    if hidden <= WHOLE_GAIN * len(text):
+    if hidden <= WHOLE_GAIN * len(text) or hidden < NOSCRIPT_CHARS:
         return text, removals, []
     whole = extract(_NOSCRIPT_TAG.sub(" ", source), url, page_type)
     if len(whole) <= WHOLE_GAIN * len(text):

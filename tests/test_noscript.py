@@ -2,7 +2,7 @@
 gives its content there alone (a page rendered by script, such as a Flarum forum's)."""
 
 from cleaner import Cleaner
-from cleaner.html import clean_page, without_noscript
+from cleaner.html import NOSCRIPT_CHARS, clean_page, without_noscript
 
 BODY = "<p>" + "The council approved the budget for the new bridge on Tuesday after a long debate. " * 3 + "</p>"
 TAG_MANAGER = "<noscript><iframe src='https://tags.example.com/ns.html' height='0' width='0' /></noscript>"
@@ -33,3 +33,10 @@ def test_a_page_whose_content_is_only_in_a_noscript_keeps_it():
     assert any("<noscript> elements held" in warning for warning in result.warnings)
     assert clean_page(Cleaner(), page.replace("<noscript id='content'>", "<div>").replace("</noscript></body>", "</div>"
                                               "</body>"), page_type="forum").warnings == []  # (nothing hidden)
+
+
+def test_a_notice_to_turn_scripts_on_is_no_content():
+    notice = "<noscript><p>Please enable JavaScript to view this page.</p></noscript>"
+    assert len(notice) < NOSCRIPT_CHARS
+    result = clean_page(Cleaner(), f"<html><body>{notice}<div id='app'></div></body></html>", page_type="collection")
+    assert result.text == "" and result.warnings == []
