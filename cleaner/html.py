@@ -412,7 +412,7 @@ def from_noscript(source: str, url: str | None, text: str, removals: list[Remova
     hold NOSCRIPT_CHARS or more and over WHOLE_GAIN times as much text as `text`, and that text is over WHOLE_GAIN
     times as long (with a warning): a page rendered by script that gives its content to readers without scripts
     there (Flarum), not a notice to turn scripts on."""
-    if "<noscript" not in source.lower():  # (the common case, at once)
+    if not _NOSCRIPT_TAG.search(source):  # (the common case, at once)
         return text, removals, []
     hidden = sum(len(" ".join(_TAG.sub(" ", element).split())) for element in _NOSCRIPT.findall(source))
     if hidden <= WHOLE_GAIN * len(text) or hidden < NOSCRIPT_CHARS:
