@@ -59,9 +59,22 @@ DESCRIBED = 0.5
 # half 0 of wcxb-dev's sites: F1 0.839 -> 0.852, 0.856, 0.854, 0.851, 0.847 at CARD_GAIN 1.5, 2, 2.5, 3, 4
 # (products too: 0.653 -> 0.642 at 3). ARTICLE_GAIN 3, not 2: at 2, half 0 of traf-dev 0.949 -> 0.948 and of
 # AEB 0.967 -> 0.965 (on wcxb-dev's 0.855 -> 0.852).
+# On a forum thread, over FORUM_GAIN times: its posts are prose that trafilatura takes with its comments, and the
+# region adds each post's furniture (poster, rank, join date, post count, signature, vote and share buttons), where
+# on a thread of short posts the entries are links trafilatura leaves out. Chosen on half 0 of wcxb-dev's sites:
+# F1 summed over its 51 forum pages +0.42, +0.40, -0.03 at FORUM_GAIN 3, 4, 5, and -0.47 never taken (half 1:
+# +1.4 over 61 at 3).
 CARD_GAIN = 2.0
 NOT_CARDS = ("product",)
 ARTICLE_GAIN = 3.0
+FORUM_GAIN = 3.0
+GAINS = {ARTICLE: ARTICLE_GAIN, "forum": FORUM_GAIN}
+# A shop's category page whose extracted text holds PROSE_KEPT characters or more in paragraphs of PROSE_CHARS or
+# more keeps it: trafilatura took the page's own text (a buyer's guide, the range's story), and the region is
+# its grid of products with their options and filters. Chosen on half 0 of wcxb-dev's sites (0, 200, 1000, 1500
+# tried): collection F1 summed over its 40 pages +2.24 at 1000 and 1500, +2.13 at 200 (half 1: +0.18).
+PROSE_CHARS = 200
+PROSE_KEPT = 1000
 # Re-extraction: when the text from the pruned page is under SHORT_SHARE of the page's paragraph
 # text (measured before pruning), the page as it was is extracted too, without the paragraphs that
 # a selector removed, and that text is taken when it is over GAIN times as long. A rule whose
@@ -81,6 +94,9 @@ WHOLE_GAIN = 3.0
 # text when a paragraph the extractor took starts within LEAD_GAP characters after it in the pruned
 # page: trafilatura takes the block of the body paragraphs and misses the lead just above it.
 LEAD_GAP = 300
+# A page's <noscript> elements holding NOSCRIPT_CHARS of text or more may hold its content (see from_noscript); under
+# it they hold a notice ('Please enable JavaScript to view this page', 46 characters on a shop's empty page).
+NOSCRIPT_CHARS = 1000
 # The headline stays (docs/html.md): an h1 of at least HEADLINE_WORDS words and at most MAX_HEADLINE
 # characters, among the first MAX_H1 of the page, whose text the page's title holds.
 HEADLINE_WORDS = 2
@@ -118,6 +134,7 @@ _DEEPER = " > ".join(["*"] * (MAX_DEPTH + 64))  # the tree's elements count, htm
 _SCRIPT = re.compile(r"<(script|style|template)\b[^<]*(?:<(?!/\1\s*>)[^<]*)*</\1\s*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _NOSCRIPT = re.compile(r"<noscript\b.*?</noscript\s*>", re.I | re.S)
+_NOSCRIPT_TAG = re.compile(r"</?noscript\b[^>]*>", re.I)
 # Browsers read these as windows-1252 (WHATWG Encoding Standard); names as codecs.lookup gives them.
 _AS_CP1252 = {"iso8859-1", "ascii"}
 _PRINTABLE = bytes(range(0x20, 0x7F))
@@ -214,6 +231,7 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
     tags = source.count("<") - source.count("</")  # start tags (at least as many as the elements)
     if tags > MAX_ELEMENTS:
         return _too_many_elements(cleaner, source, lang, site, page_type)
+    original = source
     page, source, warnings = parse(source, tags)
     rules = [rule for rule in cleaner.rules if (not rule.sites or site in rule.sites)
              and (not rule.page_types or page_type in rule.page_types)]
@@ -238,6 +256,8 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
     elif len(text) < WRONG_BLOCK * page.totals[1] and not thread_like(removals, text):
         text, removals, more = whole_page(source, url, text, removals, page_type, as_was())
         warnings += more
+    text, removals, more = from_noscript(original, url, text, removals, page_type)
+    warnings += more
     text, more = as_cards(source, text, page_type, page.totals[1], rules, partial(cleaner.clean, lang=lang, site=site))
     warnings += more
     text = add_declared(text, source, page_type)
@@ -394,6 +414,24 @@ def whole_page(source: str, url: str | None, text: str, removals: list[Removal],
                        f"page's; extracted again from the page as it was ({len(whole)} characters), nothing removed"]
 
 
+def from_noscript(source: str, url: str | None, text: str, removals: list[Removal],
+                  page_type: str = ARTICLE) -> tuple[str, list[Removal], list[str]]:
+    """The text of the page as it was with its <noscript> elements' content in place, nothing removed, when they
+    hold NOSCRIPT_CHARS or more and over WHOLE_GAIN times as much text as `text`, and that text is over WHOLE_GAIN
+    times as long (with a warning): a page rendered by script that gives its content to readers without scripts
+    there (Flarum), not a notice to turn scripts on."""
+    if not _NOSCRIPT_TAG.search(source):  # (the common case, at once)
+        return text, removals, []
+    hidden = sum(len(" ".join(_TAG.sub(" ", element).split())) for element in _NOSCRIPT.findall(source))
+    if hidden <= WHOLE_GAIN * len(text) or hidden < NOSCRIPT_CHARS:
+        return text, removals, []
+    whole = extract(_NOSCRIPT_TAG.sub(" ", source), url, page_type)
+    if len(whole) <= WHOLE_GAIN * len(text):
+        return text, removals, []
+    return whole, [], [f"html: the page gave {len(text)} characters of text and its <noscript> elements held "
+                       f"{hidden}; extracted again with their content in place ({len(whole)} characters), nothing removed"]
+
+
 def still_in(kept: list[Kept], text: str) -> list[Kept]:
     """What a guard kept that is still in the cleaned text (a later text rule may have removed it)."""
     flat = " ".join(text.split())
@@ -449,15 +487,18 @@ def text_blocks(text: str) -> str:
 def as_cards(source: str, text: str, page_type: str, body_chars: int, rules: list[Rule],
              clean: Callable[..., Result]) -> tuple[str, list[str]]:
     """The block text of the main region of the page as it was (cleaner.engine.cards) when it holds over CARD_GAIN
-    times `text` (an article: its <main>, ARTICLE_GAIN times), with a warning: a page of cards, whose entries
-    the extractor left out; else `text`. Not on a product page, nor on an article whose region the text rules
-    find a thread's comments."""
+    times `text` (an article: its <main>, ARTICLE_GAIN times; a forum, FORUM_GAIN times), with a warning: a page
+    of cards, whose entries the extractor left out; else `text`. Not on a product page, nor on a collection whose
+    text holds PROSE_KEPT characters of prose, nor on an article whose region the text rules find a thread's
+    comments."""
     if page_type in NOT_CARDS or body_chars <= CARD_GAIN * len(text):  # (the cheap test first)
+        return text, []
+    if page_type == "collection" and sum(len(p) for p in text.split("\n\n") if len(p) >= PROSE_CHARS) >= PROSE_KEPT:
         return text, []
     page = Page(source)
     prune(page, [rule for rule in rules if rule.category == "comments"])
     region = region_text(page, body=page_type != ARTICLE)
-    if len(region) <= (ARTICLE_GAIN if page_type == ARTICLE else CARD_GAIN) * len(text):
+    if len(region) <= GAINS.get(page_type, CARD_GAIN) * len(text):
         return text, []
     if page_type == ARTICLE and thread_like((cleaned := clean(region, page_type=page_type)).removals, cleaned.text):
         return text, []

@@ -4,7 +4,7 @@ when the extractor leaves them out; a product page and an article with a thread 
 from cleaner import Cleaner
 from cleaner.engine.cards import region_text
 from cleaner.engine.elements import Page
-from cleaner.html import ARTICLE_GAIN, CARD_GAIN, as_cards, clean_page
+from cleaner.html import ARTICLE_GAIN, CARD_GAIN, FORUM_GAIN, PROSE_CHARS, PROSE_KEPT, as_cards, clean_page
 
 N = 20
 INTRO = "<p>The latest stories from our science desk, with reporting on space, climate and health every day.</p>"
@@ -30,12 +30,29 @@ def test_the_main_region_is_main_without_furniture():
     assert not any(word in line for line in lines for word in ("Home", "Copyright", "Sign in"))
 
 
+def test_what_a_closed_details_holds_is_not_in_the_region():
+    page = Page("<body><main><h1>Result</h1><details open><summary>impl Result</summary><p>Returns the value.</p>"
+                "</details><details><summary>impl Clone for Result</summary><div><p>Returns a copy of the value.</p>"
+                "</div></details></main></body>")
+    assert region_text(page).split("\n\n") == ["Result", "impl Result", "Returns the value.", "impl Clone for Result"]
+
+
 def test_a_text_that_holds_the_region_stays():
     region = region_text(Page(SECTION))
-    for kind, gain in (("listing", CARD_GAIN), ("article", ARTICLE_GAIN)):
+    for kind, gain in (("listing", CARD_GAIN), ("article", ARTICLE_GAIN), ("forum", FORUM_GAIN)):
         assert as_cards(SECTION, region[: int(len(region) / gain) + 1], kind, 10**6, [], Cleaner().clean)[1] == []
         assert as_cards(SECTION, region[: int(len(region) / gain) - 1], kind, 10**6, [], Cleaner().clean)[1] != []
     assert as_cards(SECTION, "Science", "product", 10**6, [], Cleaner().clean) == ("Science", [])  # a product's own
+
+
+def test_a_collection_whose_text_is_prose_keeps_it():
+    guide = "Our trail boots are stitched by hand in Portugal from waxed leather that softens as you walk. " * 3
+    assert len(guide) >= PROSE_CHARS
+    text = "\n\n".join([guide] * (PROSE_KEPT // len(guide) + 1))  # a buyer's guide the extractor took
+    shop = SECTION.replace(CARDS, CARDS * 3)
+    assert as_cards(shop, text[:PROSE_KEPT // 4], "collection", 10**6, [], Cleaner().clean)[1] != []
+    assert as_cards(shop, text, "collection", 10**6, [], Cleaner().clean) == (text, [])
+    assert as_cards(shop, text, "listing", 10**6, [], Cleaner().clean)[1] != []  # a listing's entries all the same
 
 
 POSTS = ["I pitched mine on the ridge in a gale and it held all night, though the poles bent a little at dawn.",

@@ -33,6 +33,9 @@ def reply_rule(**scope: object) -> object:
     ('<html><head><script type="application/ld+json">[{"@type": "BlogPosting"}, {"@type": "Product"}]</script>'
      "</head></html>", None, "article"),  # an article reviewing a product
     ('<meta property="og:type" content="product.group">', None, "collection"),
+    ('<meta property="og:type" content="product">' + ld("Product") + ld("OfferCatalog"), None, "product"),  # its og:type
+    ('<meta property="og:type" content="product.group">' + ld("Product") + ld("CollectionPage"), None, "collection"),
+    (ld("Product") + ld("OfferCatalog"), None, "collection"),
     ('<div itemscope itemtype="https://schema.org/Product"></div>', None, "product"),
     ("<p>x</p>", "https://example.com/forum/threads/which-tent.12/", "forum"),
     ("<p>x</p>", "https://example.com/docs/install/", "documentation"),
@@ -107,6 +110,25 @@ def test_html_rules_scoped_to_page_types():
     cleaner = Cleaner.from_rules([rule])
     assert "Aside" not in clean_page(cleaner, html, page_type="article").text
     assert "Aside" in clean_page(cleaner, html, page_type="forum").text
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_a_caption_goes_on_every_page_type(page_type):
+    figure = "<figure><img src='bag.jpg'><figcaption>The trail pack on a ridge above the lake. Photo: Jane Doe</figcaption></figure>"
+    html = f"<html><body><main>{BODY}{figure}{BODY.replace('bridge', 'tunnel')}</main></body></html>"
+    result = clean_page(Cleaner(), html, page_type=page_type)
+    assert "the new bridge" in result.text and "Jane Doe" not in result.text
+    assert [removal.rule_id for removal in result.removals] == ["html-figure-caption"]
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_a_cookie_banner_goes_on_every_page_type(page_type):
+    banner = ("<div class='gdpr-notice'><p>Privacy settings: this shop uses cookies and similar technologies to give "
+              "you a better experience, remember your preferences and show you relevant offers.</p></div>")
+    html = f"<html><body><main>{BODY}{banner}{BODY.replace('bridge', 'tunnel')}</main></body></html>"
+    result = clean_page(Cleaner(), html, page_type=page_type)
+    assert "the new bridge" in result.text and "cookies" not in result.text
+    assert [removal.rule_id for removal in result.removals] == ["html-cookie-banner"]  # (not left to the extractor)
 
 
 def test_every_page_type_is_named_once():

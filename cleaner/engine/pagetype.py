@@ -78,12 +78,21 @@ def declared_names(html: str) -> set[str]:
 
 
 def declared_type(html: str) -> PageType | None:
-    """The page type the page declares (DECLARED, first match), if any."""
+    """The page type the page declares (DECLARED, first match; between a collection and a product, the one its
+    og:type names), if any."""
     names = declared_names(html)
-    for kind, types in DECLARED:
-        if found := sorted(names.intersection(types)):
-            return PageType(kind, f"declared {', '.join(found)}")
-    return None
+    found = [(kind, hits) for kind, types in DECLARED if (hits := sorted(names.intersection(types)))]
+    if not found:
+        return None
+    kind, hits = found[0]
+    if kind == "collection" and not _og(hits):  # (a product's JSON-LD may hold its shop's OfferCatalog)
+        kind, hits = next(((k, h) for k, h in found if k == "product" and _og(h)), (kind, hits))
+    return PageType(kind, f"declared {', '.join(hits)}")
+
+
+def _og(names: list[str]) -> bool:
+    """Whether one of the declared names is an og:type: one per page, naming the page itself."""
+    return any(name.startswith("og:") for name in names)
 
 
 def url_type(url: str | None) -> PageType | None:
