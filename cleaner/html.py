@@ -101,7 +101,24 @@ _FLAT = "area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|" 
 # slash closes them; counted as nesting, the icons of a shop page made it look 300 levels deep.
 _FOREIGN = "path|circle|rect|line|polyline|polygon|ellipse|use|stop|image|mpath|animate\\w*|set|fe\\w+|g|svg|" \
            "symbol|defs|clippath|lineargradient|radialgradient|mask|pattern|text|tspan|mi|mo|mn|mspace|none"
-_NOT_NESTING = rf"(?!(?:{_FLAT})[\s/>])(?!(?:{_FOREIGN})(?:[\s/][^>]*)?/>)"
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of the words (regex pieces too) matching what '|'.join(words) matches, its literal words
+    sharing their prefixes ('tbody|td|tr' gives 't(?:body|d|r)'): re tries every branch of an alternation in turn,
+    and the lookaheads below are tried at every tag of a large page."""
+    literal = [w for w in words if re.escape(w) == w]
+    groups: dict[str, list[str]] = {}
+    for word in literal:
+        groups.setdefault(word[0], []).append(word[1:])
+    branches = [w for w in words if w not in literal]
+    for first, rests in groups.items():
+        inner = _alternation([r for r in rests if r]) if any(rests) else ""
+        branches.append(first + (f"{inner}?" if "" in rests and inner else inner))
+    return "(?:" + "|".join(branches) + ")"
+
+
+_NOT_NESTING = rf"(?!{_alternation(_FLAT.split('|'))}[\s/>])(?!{_alternation(_FOREIGN.split('|'))}(?:[\s/][^>]*)?/>)"
 _NESTING = re.compile(rf"<(/?){_NOT_NESTING}[a-zA-Z]", re.I)  # the start of a nesting tag: '' or '/'
 _NESTING_TAG = re.compile(rf"<(/?){_NOT_NESTING}[a-zA-Z][^>]*>", re.I)
 _STEP = {"": 1, "/": -1}
