@@ -2,7 +2,7 @@
 when the extractor leaves them out; a product page and an article with a thread under it are not taken so."""
 
 from cleaner import Cleaner
-from cleaner.engine.cards import region_text
+from cleaner.engine.cards import block_lines, region_text
 from cleaner.engine.elements import Page
 from cleaner.html import ARTICLE_GAIN, CARD_GAIN, as_cards, clean_page
 
@@ -28,6 +28,11 @@ def test_the_main_region_is_main_without_furniture():
     lines = region_text(page).split("\n\n")
     assert lines[:3] == ["Science", "Probe number 0 reaches the outer moons of the giant planet", "Space, 2 hours ago"]
     assert not any(word in line for line in lines for word in ("Home", "Copyright", "Sign in"))
+
+
+def test_block_lines_walks_any_depth():
+    page = Page("<div>" * 3000 + "deep<br>below" + "</div>" * 3000 + "<p>after <b>bold</b></p>")
+    assert block_lines(page.tree.body) == ["deep", "below", "after bold"]  # (no recursion: no RecursionError)
 
 
 def test_a_text_that_holds_the_region_stays():
