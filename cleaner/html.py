@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import cache, partial
 from itertools import accumulate
 from operator import sub
+from weakref import WeakKeyDictionary
 
 import trafilatura
 
@@ -223,9 +224,8 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
     if tags > MAX_ELEMENTS:
         return _too_many_elements(cleaner, source, lang, site, page_type)
     page, source, warnings = parse(source, tags)
-    rules = [rule for rule in cleaner.rules if (not rule.sites or site in rule.sites)
-             and (not rule.page_types or page_type in rule.page_types)]
-    echoes = [(rule, text) for rule in rules if isinstance(rule.step, Echo) and (text := rule.step(page))]
+    rules = page_rules(cleaner, site, page_type)
+    echoes = [(rule, text) for rule in rules.echoes if (text := rule.step(page))]
     title = headline(page)
     removals = prune(page, rules)
     text = extract(page.tree.html or "", url, page_type)
@@ -325,7 +325,37 @@ def spared(page: Page, rules: list[Rule]) -> list[Kept]:
 
 
 def _rule_ids(rules: list[Rule]) -> dict[str, str]:
-    return {rule.step.selector: rule.id for rule in rules if isinstance(rule.step, Prune)}
+    return rules.ids if isinstance(rules, PageRules) else {rule.step.selector: rule.id for rule in _prunes(rules)}
+
+
+def _prunes(rules: list[Rule]) -> list[Rule]:
+    return rules.prunes if isinstance(rules, PageRules) else [rule for rule in rules if isinstance(rule.step, Prune)]
+
+
+class PageRules(list):
+    """The rules of a cleaner that run on a page of one site and type (a list), with what the HTML path asks of
+    them worked out once: `page_rules` keeps them per cleaner, rather than sorting hundreds of rules per page."""
+
+    def __init__(self, rules: list[Rule], source: list[Rule]) -> None:
+        super().__init__(rules)
+        self.source = source  # the cleaner's rules they were taken from
+        self.prunes = [rule for rule in rules if isinstance(rule.step, Prune)]
+        self.echoes = [rule for rule in rules if isinstance(rule.step, Echo)]
+        self.ids = {rule.step.selector: rule.id for rule in self.prunes}
+
+
+_PAGE_RULES: WeakKeyDictionary[Cleaner, dict[tuple[str | None, str], PageRules]] = WeakKeyDictionary()
+
+
+def page_rules(cleaner: Cleaner, site: str | None, page_type: str) -> PageRules:
+    """The cleaner's rules that run for `site` (None: rules scoped to no site) and `page_type`."""
+    kept = _PAGE_RULES.setdefault(cleaner, {})
+    found = kept.get((site, page_type))
+    if found is None or found.source is not cleaner.rules:
+        found = kept[site, page_type] = PageRules([
+            rule for rule in cleaner.rules if (not rule.sites or site in rule.sites)
+            and (not rule.page_types or page_type in rule.page_types)], cleaner.rules)
+    return found
 
 
 def restore_leads(text: str, page: Page, rules: list[Rule]) -> tuple[str, list[Kept]]:
@@ -416,7 +446,7 @@ def prune(page: Page, rules: list[Rule]) -> list[Removal]:
     """Run the drop_element rules in order; one removal per element with text."""
     return [
         Removal(rule.id, rule.category, 0, text, element=element)
-        for rule in rules if isinstance(rule.step, Prune)
+        for rule in _prunes(rules)
         for element, text in rule.step(page)
     ]
 
