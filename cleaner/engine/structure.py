@@ -424,15 +424,14 @@ class OutsideBlocks(Shaped):
             return []
         keep = _lineage(main)
         ad_label = _label_pattern(labels)
-        out, taken, texts, inside = [], set(), {}, {main.mem_id}
-        counts = _titled_links(page, texts, 0)  # (links with text per element: fewer than min_links is no menu)
+        out, texts = [], {}
+        passed = {main.mem_id}  # main and what is taken: an element inside one is passed over (one walk up)
         for node in page.tree.css(self.selector):
-            if node.mem_id in keep or _inside(node, taken) or _inside(node, inside):
+            if node.mem_id in keep or _inside(node, passed):
                 continue
-            if counts.get(node.mem_id, _NO_LINKS)[0] >= min_links and _menu(node, min_links, max_title_words,
-                                                                             min_share, texts) or \
+            if _menu(node, min_links, max_title_words, min_share, texts) or \
                     (ad_label is not None and _labelled(node, *ad_label) and not node.css_first(_IMAGES)):
-                taken.add(node.mem_id)
+                passed.add(node.mem_id)
                 out.append(node)
         return out
 
