@@ -138,17 +138,21 @@ def line_labeller(name: str, page: Page) -> Callable[[str], str | None]:
     return traf_label
 
 
-def line_outcomes(text: str, result) -> list[tuple[str, str | None]]:  # noqa: ANN001 - an engine Result
-    """Each non-blank input line and what is left of it in the output (None: dropped)."""
+def line_outcomes(text: str, result) -> list[tuple[str, str | None, str]]:  # noqa: ANN001 - an engine Result
+    """Each non-blank input line, what is left of it in the output (None: dropped) and the rules that
+    removed from it (their ids, comma-separated; '' for none)."""
     lines = Doc(text).lines
     left: list[str | None] = list(lines)
+    rules: list[list[str]] = [[] for _ in lines]
     if getattr(result, "guard", None) != "kept-original":
         for removal in result.removals:
             index = removal.line - 1
             if not 0 <= index < len(lines) or left[index] is None:
                 continue
             left[index] = None if removal.whole_line else left[index].replace(removal.text, "", 1)
-    return [(line, rest if rest is None or rest.strip() else None) for line, rest in zip(lines, left) if line.strip()]
+            rules[index].append(removal.rule_id)
+    return [(line, rest if rest is None or rest.strip() else None, ",".join(ids))
+            for line, rest, ids in zip(lines, left, rules) if line.strip()]
 
 
 def line_report(name: str, pages: list[Page], texts: list[str], results: list) -> dict:
@@ -157,7 +161,7 @@ def line_report(name: str, pages: list[Page], texts: list[str], results: list) -
     kept_furniture, removed_article = [], []
     for page, text, result in zip(pages, texts, results, strict=True):
         label = line_labeller(name, page)
-        for line, rest in line_outcomes(text, result):
+        for line, rest, rules in line_outcomes(text, result):
             before = label(line)
             if before is None:
                 continue
@@ -170,21 +174,13 @@ def line_report(name: str, pages: list[Page], texts: list[str], results: list) -
             if before == ARTICLE and after == ARTICLE:
                 counts["article kept"] += 1
             elif before == ARTICLE:
-                removed_article.append((page.id, line, rule_of(result, line)))
+                removed_article.append((page.id, line, rules or "?"))
     return {
         "furniture_lines": counts[FURNITURE], "article_lines": counts[ARTICLE],
         "furniture_removed": counts["furniture removed"] / counts[FURNITURE] if counts[FURNITURE] else 0.0,
         "article_kept": counts["article kept"] / counts[ARTICLE] if counts[ARTICLE] else 1.0,
         "kept_furniture": kept_furniture, "removed_article": removed_article,
     }
-
-
-def rule_of(result, line: str) -> str:  # noqa: ANN001
-    """The rule that removed (part of) a line, for the samples."""
-    for removal in result.removals:
-        if removal.text.strip() and removal.text.strip() in line:
-            return removal.rule_id
-    return "?"
 
 
 # --- the runs ---------------------------------------------------------------------------------

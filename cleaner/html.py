@@ -163,8 +163,9 @@ def clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lang
                     kind, result = thread, _clean_page(cleaner, source, url, lang, site=site, page_type=thread.name)
                 return _typed(result, kind, page_type)
         except watchdog.OverTime:
-            why = (f"cleaning the page took over its time limit ({seconds:.1f} s of CPU: --timeout per MB, "
-                   "at least 1 MB): main-text extraction and the HTML rules skipped")
+            why = (f"cleaning the page took over its time limit ({seconds:.1f} s of CPU: the timeout per MB, "
+                   "at least 1 MB, as Cleaner(timeout=...) or --timeout sets it): main-text extraction and the HTML "
+                   "rules skipped")
     return _typed(_page_as_text(cleaner, source, lang, cleaner.site(site, url), why, kind.name), kind, page_type)
 
 

@@ -12,6 +12,7 @@ PAGE = f"<html><body><nav><a href='/'>Home</a></nav><article>{PARAGRAPHS}</artic
 def test_a_page_over_its_time_limit_keeps_its_text_with_a_warning():
     result = clean_page(Cleaner(timeout=0.01), PAGE)  # 0.01 s per MB: far less than extracting 10,000 <p> takes
     assert any("took over its time limit" in w and "all the text of the page kept" in w for w in result.warnings)
+    assert any("Cleaner(timeout=...)" in w for w in result.warnings)  # how a library user sets it, too
     assert "Paragraph 0 of the story" in result.text and "Paragraph 9999 of the story" in result.text
     assert signal.getsignal(signal.SIGPROF) == signal.SIG_DFL  # the limit is gone with the page
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)

@@ -37,6 +37,8 @@ def reply_rule(**scope: object) -> object:
     ("<p>x</p>", "https://example.com/forum/threads/which-tent.12/", "forum"),
     ("<p>x</p>", "https://example.com/docs/install/", "documentation"),
     ("<p>x</p>", "https://docs.example.com/install", "documentation"),
+    ("<p>x</p>", "https://docs.example.com/en/5.1/topics/forms/", "documentation"),  # a docs site's section
+    ("<p>x</p>", "https://developer.example.com/forums/thread/7", "forum"),  # a developer site's forum
     ("<p>x</p>", "https://shop.example.com/collections/boots", "collection"),
     ("<p>x</p>", "https://shop.example.com/products/trail-boot", "product"),
     ("<p>x</p>", "https://www.city.example.gov/department/public-works", "service"),  # an office, not an aisle

@@ -216,9 +216,15 @@ def write_file(path: Path, text: str) -> None:
 
 
 def read_bytes(path: Path | None, encoding: str | None = None) -> bytes:
+    """The bytes of a file, or of stdin for None, as read_source reads them."""
+    return read_source(path, encoding)[0]
+
+
+def read_source(path: Path | None, encoding: str | None = None) -> tuple[bytes, str | None]:
     """The bytes of a file (decompressed when its name ends in .gz), or of stdin for None (decompressed
-    when it starts as gzip data does); refused when unreadable or binary (read in `encoding`, when one
-    is given: UTF-16 holds NUL bytes). Stdin on a terminal is announced on stderr first."""
+    when it starts as gzip data does), and their text in `encoding` when one is given (decoded once);
+    refused when unreadable or binary (judged on that text: UTF-16 holds NUL bytes). Stdin on a
+    terminal is announced on stderr first."""
     name = source_name(path)
     if path is None and sys.stdin is not None and sys.stdin.isatty():
         print("cleaner: reading text from stdin (end it with Ctrl-D; 'cleaner --help' for help)",
@@ -229,11 +235,11 @@ def read_bytes(path: Path | None, encoding: str | None = None) -> bytes:
         raise InputError(f"{name}: cannot read: {err.strerror}") from None
     if (path is not None and path.name.lower().endswith(".gz")) or (path is None and data.startswith(GZIP_MAGIC)):
         data = gunzip(data, name)
-    text = data if encoding is None else decode_as(data, encoding, name).encode("utf-8", "replace")
-    reason = binary_reason(text)
+    given = None if encoding is None else decode_as(data, encoding, name)
+    reason = binary_reason(data if given is None else given.encode("utf-8", "replace"))
     if reason:
         raise InputError(f"{name}: looks like binary data ({reason}); not cleaned")
-    return data
+    return data, given
 
 
 def gunzip(data: bytes, name: str) -> bytes:
@@ -322,8 +328,7 @@ def clean_source(cleaner: Cleaner, path: Path | None, options: dict[str, Any]) -
     """Clean a file (or stdin for None) as HTML or as text: as --input says, else as its start suggests."""
     kind, encoding = options.get("input_kind") or "auto", options.get("encoding")
     name = source_name(path)
-    data = read_bytes(path, encoding)
-    given = None if encoding is None else decode_as(data, encoding, name)  # the text, in the encoding given
+    data, given = read_source(path, encoding)  # given: the text, in the encoding given
     try:
         where = {"url": options.get("url"), "site": options.get("site"),
                  "page_type": (options.get("page_type") or "").lower() or None}

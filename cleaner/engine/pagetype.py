@@ -44,6 +44,9 @@ URL_SHAPES = (
 )
 _HOSTS = (("forum", re.compile(r"^(?:forums?|community|discuss|discourse)\.", re.I)),
           ("documentation", re.compile(r"^(?:docs?|developers?|devdocs|wiki|help|support|learn)\.|readthedocs", re.I)))
+# A documentation site's own host names the page whatever its path says: a docs site's /topics/ section
+# is no forum (docs.djangoproject.com). Not developer., help. or support.: such hosts hold forums too.
+_DOCS_HOST = re.compile(r"^docs?\.|readthedocs", re.I)
 # A site's home page (no path, or only a language or region: /en/, /en-us/) introduces the site.
 _HOME = re.compile(r"^/?(?:[a-z]{2}(?:[-_][a-z]{2})?/?)?(?:index\.\w+)?$", re.I)
 # A path through what a business, a city or a school offers: its services, solutions, capabilities, a city's
@@ -89,6 +92,8 @@ def url_type(url: str | None) -> PageType | None:
         return None
     host, _, path = re.sub(r"^[a-z]+://", "", url, flags=re.I).partition("/")
     path = re.split(r"[?#]", path, maxsplit=1)[0]
+    if _DOCS_HOST.search(host):
+        return PageType("documentation", f"URL host {host!r}")
     for kind, shape in URL_SHAPES:
         if found := shape.search("/" + path):
             return PageType(kind, f"URL path {found.group(0)!r}")
