@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import cache, partial
 from itertools import accumulate
 from operator import sub
+from weakref import WeakKeyDictionary
 
 import trafilatura
 
@@ -124,7 +125,24 @@ _FLAT = "area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|" 
 # slash closes them; counted as nesting, the icons of a shop page made it look 300 levels deep.
 _FOREIGN = "path|circle|rect|line|polyline|polygon|ellipse|use|stop|image|mpath|animate\\w*|set|fe\\w+|g|svg|" \
            "symbol|defs|clippath|lineargradient|radialgradient|mask|pattern|text|tspan|mi|mo|mn|mspace|none"
-_NOT_NESTING = rf"(?!(?:{_FLAT})[\s/>])(?!(?:{_FOREIGN})(?:[\s/][^>]*)?/>)"
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of the words (regex pieces too) matching what '|'.join(words) matches, its literal words
+    sharing their prefixes ('tbody|td|tr' gives 't(?:body|d|r)'): re tries every branch of an alternation in turn,
+    and the lookaheads below are tried at every tag of a large page."""
+    literal = [w for w in words if re.escape(w) == w]
+    groups: dict[str, list[str]] = {}
+    for word in literal:
+        groups.setdefault(word[0], []).append(word[1:])
+    branches = [w for w in words if w not in literal]
+    for first, rests in groups.items():
+        inner = _alternation([r for r in rests if r]) if any(rests) else ""
+        branches.append(first + (f"{inner}?" if "" in rests and inner else inner))
+    return "(?:" + "|".join(branches) + ")"
+
+
+_NOT_NESTING = rf"(?!{_alternation(_FLAT.split('|'))}[\s/>])(?!{_alternation(_FOREIGN.split('|'))}(?:[\s/][^>]*)?/>)"
 _NESTING = re.compile(rf"<(/?){_NOT_NESTING}[a-zA-Z]", re.I)  # the start of a nesting tag: '' or '/'
 _NESTING_TAG = re.compile(rf"<(/?){_NOT_NESTING}[a-zA-Z][^>]*>", re.I)
 _STEP = {"": 1, "/": -1}
@@ -233,9 +251,8 @@ def _clean_page(cleaner: Cleaner, html: str | bytes, url: str | None = None, lan
         return _too_many_elements(cleaner, source, lang, site, page_type)
     original = source
     page, source, warnings = parse(source, tags)
-    rules = [rule for rule in cleaner.rules if (not rule.sites or site in rule.sites)
-             and (not rule.page_types or page_type in rule.page_types)]
-    echoes = [(rule, text) for rule in rules if isinstance(rule.step, Echo) and (text := rule.step(page))]
+    rules = page_rules(cleaner, site, page_type)
+    echoes = [(rule, text) for rule in rules.echoes if (text := rule.step(page))]
     title = headline(page)
     removals = prune(page, rules)
     text = extract(page.tree.html or "", url, page_type)
@@ -337,7 +354,37 @@ def spared(page: Page, rules: list[Rule]) -> list[Kept]:
 
 
 def _rule_ids(rules: list[Rule]) -> dict[str, str]:
-    return {rule.step.selector: rule.id for rule in rules if isinstance(rule.step, Prune)}
+    return rules.ids if isinstance(rules, PageRules) else {rule.step.selector: rule.id for rule in _prunes(rules)}
+
+
+def _prunes(rules: list[Rule]) -> list[Rule]:
+    return rules.prunes if isinstance(rules, PageRules) else [rule for rule in rules if isinstance(rule.step, Prune)]
+
+
+class PageRules(list):
+    """The rules of a cleaner that run on a page of one site and type (a list), with what the HTML path asks of
+    them worked out once: `page_rules` keeps them per cleaner, rather than sorting hundreds of rules per page."""
+
+    def __init__(self, rules: list[Rule], source: list[Rule]) -> None:
+        super().__init__(rules)
+        self.source = source  # the cleaner's rules they were taken from
+        self.prunes = [rule for rule in rules if isinstance(rule.step, Prune)]
+        self.echoes = [rule for rule in rules if isinstance(rule.step, Echo)]
+        self.ids = {rule.step.selector: rule.id for rule in self.prunes}
+
+
+_PAGE_RULES: WeakKeyDictionary[Cleaner, dict[tuple[str | None, str], PageRules]] = WeakKeyDictionary()
+
+
+def page_rules(cleaner: Cleaner, site: str | None, page_type: str) -> PageRules:
+    """The cleaner's rules that run for `site` (None: rules scoped to no site) and `page_type`."""
+    kept = _PAGE_RULES.setdefault(cleaner, {})
+    found = kept.get((site, page_type))
+    if found is None or found.source is not cleaner.rules:
+        found = kept[site, page_type] = PageRules([
+            rule for rule in cleaner.rules if (not rule.sites or site in rule.sites)
+            and (not rule.page_types or page_type in rule.page_types)], cleaner.rules)
+    return found
 
 
 def restore_leads(text: str, page: Page, rules: list[Rule]) -> tuple[str, list[Kept]]:
@@ -446,7 +493,7 @@ def prune(page: Page, rules: list[Rule]) -> list[Removal]:
     """Run the drop_element rules in order; one removal per element with text."""
     return [
         Removal(rule.id, rule.category, 0, text, element=element)
-        for rule in rules if isinstance(rule.step, Prune)
+        for rule in _prunes(rules)
         for element, text in rule.step(page)
     ]
 

@@ -2,7 +2,7 @@
 when the extractor leaves them out; a product page and an article with a thread under it are not taken so."""
 
 from cleaner import Cleaner
-from cleaner.engine.cards import region_text
+from cleaner.engine.cards import block_lines, region_text
 from cleaner.engine.elements import Page
 from cleaner.html import ARTICLE_GAIN, CARD_GAIN, FORUM_GAIN, PROSE_CHARS, PROSE_KEPT, as_cards, clean_page
 
@@ -35,6 +35,11 @@ def test_what_a_closed_details_holds_is_not_in_the_region():
                 "</details><details><summary>impl Clone for Result</summary><div><p>Returns a copy of the value.</p>"
                 "</div></details></main></body>")
     assert region_text(page).split("\n\n") == ["Result", "impl Result", "Returns the value.", "impl Clone for Result"]
+
+
+def test_block_lines_walks_any_depth():
+    page = Page("<div>" * 3000 + "deep<br>below" + "</div>" * 3000 + "<p>after <b>bold</b></p>")
+    assert block_lines(page.tree.body) == ["deep", "below", "after bold"]  # (no recursion: no RecursionError)
 
 
 def test_a_text_that_holds_the_region_stays():

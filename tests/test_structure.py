@@ -212,3 +212,18 @@ def test_link_counts_of_one_pass_match_each_elements_own_query():
     for words in (w for n in range(1, 6) for w in product(range(1, 7), repeat=n)):
         if 2 * sum(w < 4 for w in words) > len(words):
             assert median(words) < 4
+
+
+@pytest.mark.parametrize("labels", ["advertisement|anzeige", "sponsored content|ad", "paid  post|x"])
+def test_the_label_shortcut_matches_the_whole_texts_match(labels):
+    """OutsideBlocks builds an element's text for its ad labels only when nothing past the longest label's words
+    holds a word character: the same answers as matching each element's whole text."""
+    from cleaner.engine.elements import Page, text_of
+    from cleaner.engine.structure import _label_pattern, _labelled
+
+    page = Page("<body><div>Advertisement</div><div> ANZEIGE :: -- </div><div>Advertisement <b>Buy</b></div>"
+                "<div><span>Sponsored</span>\n content !</div><div>Sponsored content by us</div><div>ad - - -</div>"
+                "<div>ad \u00e9</div><div>Paid post</div><div>advertisements</div><div></div><div>x _</div><div>X ?</div></body>")
+    pattern, most = _label_pattern(labels)
+    answers = [(_labelled(node, pattern, most), bool(pattern.fullmatch(text_of(node)))) for node in page.tree.css("div")]
+    assert all(fast == whole for fast, whole in answers) and any(fast for fast, _ in answers)

@@ -8,7 +8,6 @@ the body's text, else the body, less its furniture by tag and role."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,31 +44,36 @@ def region_text(page: Page, body: bool = True) -> str:
     return "\n\n".join(block_lines(whole)) if body else ""
 
 
-def _pieces(node: LexborNode, skipped: frozenset[str]) -> Iterator[str | None]:
-    """Text pieces in document order, None at every block boundary and <br>."""
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
-            yield child.text_content or ""
-        elif child.tag == "br":
-            yield None
-        elif child.tag not in skipped:
-            block = child.tag in BLOCK_TAGS
-            if block:
-                yield None
-            yield from _pieces(child, skipped)
-            if block:
-                yield None
-
-
 def block_lines(node: LexborNode, skipped: frozenset[str] = _SKIPPED) -> list[str]:
     """The text of every block under node, spaces collapsed, one line per block with text; the elements
     named in `skipped` (scripts, forms' controls, ...) left out."""
-    lines, buffer = [], []
-    for piece in [*_pieces(node, skipped), None]:
-        if piece is not None:
-            buffer.append(piece)
-            continue
+    lines: list[str] = []
+    buffer: list[str] = []
+    levels, blocks = [iter(node.iter(include_text=True))], [False]  # the children being walked, each level's own
+    while levels:
+        for child in levels[-1]:  # (a stack rather than recursion: a text piece costs the same at any depth)
+            tag = child.tag
+            if tag == "-text":
+                buffer.append(child.text_content or "")
+            elif tag == "br":
+                _end_line(buffer, lines)
+            elif tag not in skipped:
+                if block := tag in BLOCK_TAGS:
+                    _end_line(buffer, lines)
+                levels.append(iter(child.iter(include_text=True)))
+                blocks.append(block)
+                break
+        else:
+            levels.pop()
+            if blocks.pop():
+                _end_line(buffer, lines)
+    _end_line(buffer, lines)
+    return lines
+
+
+def _end_line(buffer: list[str], lines: list[str]) -> None:
+    """The buffered pieces as a line (spaces collapsed), when they hold text; the buffer emptied."""
+    if buffer:
         if line := " ".join("".join(buffer).split()):
             lines.append(line)
         buffer.clear()
-    return lines

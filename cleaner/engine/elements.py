@@ -83,11 +83,20 @@ class Page:
         return found
 
     def _class_and_id_values(self) -> bytes:
-        """The class and id values written in the page, lower-cased (ASCII)."""
+        """The class and id values written in the page, lower-cased (ASCII); those of the last page read when it
+        is the same string (a page of cards is parsed again from it: see html.as_cards)."""
         if self._values is None:
+            last = _LAST_VALUES[0]
+            if last[0] is self._html:
+                self._values = last[1]
+                return self._values
             data = self._html.encode("utf-8", "surrogatepass").lower()
             self._values = b"\n".join(set(_CLASS_VALUES.findall(data)) | set(_ID_VALUES.findall(data)))
+            _LAST_VALUES[0] = (self._html, self._values)
         return self._values
+
+
+_LAST_VALUES: list[tuple[str | None, bytes]] = [(None, b"")]  # (page, its class and id values) of the last page read
 
 
 _PLANNED: tuple[bytes, ...] = ()  # every word of a class or id test of the selector lists planned so far

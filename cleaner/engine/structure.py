@@ -233,11 +233,28 @@ class CommentRuns(Shaped):
         for parent in page.tree.css(self.selector):
             if _inside(parent, taken):
                 continue
-            kids = [k for k in parent.iter() if k.tag and not k.tag.startswith(("-", "_"))]
-            if _comment_run(kids, min_run, min_words):
+            kids = _one_shape(parent, min_run)
+            if kids and _comment_run(kids, min_run, min_words):
                 taken.add(parent.mem_id)
                 out.append(parent)
         return out
+
+
+def _one_shape(parent: LexborNode, min_run: int) -> list[LexborNode] | None:
+    """parent's element children when they are min_run or more of one tag and class, else None (the tags
+    compared first, as they come: most containers hold children of several tags)."""
+    kids, tag = [], None
+    for kid in parent.iter():
+        if not (name := kid.tag) or name.startswith(("-", "_")):
+            continue
+        if name != tag and tag is not None:
+            return None
+        tag = name
+        kids.append(kid)
+    if len(kids) < min_run:
+        return None
+    first = kids[0].attributes.get("class") or ""
+    return kids if all((kid.attributes.get("class") or "") == first for kid in kids) else None
 
 
 def _comment_run(kids: list[LexborNode], min_run: int, min_words: int) -> bool:
@@ -407,13 +424,14 @@ class OutsideBlocks(Shaped):
             return []
         keep = _lineage(main)
         ad_label = _label_pattern(labels)
-        out, taken, texts = [], set(), {}
+        out, texts = [], {}
+        passed = {main.mem_id}  # main and what is taken: an element inside one is passed over (one walk up)
         for node in page.tree.css(self.selector):
-            if node.mem_id in keep or _inside(node, taken) or _inside(node, {main.mem_id}):
+            if node.mem_id in keep or _inside(node, passed):
                 continue
             if _menu(node, min_links, max_title_words, min_share, texts) or \
-                    (ad_label is not None and ad_label.fullmatch(text_of(node)) and not node.css_first(_IMAGES)):
-                taken.add(node.mem_id)
+                    (ad_label is not None and _labelled(node, *ad_label) and not node.css_first(_IMAGES)):
+                passed.add(node.mem_id)
                 out.append(node)
         return out
 
@@ -453,10 +471,25 @@ def _lineage(node: LexborNode) -> set[int]:
 
 
 @lru_cache(maxsize=16)
-def _label_pattern(labels: str) -> re.Pattern | None:
-    """An element's whole text being one of the '|'-separated labels (an ad slot's 'Advertisement')."""
+def _label_pattern(labels: str) -> tuple[re.Pattern, int] | None:
+    """An element's whole text being one of the '|'-separated labels (an ad slot's 'Advertisement'), and how many
+    words the longest label has."""
     words = [w.strip() for w in labels.split("|") if w.strip()]
-    return re.compile(rf"(?:{'|'.join(re.escape(w) for w in words)})\W*", re.I) if words else None
+    if not words:
+        return None
+    return re.compile(rf"(?:{'|'.join(re.escape(w) for w in words)})\W*", re.I), max(len(w.split()) for w in words)
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _labelled(node: LexborNode, pattern: re.Pattern, most: int) -> bool:
+    """node's whole text (spaces collapsed) matches the label pattern; its text is not built when something past
+    its first `most` words holds a word character (the pattern allows only non-word characters after a label)."""
+    parts = node.text(separator=" ").split(None, most)
+    if len(parts) > most and _WORD_CHAR.search(parts[most]):
+        return False
+    return bool(pattern.fullmatch(text_of(node)))
 
 
 def _menu(node: LexborNode, min_links: int, max_title_words: float, min_share: float, texts: dict[int, str]) -> bool:
