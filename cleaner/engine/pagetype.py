@@ -336,7 +336,8 @@ def _from_the_top(lines: list[str], hits: list[int], spread: bool) -> bool:
 # An index under letter headings: lines that hold a capital letter alone, in alphabetical order ('A', 'C',
 # 'D', ...), with entries between them (a directory, a glossary, a wiki's category page). An A to Z menu
 # has its letters side by side, with no entry between any two.
-_LETTER_LINE = regex.compile(r"^[ \t]*(\p{Lu})[ \t]*$", regex.M)
+# (stdlib re finds the lines of one letter of any case fast; the capitals among them are kept after)
+_LETTER_LINE = re.compile(r"^[ \t]*([^\W\d_])[ \t]*$", re.M)
 MIN_LETTERS = 5  # letter headings in order, at least
 MIN_FILLED = 2  # of them with an entry before the next, at least
 
@@ -344,7 +345,7 @@ MIN_FILLED = 2  # of them with an entry before the next, at least
 def letter_index(text: str) -> PageType | None:
     """A listing when MIN_LETTERS letter headings or more stand in alphabetical order, MIN_FILLED or more
     of them followed by an entry (see _LETTER_LINE)."""
-    if len(_LETTER_LINE.findall(text)) < MIN_LETTERS:  # (the cheap test: most texts have none)
+    if sum(1 for letter in _LETTER_LINE.findall(text) if letter.isupper()) < MIN_LETTERS:  # (most texts have none)
         return None
     run, filled, entry, previous = 0, 0, False, ""
     for raw in text.splitlines():
@@ -381,13 +382,18 @@ def alphabetical_index(text: str, share: float | None = None) -> PageType | None
     _prose_share, when known."""
     if len(text) < MIN_CARD_CHARS:
         return None
-    entries, chars = _longest_index(text)
-    if entries < MIN_INDEX:
-        return None
     prose = (_prose_share(text) if share is None else share) * len(text)
-    if chars <= prose:
+    if _short_chars(text) <= prose:  # (the cheap test: no run can hold more than all short lines)
+        return None
+    entries, chars = _longest_index(text)
+    if entries < MIN_INDEX or chars <= prose:
         return None
     return PageType("listing", f"{entries} lines in alphabetical order, more text than its prose")
+
+
+def _short_chars(text: str) -> int:
+    """The characters of the text's lines of at most INDEX_CHARS, stripped: those an index's run can hold."""
+    return sum(size for line in text.splitlines() if 0 < (size := len(line.strip())) <= INDEX_CHARS)
 
 
 def _longest_index(text: str) -> tuple[int, int]:
