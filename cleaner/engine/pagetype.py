@@ -336,8 +336,9 @@ def _from_the_top(lines: list[str], hits: list[int], spread: bool) -> bool:
 # An index under letter headings: lines that hold a capital letter alone, in alphabetical order ('A', 'C',
 # 'D', ...), with entries between them (a directory, a glossary, a wiki's category page). An A to Z menu
 # has its letters side by side, with no entry between any two.
-# (stdlib re finds the lines of one letter of any case fast; the capitals among them are kept after)
-_LETTER_LINE = re.compile(r"^[ \t]*([^\W\d_])[ \t]*$", re.M)
+# (stdlib re finds the lines of one letter of any case fast from their line break, the text given one before
+# its first line; the capitals among them are counted after)
+_LETTER_LINE = re.compile(r"\n[ \t]*([^\W\d_])[ \t]*(?=[\r\n]|$)")
 MIN_LETTERS = 5  # letter headings in order, at least
 MIN_FILLED = 2  # of them with an entry before the next, at least
 
@@ -345,7 +346,7 @@ MIN_FILLED = 2  # of them with an entry before the next, at least
 def letter_index(text: str) -> PageType | None:
     """A listing when MIN_LETTERS letter headings or more stand in alphabetical order, MIN_FILLED or more
     of them followed by an entry (see _LETTER_LINE)."""
-    if sum(1 for letter in _LETTER_LINE.findall(text) if letter.isupper()) < MIN_LETTERS:  # (most texts have none)
+    if sum(1 for letter in _LETTER_LINE.findall("\n" + text) if letter.isupper()) < MIN_LETTERS:  # (most texts have none)
         return None
     run, filled, entry, previous = 0, 0, False, ""
     for raw in text.splitlines():
@@ -392,8 +393,10 @@ def alphabetical_index(text: str, share: float | None = None) -> PageType | None
 
 
 def _short_chars(text: str) -> int:
-    """The characters of the text's lines of at most INDEX_CHARS, stripped: those an index's run can hold."""
-    return sum(size for line in text.splitlines() if 0 < (size := len(line.strip())) <= INDEX_CHARS)
+    """At least the characters of the text's lines of at most INDEX_CHARS, stripped (those an index's run can
+    hold): the text's characters less those of its longer lines."""
+    return len(text) - sum(size for line in text.splitlines()
+                           if (size := len(line)) > INDEX_CHARS and len(line.strip()) > INDEX_CHARS)
 
 
 def _longest_index(text: str) -> tuple[int, int]:
